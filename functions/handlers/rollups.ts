@@ -1,0 +1,55 @@
+import { lambda } from '../http/edge.ts';
+import { idempotency } from '../store/idempotency.ts';
+import { spendRoutes } from '../../infra/routes/spend.ts';
+import { openCursor, sealCursor } from '../http/cursor.ts';
+import { conflict, notFound, unprocessable } from '../http/errors.ts';
+import { rollupFor } from '../domain/rollup.ts';
+import { loadMapping, MappingConflict, putHubMapping } from '../store/provider-groups.ts';
+import { NoSpendForPeriod, readRollup, runRollup } from '../store/rollups.ts';
+
+/** Rollups of pooled spend, and the provider-group mapping they use. */
+
+const MAPPING_CURSOR = 'provider-groups';
+
+export const handler = lambda(spendRoutes, {
+  'POST /v1/rollups': async (req) => {
+    try {
+      const run = await runRollup(req.body.period);
+      return { status: 201, body: { period: run.period, generatedAt: run.generatedAt, objects: run.objects } };
+    } catch (e) {
+      if (e instanceof NoSpendForPeriod) throw unprocessable(`No spend has been posted for any month of ${req.body.period}.`);
+      throw e;
+    }
+  },
+
+  'GET /v1/rollups/{period}': async (req) => {
+    const found = await readRollup(req.params.period);
+    if (!found) throw notFound(`${req.params.period} has not been rolled up.`);
+    const own = req.principal.kind === 'authority' ? req.principal.id : undefined;
+    return { body: rollupFor(found.rollup, found.authorityPlacements, own) };
+  },
+
+  'GET /v1/provider-groups': async (req) => {
+    const { entries } = await loadMapping();
+    const from = req.query.cursor ? openCursor<{ o: number }>(MAPPING_CURSOR, req.query.cursor).o : 0;
+    const items = entries.slice(from, from + req.query.limit).map((e) => ({
+      group: e.group,
+      aliases: e.aliases,
+      companiesHouseNumbers: e.companiesHouseNumbers,
+      source: e.source,
+      ...(e.updatedAt ? { updatedAt: e.updatedAt } : {}),
+    }));
+    const next = from + req.query.limit;
+    return { body: { items, ...(next < entries.length ? { nextCursor: sealCursor(MAPPING_CURSOR, { o: next }) } : {}) } };
+  },
+
+  'PUT /v1/provider-groups/{group}': async (req) => {
+    try {
+      const saved = await putHubMapping({ group: req.params.group, aliases: req.body.aliases, companiesHouseNumbers: req.body.companiesHouseNumbers });
+      return { body: { ...saved, source: 'hub' } };
+    } catch (e) {
+      if (e instanceof MappingConflict) throw conflict(e.message);
+      throw e;
+    }
+  },
+}, { idempotency });

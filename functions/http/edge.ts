@@ -1,0 +1,320 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import type { MiddlewareObj, Request as MiddyRequest } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import * as z from 'zod';
+import type { routes, RouteDef, RouteKey } from '../../infra/routes.ts';
+import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
+import type { IdempotencyStore, StoredAnswer } from '../store/idempotency.ts';
+import { log, type Log } from './log.ts';
+import {
+  badRequest, forbidden, HttpError, notFound, payloadTooLarge, PROBLEM_LIMITS, problemTitle, unauthorized, unprocessable,
+  type FieldError,
+} from './errors.ts';
+
+/**
+ * The HTTP edge, written once: every Lambda behind the API is `lambda({...routes})`.
+ * Middleware, in order: response + problem+json + x-request-id + access log; route and
+ * principal (roles from infra/routes.ts); body limit; JSON/CSV + strict zod parsing;
+ * Idempotency-Key. Handlers receive typed, validated input and return `{status?, body}`.
+ */
+
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+
+type Routes = typeof routes;
+type Out<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;
+type Field<K extends RouteKey, F extends string> = Routes[K] extends { [P in F]: infer S } ? S : undefined;
+
+export interface HubRequest<K extends RouteKey> {
+  principal: Routes[K]['access'] extends 'public' ? Principal | undefined : Principal;
+  params: Out<Field<K, 'params'>>;
+  query: Out<Field<K, 'query'>>;
+  body: Field<K, 'csv'> extends true ? Out<Field<K, 'body'>> | string : Out<Field<K, 'body'>>;
+  /** Lower-cased request headers. */
+  headers: Record<string, string>;
+  requestId: string;
+  route: K;
+  /** Structured logger carrying this request's id, route and principal. */
+  log: Log;
+}
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Impl<K extends RouteKey> = (req: HubRequest<K>) => Promise<Reply>;
+
+interface EdgeState {
+  started: number;
+  requestId: string;
+  log: Log;
+  routeKey?: RouteKey;
+  route?: RouteDef;
+  principal?: Principal;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  headers: Record<string, string>;
+  idempotency?: { principal: Principal; key: string };
+}
+
+type Mw = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult | Reply, Error, Context>;
+/** Per-request state, keyed by the event object the runtime hands us. */
+const states = new WeakMap<object, EdgeState>();
+const edgeOf = (r: MiddyRequest<APIGatewayProxyEvent>): EdgeState => states.get(r.event)!;
+
+// ---------------------------------------------------------------- rendering
+
+function render(reply: Reply, requestId: string): APIGatewayProxyResult {
+  const status = reply.status ?? 200;
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  let body = '';
+  if (typeof reply.body === 'string') body = reply.body;
+  else if (reply.body !== undefined) {
+    body = JSON.stringify(reply.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  headers['x-request-id'] = requestId;
+  headers['cache-control'] ??= 'no-store';
+  return { statusCode: status, headers, body };
+}
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/**
+ * The problem+json reply. Bounded as the OpenAPI document says (PROBLEM_LIMITS): at most 100
+ * field errors, and paths (which may name a caller's unknown key), messages and the detail
+ * clipped, so a hostile body cannot make the answer echo it back at length.
+ */
+export function problem(error: HttpError): Reply {
+  const errors = error.errors?.slice(0, PROBLEM_LIMITS.errors).map((e) => ({ path: clip(e.path, PROBLEM_LIMITS.path), message: clip(e.message, PROBLEM_LIMITS.message) }));
+  const more = error.errors && error.errors.length > PROBLEM_LIMITS.errors ? ` (the first ${PROBLEM_LIMITS.errors} of ${error.errors.length} errors are listed)` : '';
+  const detail = error.detail === undefined ? undefined : clip(error.detail, PROBLEM_LIMITS.detail - more.length) + more;
+  return {
+    status: error.status,
+    headers: { 'content-type': 'application/problem+json', ...error.headers },
+    body: {
+      type: `https://commission-east.example/problems/${error.status}`,
+      title: error.title,
+      status: error.status,
+      ...(detail !== undefined ? { detail } : {}),
+      ...(errors !== undefined ? { errors } : {}),
+    },
+  };
+}
+
+// ---------------------------------------------------------------- middleware
+
+/** Outermost: request id, logs (never bodies), and the one mapping of errors to problem+json. */
+const response = (): Mw => ({
+  before: (request) => {
+    const e = request.event;
+    const requestId = e.requestContext?.requestId ?? crypto.randomUUID();
+    states.set(e, {
+      started: performance.now(),
+      requestId,
+      log: log.child({ requestId }),
+      params: {},
+      query: {},
+      body: undefined,
+      headers: Object.fromEntries(Object.entries(e.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v ?? '')])),
+    });
+  },
+  after: (request) => {
+    const state = edgeOf(request);
+    request.response = render(request.response as Reply, state.requestId);
+    access(state, request.response.statusCode);
+  },
+  onError: (request) => {
+    const state = edgeOf(request) ?? { requestId: request.event.requestContext?.requestId ?? 'unknown', started: performance.now(), log };
+    const err = request.error;
+    let http: HttpError;
+    if (err instanceof HttpError) http = err;
+    else {
+      state.log.error('unhandled error', { error: err as Error, route: state.routeKey });
+      http = new HttpError(500, problemTitle(500), 'Something went wrong on our side; the request id identifies it.');
+    }
+    request.response = render(problem(http), state.requestId);
+    access(state as EdgeState, http.status);
+  },
+});
+
+function access(state: EdgeState, status: number): void {
+  state.log.info('request', {
+    route: state.routeKey,
+    principal: state.principal ? principalId(state.principal) : undefined,
+    status,
+    ms: Math.round((performance.now() - state.started) * 10) / 10,
+  });
+}
+
+/** The route from the table, the principal the authorizer established, and the role rule. */
+const routeAndPrincipal = (table: Readonly<Record<string, RouteDef>>, served: ReadonlySet<string>): Mw => ({
+  before: (request) => {
+    const state = edgeOf(request);
+    const key = `${request.event.httpMethod} ${request.event.resource}` as RouteKey;
+    const route = served.has(key) ? table[key] : undefined;
+    if (!route) throw notFound('No such route.');
+    state.routeKey = key;
+    state.route = route;
+    const claimed = request.event.requestContext?.authorizer?.principal;
+    const principal = typeof claimed === 'string' ? parsePrincipal(claimed) : undefined;
+    state.principal = principal;
+    if (route.access === 'public') return;
+    if (!principal) throw unauthorized();
+    state.log = state.log.child({ principal: principalId(principal) });
+    if (!route.access.includes(principal.kind)) throw forbidden();
+  },
+});
+
+const bodyLimit = (limit = BODY_LIMIT_BYTES): Mw => ({
+  before: (request) => {
+    const { body, isBase64Encoded } = request.event;
+    if (body == null) return;
+    const bytes = isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+    if (bytes > limit) throw payloadTooLarge(limit);
+  },
+});
+
+export function zodErrors(error: z.ZodError, prefix: (string | number)[] = []): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({ path: [...base, k].join('.'), message: 'unknown field' }));
+    }
+    return [{ path: base.join('.') || '(body)', message: issue.message }];
+  });
+}
+
+function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(`The ${where} is not valid.`, zodErrors(result.error));
+  return result.data;
+}
+
+/** JSON (or CSV where the route takes it) and strict zod validation of params, query and body. */
+const parse = (): Mw => ({
+  before: (request) => {
+    const state = edgeOf(request);
+    const route = state.route!;
+    const e = request.event;
+    state.params = parseWith(route.params, { ...(e.pathParameters ?? {}) }, 'path');
+    const query = Object.fromEntries(Object.entries(e.queryStringParameters ?? {}).filter(([, v]) => v !== undefined));
+    if (!route.query && Object.keys(query).length > 0) {
+      throw badRequest('This route takes no query parameters.', Object.keys(query).map((k) => ({ path: k, message: 'unknown parameter' })));
+    }
+    state.query = parseWith(route.query, query, 'query');
+    if (!route.body) {
+      if (e.body != null && e.body.length > 0) throw badRequest('This route takes no body.');
+      return;
+    }
+    const raw = e.body == null ? '' : e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body;
+    const type = (state.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+    if (route.csv && (type === 'text/csv' || type === 'application/csv')) {
+      state.body = raw;
+      return;
+    }
+    if (type !== 'application/json' && !type.endsWith('+json')) {
+      throw new HttpError(415, problemTitle(415), `Send application/json${route.csv ? ' or text/csv' : ''}.`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw badRequest('The body is not valid JSON.');
+    }
+    state.body = parseWith(route.body, json, 'body');
+  },
+});
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** `Idempotency-Key` on creating POSTs: one effect, the first 2xx answer replayed, 422 on a changed body. */
+const idempotency = (store: IdempotencyStore | undefined): Mw => ({
+  before: async (request) => {
+    const state = edgeOf(request);
+    const key = state.headers['idempotency-key'];
+    if (!state.route?.idempotent || key === undefined || !state.principal) return;
+    if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1-128 letters, digits or . _ : -', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+    const fingerprint = createHash('sha256')
+      .update(`${request.event.httpMethod} ${request.event.path}\n${typeof state.body === 'string' ? state.body : stableStringify(state.body)}`)
+      .digest('hex');
+    if (!store) throw new Error(`route ${state.routeKey} is idempotent but its Lambda was built without an idempotency store`);
+    const claim = await store.claim(state.principal, key, fingerprint);
+    if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request.');
+    if (claim.kind === 'in-progress') throw new HttpError(409, problemTitle(409), 'A request with this Idempotency-Key is still in progress; retry shortly.');
+    if (claim.kind === 'replay') {
+      const a = claim.answer;
+      access(state, a.status);
+      return { statusCode: a.status, headers: { ...a.headers, 'idempotent-replayed': 'true', 'x-request-id': state.requestId }, body: a.body };
+    }
+    state.idempotency = { principal: state.principal, key };
+  },
+  after: async (request) => {
+    const state = edgeOf(request);
+    if (!state.idempotency) return;
+    const reply = request.response as Reply;
+    const rendered = render(reply, state.requestId);
+    if (rendered.statusCode >= 200 && rendered.statusCode < 300) {
+      const { 'x-request-id': _omit, ...headers } = rendered.headers as Record<string, string>;
+      const answer: StoredAnswer = { status: rendered.statusCode, headers, body: rendered.body };
+      await store!.complete(state.idempotency.principal, state.idempotency.key, answer);
+    } else {
+      await store!.release(state.idempotency.principal, state.idempotency.key);
+    }
+  },
+  onError: async (request) => {
+    const state = edgeOf(request);
+    if (state?.idempotency) await store!.release(state.idempotency.principal, state.idempotency.key);
+  },
+});
+
+// ---------------------------------------------------------------- the builder
+
+/**
+ * Builds a Lambda handler serving some routes of the table. `table` is the part of the route
+ * table the handler belongs to (infra/routes/<part>.ts), so the Lambda bundles only that part's
+ * schemas; each implementation gets typed, validated input fixed by its route key. A handler
+ * serving a creating POST passes the DynamoDB idempotency store; the others do not carry it (nor,
+ * when they touch no table, the AWS SDK at all).
+ */
+export function lambda<K extends RouteKey>(
+  table: NoInfer<{ readonly [P in K]: RouteDef }>,
+  impls: { [P in K]: Impl<P> },
+  deps: { idempotency?: IdempotencyStore } = {},
+) {
+  const served = new Set(Object.keys(impls));
+  const needsIdempotency = [...served].filter((k) => (table as Record<string, RouteDef>)[k]?.idempotent);
+  if (needsIdempotency.length > 0 && !deps.idempotency) {
+    throw new Error(`${needsIdempotency.join(', ')} honour Idempotency-Key: pass { idempotency } from functions/store/idempotency.ts`);
+  }
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult | Reply, Error, Context>()
+    .use([response(), routeAndPrincipal(table, served), bodyLimit(), parse(), idempotency(deps.idempotency)])
+    .handler(async (event) => {
+      const state = states.get(event)!;
+      const impl = (impls as unknown as Record<string, (req: unknown) => Promise<Reply>>)[state.routeKey!];
+      if (!impl) throw notFound('No such route.');
+      return impl({
+        principal: state.principal as Principal,
+        params: state.params as never,
+        query: state.query as never,
+        body: state.body as never,
+        headers: state.headers,
+        requestId: state.requestId,
+        route: state.routeKey!,
+        log: state.log,
+      });
+    });
+}

@@ -1,0 +1,126 @@
+import { principalId, type Principal } from '../domain/principal.ts';
+
+/**
+ * Every key shape in the single table, in one place (pk/sk, gsi1pk/gsi1sk, gsi2pk/gsi2sk).
+ * Anything tenant-owned is keyed by the owning principal, which comes from the caller's
+ * principal and never from input. Nothing outside functions/store builds a key.
+ */
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+export const keys = {
+  // --- identity ---
+  /** An API key, by the SHA-256 of its value; gsi1 lists a principal's keys. */
+  apiKey: (hash: string): Key => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  apiKeyByPrincipal: (p: Principal, hash?: string) => ({
+    gsi1pk: `PRINCIPAL#${principalId(p)}`,
+    gsi1sk: hash === undefined ? 'APIKEY#' : `APIKEY#${hash}`,
+  }),
+  /** A stored answer to a creating POST, scoped to the calling principal. */
+  idempotency: (p: Principal, idempotencyKey: string): Key => ({
+    pk: `IDEMPOTENCY#${principalId(p)}#${idempotencyKey}`,
+    sk: 'IDEMPOTENCY',
+  }),
+
+  // --- homes & vacancies (issue 3) ---
+  /** A home, by Ofsted URN (one per URN across the region; its owner is an attribute). */
+  home: (urn: string): Key => ({ pk: `HOME#${urn}`, sk: 'HOME' }),
+  /** gsi1: an owner's homes, by URN. */
+  homeByOwner: (owner: string, urn?: string) => ({ gsi1pk: `HOMES#OWNER#${owner}`, gsi1sk: urn === undefined ? 'HOME#' : `HOME#${urn}` }),
+  /** A provider organisation's name and group (from the Ofsted register or the demo). */
+  providerProfile: (providerId: string): Key => ({ pk: `PROVIDER#${providerId}`, sk: 'PROFILE' }),
+  /** A vacancy, by id; its home's facts are copied onto it (`home`) for search. */
+  vacancy: (id: string): Key => ({ pk: `VACANCY#${id}`, sk: 'VACANCY' }),
+  /** gsi1: a home's vacancies, oldest first. */
+  vacancyByHome: (urn: string, createdAt?: string, id?: string) => ({
+    gsi1pk: `HOME#${urn}#VACANCIES`,
+    gsi1sk: createdAt === undefined ? 'VACANCY#' : `VACANCY#${createdAt}#${id}`,
+  }),
+  openVacancyShards: 4,
+  /** The shard of a vacancy id (FNV-1a of the id, modulo openVacancyShards). */
+  vacancyShard: (id: string): number => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+    return (h >>> 0) % 4;
+  },
+  /**
+   * gsi2, sparse: open vacancies, partitioned by placement type and a small fixed shard, sorted
+   * by expiry. Search queries `gsi2sk > now` (so a lapsed vacancy is never read, whether or not
+   * the lapse job has run); the lapse job queries `gsi2sk <= now`. Removed when not open.
+   */
+  openVacancy: (placementType: string, shard: number, expiresAt?: string, id?: string) => ({
+    gsi2pk: `VACANCIES#OPEN#${placementType}#${shard}`,
+    gsi2sk: expiresAt === undefined ? '' : `${expiresAt}#${id}`,
+  }),
+  /** The placement types that have ever had a vacancy: which gsi2 partitions exist. */
+  vacancyTypes: (): Key => ({ pk: 'VACANCIES#TYPES', sk: 'REGISTRY' }),
+
+  // --- pooled beds (issue 4) ---
+  /** A pooled bed (the region's, not a tenant's); gsi1 lists every bed in id order. */
+  poolBed: (id: string): Key => ({ pk: `POOLBED#${id}`, sk: 'BED' }),
+  poolBedList: (id = '') => ({ gsi1pk: 'POOLBEDS', gsi1sk: `BED#${id}` }),
+  /** An authority's request for a pooled bed, under the owning authority; gsi1 lists all, by time, for the programme office. */
+  poolRequest: (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id = ''): Key => ({ pk: `POOLREQ#${owner}`, sk: `REQ#${id}` }),
+  poolRequestList: (createdAt = '', id = '') => ({ gsi1pk: 'POOLREQS', gsi1sk: `REQ#${createdAt}${id ? `#${id}` : ''}` }),
+  /** An allocation of a pooled bed, under the authority it is for; gsi1 lists all by start date (the ledger's history). */
+  poolAllocation: (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id = ''): Key => ({ pk: `POOLALLOC#${owner}`, sk: `ALLOC#${id}` }),
+  poolAllocationList: (startDate = '', id = '') => ({ gsi1pk: 'POOLALLOCS', gsi1sk: `ALLOC#${startDate}${id ? `#${id}` : ''}` }),
+  /** Write-once audit of a pooled bed's allocations, in time order per bed. */
+  poolAudit: (bedId: string, at: string, id: string): Key => ({ pk: `POOLAUDIT#${bedId}`, sk: `AT#${at}#${id}` }),
+
+  // --- referrals, consent, audit (issue 5) ---
+  /** A referral; its providers' responses live in the same partition (`RESPONSE#provider:<id>`). */
+  referral: (id: string): Key => ({ pk: `REFERRAL#${id}`, sk: 'REFERRAL' }),
+  referralPartition: (id: string) => ({ pk: `REFERRAL#${id}` }),
+  referralResponse: (id: string, provider: Principal): Key => ({ pk: `REFERRAL#${id}`, sk: `RESPONSE#${principalId(provider)}` }),
+  /** The owning authority's index of its referrals, one pointer item each, sorted by creation. */
+  referralsOf: (owner: Principal) => ({ pk: `REFERRALS#${principalId(owner)}` }),
+  referralOf: (owner: Principal, createdAt: string, id: string): Key => ({ pk: `REFERRALS#${principalId(owner)}`, sk: `REFERRAL#${createdAt}#${id}` }),
+  /** A provider's index of the referrals shared with it (read with the decision applied to each). */
+  sharedWith: (provider: Principal) => ({ pk: `SHARED#${principalId(provider)}` }),
+  sharedReferral: (provider: Principal, createdAt: string, id: string): Key => ({ pk: `SHARED#${principalId(provider)}`, sk: `REFERRAL#${createdAt}#${id}` }),
+  /**
+   * An audit entry: one per non-owner access to a referral, write-once. The base key orders a
+   * referral's trail by time; gsi1 gathers an owning authority's trail, gsi2 the whole region's.
+   */
+  auditTrail: (referralId: string) => ({ pk: `AUDIT#${referralId}` }),
+  auditEntry: (referralId: string, at: string, requestId: string): Key => ({ pk: `AUDIT#${referralId}`, sk: `${at}#${requestId}` }),
+  auditByOwner: (owner: string, at?: string, referralId?: string, requestId?: string) => ({
+    gsi1pk: `AUDIT#OWNER#${owner}`,
+    ...(at !== undefined ? { gsi1sk: `${at}#${referralId}#${requestId}` } : {}),
+  }),
+  auditOfRegion: (at?: string, referralId?: string, requestId?: string) => ({
+    gsi2pk: 'AUDIT#ALL',
+    ...(at !== undefined ? { gsi2sk: `${at}#${referralId}#${requestId}` } : {}),
+  }),
+
+  // --- spend and rollups (issue 6) ---
+  /** A spend batch, under the authority that posted it (the batch id is a hash of its accepted lines). */
+  spendBatch: (authority: string, batchId: string): Key => ({ pk: `SPEND#${authority}`, sk: `BATCH#${batchId}` }),
+  /** gsi1: an authority's batches, newest first. */
+  spendBatchByTime: (authority: string, receivedAt?: string, batchId?: string) => ({
+    gsi1pk: `SPEND#${authority}#BATCHES`,
+    gsi1sk: receivedAt === undefined ? '' : `${receivedAt}#${batchId}`,
+  }),
+  /** One entry per month a batch has lines in: a rollup queries the months of its period. */
+  spendMonthBatch: (month: string, authority: string, batchId: string): Key => ({
+    pk: `SPENDMONTH#${month}`,
+    sk: `BATCH#${authority}#${batchId}`,
+  }),
+  spendMonthBatchPrefix: (month: string) => ({ pk: `SPENDMONTH#${month}`, skPrefix: 'BATCH#' }),
+  /** When a month's spend last changed (a batch added or deleted): rollups derive generatedAt from it. */
+  spendMonthMeta: (month: string): Key => ({ pk: `SPENDMONTH#${month}`, sk: 'META' }),
+  /** A provider-group mapping entry made by the programme office, by normalised group name. */
+  providerGroupMapping: (groupKey: string): Key => ({ pk: 'PROVIDERGROUPS', sk: `GROUP#${groupKey}` }),
+  providerGroupMappingPrefix: () => ({ pk: 'PROVIDERGROUPS', skPrefix: 'GROUP#' }),
+  /** S3: a batch's objects, under the authority's prefix. */
+  spendObject: (authority: string, batchId: string, name: string): string => `batches/${authority}/${batchId}/${name}`,
+  /** S3: a rollup's published objects (provider-groups.json, provider-groups.csv, manifest.json). */
+  rollupObject: (period: string, name: string): string => `rollups/${period}/${name}`,
+  /** S3: one run's immutable objects; the manifest points at the run it commits. */
+  rollupRunObject: (period: string, runId: string, name: string): string => `rollups/${period}/runs/${runId}/${name}`,
+
+};

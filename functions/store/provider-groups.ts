@@ -1,0 +1,101 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { buildMappingIndex, mergeMappings, normaliseName, type MappingIndex } from '../domain/provider-groups.ts';
+import {
+  PROVIDER_GROUP_MAPPING, PROVIDER_GROUP_MAPPING_VERSION, type ProviderGroupMappingEntry,
+} from '../domain/reference/provider-groups.ts';
+import { config, dynamo } from './config.ts';
+import { keys } from './keys.ts';
+
+/**
+ * The provider-group mapping: the versioned file (functions/domain/reference/provider-groups.ts)
+ * with the programme office's entries from `PUT /v1/provider-groups/{group}` on top.
+ */
+
+export interface HubMappingEntry extends ProviderGroupMappingEntry {
+  updatedAt: string;
+}
+
+export async function listHubMappings(): Promise<HubMappingEntry[]> {
+  const { pk, skPrefix } = keys.providerGroupMappingPrefix();
+  const out: HubMappingEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: config.tableName,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) {
+      out.push({ group: i.group, aliases: i.aliases ?? [], companiesHouseNumbers: i.companiesHouseNumbers ?? [], updatedAt: i.updatedAt });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+export interface EffectiveMapping {
+  index: MappingIndex;
+  entries: (ProviderGroupMappingEntry & { source: 'file' | 'hub'; updatedAt?: string })[];
+  /** When the mapping last changed: the file's version date or the newest hub entry. */
+  updatedAt: string;
+}
+
+export async function loadMapping(): Promise<EffectiveMapping> {
+  const hub = await listHubMappings();
+  const hubKeys = new Set(hub.map((h) => normaliseName(h.group)));
+  const merged = mergeMappings(PROVIDER_GROUP_MAPPING, hub);
+  const entries = merged.map((e) => {
+    const h = hubKeys.has(normaliseName(e.group)) ? (e as HubMappingEntry) : undefined;
+    return h
+      ? { group: h.group, aliases: h.aliases, companiesHouseNumbers: h.companiesHouseNumbers, source: 'hub' as const, updatedAt: h.updatedAt }
+      : { group: e.group, aliases: e.aliases, companiesHouseNumbers: e.companiesHouseNumbers, source: 'file' as const };
+  });
+  const updatedAt = [new Date(`${PROVIDER_GROUP_MAPPING_VERSION}T00:00:00Z`).toISOString(), ...hub.map((h) => h.updatedAt)].sort().at(-1)!;
+  // File first, hub last: a hub alias wins over the file's.
+  const fileOnly = entries.filter((e) => e.source === 'file');
+  const hubOnly = entries.filter((e) => e.source === 'hub');
+  return { index: buildMappingIndex([...fileOnly, ...hubOnly]), entries, updatedAt };
+}
+
+export class MappingConflict extends Error {}
+
+/**
+ * Creates or replaces the programme office's entry for a group. An alias or company number that
+ * another hub entry already claims is a conflict (the file's claims may be overridden).
+ */
+export async function putHubMapping(entry: ProviderGroupMappingEntry, now = new Date()): Promise<HubMappingEntry> {
+  const key = normaliseName(entry.group);
+  const others = (await listHubMappings()).filter((h) => normaliseName(h.group) !== key);
+  const claimedNames = new Map<string, string>();
+  const claimedCompanies = new Map<string, string>();
+  for (const o of others) {
+    claimedNames.set(normaliseName(o.group), o.group);
+    for (const a of o.aliases) claimedNames.set(normaliseName(a), o.group);
+    for (const c of o.companiesHouseNumbers) claimedCompanies.set(c, o.group);
+  }
+  for (const a of [entry.group, ...entry.aliases]) {
+    const g = claimedNames.get(normaliseName(a));
+    if (g !== undefined) throw new MappingConflict(`"${a}" already belongs to ${g}`);
+  }
+  for (const c of entry.companiesHouseNumbers) {
+    const g = claimedCompanies.get(c);
+    if (g !== undefined) throw new MappingConflict(`company ${c} already belongs to ${g}`);
+  }
+  const item: HubMappingEntry = {
+    group: entry.group.trim(),
+    aliases: [...new Set(entry.aliases.map((a) => a.trim()))].sort(),
+    companiesHouseNumbers: [...new Set(entry.companiesHouseNumbers)].sort(),
+    updatedAt: now.toISOString(),
+  };
+  await dynamo().send(new PutCommand({ TableName: config.tableName, Item: { ...keys.providerGroupMapping(key), type: 'providerGroupMapping', ...item } }));
+  return item;
+}
+
+export async function getHubMapping(group: string): Promise<HubMappingEntry | undefined> {
+  const { Item } = await dynamo().send(new GetCommand({ TableName: config.tableName, Key: keys.providerGroupMapping(normaliseName(group)) }));
+  return Item as HubMappingEntry | undefined;
+}

@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuthoritySlug } from '../domain/reference/authorities.ts';
+import { renderStoredLines, type PreparedBatch, type StoredRow } from '../domain/spend.ts';
+import type { SpendBatchAnswer } from '../../schemas/spend.ts';
+import { config, dynamo } from './config.ts';
+import { deleteObjects, getObjectText, isNoSuchKey, openObject, putObject } from './objects.ts';
+import { keys } from './keys.ts';
+
+/**
+ * Spend batches: the accepted lines (NDJSON) and the raw batch as posted live in S3 under
+ * `batches/<authority>/<batchId>/`; DynamoDB holds the batch item and one index entry per month
+ * the batch has lines in. A batch counts only once its DynamoDB items exist, and they are written
+ * — in one transaction — only after every S3 object is in place; deletion removes the items
+ * first. A crash therefore leaves at worst an uncounted object, never a counted batch whose lines
+ * are missing.
+ */
+
+export interface BatchItem {
+  authority: AuthoritySlug;
+  batchId: string;
+  receivedAt: string;
+  format: 'csv' | 'json';
+  lines: number;
+  accepted: number;
+  rejected: number;
+  months: string[];
+  monthLines: Record<string, number>;
+  spendPence: number;
+  linesKey: string;
+  rawKey: string;
+  answerKey: string;
+}
+
+export interface MonthBatchRef {
+  authority: AuthoritySlug;
+  batchId: string;
+  linesKey: string;
+  /** Lines of the batch in this month. */
+  lines: number;
+  receivedAt: string;
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function getBatch(authority: AuthoritySlug, batchId: string, consistent = true): Promise<BatchItem | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: config.tableName, Key: keys.spendBatch(authority, batchId), ConsistentRead: consistent }),
+  );
+  return Item as BatchItem | undefined;
+}
+
+async function answerOf(item: BatchItem): Promise<SpendBatchAnswer> {
+  const text = await getObjectText(item.answerKey);
+  if (text === undefined) throw new Error(`batch ${item.batchId}: its first answer is missing from S3`);
+  return JSON.parse(text) as SpendBatchAnswer;
+}
+
+const isConditionFailure = (e: unknown, index: number): boolean =>
+  e instanceof TransactionCanceledException && e.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+const isTransactionConflict = (e: unknown): boolean =>
+  e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+
+async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (e) {
+      // Two batches touching the same month's change marker at once: retry with a short backoff.
+      if (!isTransactionConflict(e) || attempt >= 6) throw e;
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
+    }
+  }
+}
+
+/**
+ * Stores a batch once. Answers the first answer and whether this call created it: a batch with
+ * the same accepted lines from the same authority answers the stored first answer.
+ */
+export async function commitBatch(
+  batch: PreparedBatch,
+  raw: string,
+  now = new Date(),
+): Promise<{ created: boolean; answer: SpendBatchAnswer }> {
+  const authority = batch.authority as AuthoritySlug;
+  const existing = await getBatch(authority, batch.batchId);
+  if (existing) return { created: false, answer: await answerOf(existing) };
+
+  const answer: SpendBatchAnswer = { batchId: batch.batchId, accepted: batch.rows.length, rejected: batch.rejected };
+  const rawHash = sha(raw).slice(0, 16);
+  const ext = batch.format === 'csv' ? 'csv' : 'json';
+  const linesKey = keys.spendObject(authority, batch.batchId, 'lines.ndjson');
+  const rawKey = keys.spendObject(authority, batch.batchId, `raw-${rawHash}.${ext}`);
+  const answerKey = keys.spendObject(authority, batch.batchId, `answer-${rawHash}.json`);
+  // Lines in canonical order: the object for a batch id has one content, whoever writes it.
+  const canonical: PreparedBatch = { ...batch, rows: [...batch.rows].sort((a, b) => cmpRows(a, b)) };
+  await Promise.all([
+    putObject(linesKey, renderStoredLines(canonical), 'application/x-ndjson'),
+    putObject(rawKey, raw, batch.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json'),
+    putObject(answerKey, `${JSON.stringify(answer)}\n`, 'application/json'),
+  ]);
+
+  const receivedAt = now.toISOString();
+  const months = Object.keys(batch.months);
+  const item: BatchItem & Record<string, unknown> = {
+    ...keys.spendBatch(authority, batch.batchId),
+    ...keys.spendBatchByTime(authority, receivedAt, batch.batchId),
+    type: 'spendBatch',
+    authority,
+    batchId: batch.batchId,
+    receivedAt,
+    format: batch.format,
+    lines: batch.lineCount,
+    accepted: batch.rows.length,
+    rejected: batch.rejected.length,
+    months,
+    monthLines: batch.months,
+    spendPence: batch.spendPence,
+    linesKey,
+    rawKey,
+    answerKey,
+  };
+  try {
+    await transact([
+      { Put: { TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...months.map((month) => ({
+        Put: {
+          TableName: config.tableName,
+          Item: {
+            ...keys.spendMonthBatch(month, authority, batch.batchId),
+            type: 'spendMonthBatch',
+            authority,
+            batchId: batch.batchId,
+            linesKey,
+            lines: batch.months[month]!,
+            receivedAt,
+          },
+        },
+      })),
+      ...months.map((month) => ({
+        Update: {
+          TableName: config.tableName,
+          Key: keys.spendMonthMeta(month),
+          UpdateExpression: 'SET changedAt = :t, #type = :type',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':t': receivedAt, ':type': 'spendMonthMeta' },
+        },
+      })),
+    ]);
+  } catch (e) {
+    if (!isConditionFailure(e, 0)) throw e;
+    // The same batch was committed meanwhile: its first answer stands; our raw copy is surplus.
+    const winner = (await getBatch(authority, batch.batchId))!;
+    if (winner.rawKey !== rawKey) await deleteObjects([rawKey, answerKey]);
+    return { created: false, answer: await answerOf(winner) };
+  }
+  return { created: true, answer };
+}
+
+function cmpRows(a: StoredRow, b: StoredRow): number {
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Deletes an authority's own batch: uncounted first (DynamoDB), then its objects. False when there is none. */
+export async function deleteBatch(authority: AuthoritySlug, batchId: string, now = new Date()): Promise<boolean> {
+  const item = await getBatch(authority, batchId);
+  if (!item) return false;
+  const changedAt = now.toISOString();
+  try {
+    await transact([
+      { Delete: { TableName: config.tableName, Key: keys.spendBatch(authority, batchId), ConditionExpression: 'attribute_exists(pk)' } },
+      ...item.months.map((month) => ({ Delete: { TableName: config.tableName, Key: keys.spendMonthBatch(month, authority, batchId) } })),
+      ...item.months.map((month) => ({
+        Update: {
+          TableName: config.tableName,
+          Key: keys.spendMonthMeta(month),
+          UpdateExpression: 'SET changedAt = :t, #type = :type',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':t': changedAt, ':type': 'spendMonthMeta' },
+        },
+      })),
+    ]);
+  } catch (e) {
+    if (isConditionFailure(e, 0)) return false;
+    throw e;
+  }
+  await deleteObjects([item.linesKey, item.rawKey, item.answerKey]);
+  return true;
+}
+
+export async function getBatchRaw(item: BatchItem): Promise<string | undefined> {
+  return getObjectText(item.rawKey);
+}
+
+// ---------------------------------------------------------------- listing
+
+/** An authority's own batches, newest first; `startKey` is the `lastKey` of the previous page. */
+export async function listBatches(
+  authority: AuthoritySlug,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ items: BatchItem[]; lastKey?: Record<string, unknown> }> {
+  const { gsi1pk } = keys.spendBatchByTime(authority);
+  const page = await dynamo().send(
+    new QueryCommand({
+      TableName: config.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': gsi1pk },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }),
+  );
+  return { items: (page.Items ?? []) as BatchItem[], ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
+}
+
+// ---------------------------------------------------------------- reading a period
+
+/** The batches with lines in a month (every authority's). */
+export async function monthBatches(month: string): Promise<MonthBatchRef[]> {
+  const { pk, skPrefix } = keys.spendMonthBatchPrefix(month);
+  const out: MonthBatchRef[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: config.tableName,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) {
+      out.push({ authority: i.authority, batchId: i.batchId, linesKey: i.linesKey, lines: i.lines, receivedAt: i.receivedAt });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** When each month's spend last changed (absent for a month that never had any). */
+export async function monthsChangedAt(months: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < months.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+      [config.tableName]: { Keys: months.slice(i, i + 100).map((m) => ({ ...keys.spendMonthMeta(m) })), ConsistentRead: true },
+    };
+    while (request && Object.keys(request).length) {
+      const r = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of r.Responses?.[config.tableName] ?? []) out.set(String(item.pk).slice('SPENDMONTH#'.length), String(item.changedAt));
+      request = r.UnprocessedKeys as typeof request;
+    }
+  }
+  return out;
+}
+
+export class BatchVanished extends Error {}
+
+/**
+ * Streams one batch's stored rows: the object is read chunk by chunk and each line parsed as it
+ * completes, so memory holds one chunk and one line at a time.
+ */
+export async function streamBatchRows(linesKey: string, onRow: (row: StoredRow) => void, prefetched?: Promise<Readable>): Promise<void> {
+  let body: Readable;
+  try {
+    body = await (prefetched ?? openObject(linesKey));
+  } catch (e) {
+    if (isNoSuchKey(e)) throw new BatchVanished(linesKey);
+    throw e;
+  }
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let header = true;
+  // Each chunk's complete lines are parsed in one JSON.parse, as one array: far fewer calls and
+  // slices than a parse per line. The header line (the first) is skipped.
+  const take = (text: string): string => {
+    let from = 0;
+    if (header) {
+      const nl = text.indexOf('\n');
+      if (nl === -1) return text;
+      header = false;
+      from = nl + 1;
+    }
+    const last = text.lastIndexOf('\n');
+    if (last < from) return text.slice(from);
+    const rows = JSON.parse(`[${text.slice(from, last).replaceAll('\n', ',')}]`) as StoredRow[];
+    for (let i = 0; i < rows.length; i++) onRow(rows[i]!);
+    return text.slice(last + 1);
+  };
+  for await (const chunk of body) carry = take(carry + decoder.write(chunk as Buffer));
+  carry = take(`${carry}${decoder.end()}\n`);
+  if (carry.length) throw new Error(`${linesKey}: unterminated last line`);
+}

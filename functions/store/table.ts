@@ -1,0 +1,20 @@
+/**
+ * The one table and one bucket, as data: infra/stack.ts declares them in AWS and
+ * infra/local/provision.ts creates the very same ones on DynamoDB Local and the S3 server.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export type IndexName = (typeof TABLE.indexes)[number]['name'];
+
+/** Seconds since the epoch, as DynamoDB TTL wants it. */
+export function ttlAfter(seconds: number, now = Date.now()): number {
+  return Math.floor(now / 1000) + seconds;
+}

@@ -1,0 +1,67 @@
+import type { HomeSnapshot } from './homes.ts';
+import { keys } from './keys.ts';
+
+/**
+ * A vacancy as stored, and the one function that turns it into its DynamoDB item. Every write
+ * of a vacancy goes through `vacancyRecord`, so its keys, its place in the open index and its
+ * search facts never disagree with it.
+ */
+
+export type StoredStatus = 'open' | 'withdrawn' | 'filled' | 'lapsed';
+
+export interface VacancyItem {
+  id: string;
+  homeUrn: string;
+  /** The home's owner when the vacancy was posted: only it may change the vacancy. */
+  owner: string;
+  beds: number;
+  availableFrom: string;
+  weeklyPrice?: number;
+  note?: string;
+  status: StoredStatus;
+  confirmedAt: string;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  lapsedAt?: string;
+  /** The home's facts, copied for search; refreshed when the home changes. */
+  home: HomeSnapshot;
+}
+
+/** What the search reads of each open vacancy: one string attribute (`sf`), cheap to return and parse. */
+export type SearchFacts = Pick<VacancyItem, 'id' | 'homeUrn' | 'beds' | 'availableFrom' | 'weeklyPrice' | 'confirmedAt' | 'home'>;
+export const SEARCH_FACTS_ATTRIBUTE = 'sf';
+
+export function searchFacts(v: VacancyItem): SearchFacts {
+  return {
+    id: v.id,
+    homeUrn: v.homeUrn,
+    beds: v.beds,
+    availableFrom: v.availableFrom,
+    ...(v.weeklyPrice !== undefined ? { weeklyPrice: v.weeklyPrice } : {}),
+    confirmedAt: v.confirmedAt,
+    home: v.home,
+  };
+}
+
+/** The whole stored item of a vacancy: keys, open-index entry while open, search facts. */
+export function vacancyRecord(v: VacancyItem): Record<string, unknown> {
+  return {
+    ...keys.vacancy(v.id),
+    ...keys.vacancyByHome(v.homeUrn, v.createdAt, v.id),
+    ...(v.status === 'open' ? keys.openVacancy(v.home.placementType, keys.vacancyShard(v.id), v.expiresAt, v.id) : {}),
+    type: 'vacancy',
+    ...v,
+    [SEARCH_FACTS_ATTRIBUTE]: JSON.stringify(searchFacts(v)),
+  };
+}
+
+const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'ttl', SEARCH_FACTS_ATTRIBUTE]);
+
+/** The vacancy in a stored item, without its keys and derived attributes. */
+export function toVacancy(item: Record<string, unknown>): VacancyItem {
+  const v: Record<string, unknown> = {};
+  for (const k of Object.keys(item)) if (!KEY_ATTRIBUTES.has(k)) v[k] = item[k];
+  return v as unknown as VacancyItem;
+}

@@ -1,0 +1,200 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { routeList, type HandlerName, type RouteDef } from '../routes.ts';
+import { problem } from '../../functions/http/edge.ts';
+import { HttpError, problemTitle } from '../../functions/http/errors.ts';
+import { handler as authorizer } from '../../functions/handlers/authorizer.ts';
+
+/**
+ * The local API Gateway: serves infra/routes.ts over node:http by building API Gateway REST
+ * proxy events and calling the same authorizer and handler code that runs in Lambda.
+ */
+
+/** API Gateway's own payload limit; the hub's 256 KB limit is the edge's to enforce. */
+const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  method: string;
+  path: string;
+  pattern: RegExp;
+  names: string[];
+  def: RouteDef & { handler: HandlerName };
+}
+
+const compiled: CompiledRoute[] = routeList
+  .map(({ method, path, def }) => {
+    const names: string[] = [];
+    const pattern = new RegExp(
+      `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`,
+    );
+    return { method, path, pattern, names, def };
+  })
+  // literal segments win over parameters, as in API Gateway
+  .sort((a, b) => a.names.length - b.names.length);
+
+type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+const loaded = new Map<string, Promise<LambdaHandler>>();
+
+function load(name: string): Promise<LambdaHandler> {
+  let p = loaded.get(name);
+  if (!p) {
+    p = import(`../../functions/handlers/${name}.ts`).then((m: { handler: LambdaHandler }) => m.handler);
+    loaded.set(name, p);
+  }
+  return p;
+}
+
+function lambdaContext(name: string, requestId: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `hub-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-2:000000000000:function:hub-${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/hub-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyResult): void {
+  res.writeHead(result.statusCode, result.headers as Record<string, string>);
+  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+function gatewayProblem(res: ServerResponse, status: number, detail: string, requestId: string): void {
+  const reply = problem(new HttpError(status, problemTitle(status), detail));
+  send(res, { statusCode: status, headers: { ...reply.headers, 'x-request-id': requestId }, body: JSON.stringify(reply.body) });
+}
+
+export async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const url = new URL(req.url ?? '/', 'http://local');
+  const method = (req.method ?? 'GET').toUpperCase();
+  let pathname: string;
+  try {
+    pathname = decodeURI(url.pathname);
+  } catch {
+    return gatewayProblem(res, 400, 'The path is not valid.', requestId);
+  }
+  const candidates = compiled.filter((r) => r.pattern.test(url.pathname));
+  if (candidates.length === 0) return gatewayProblem(res, 404, 'No such route.', requestId);
+  const route = candidates.find((r) => r.method === method);
+  if (!route) return gatewayProblem(res, 405, `Use ${[...new Set(candidates.map((c) => c.method))].join(', ')}.`, requestId);
+
+  const body = await readBody(req);
+  if (body === 'too-large') return gatewayProblem(res, 413, 'The body is over the gateway limit.', requestId);
+
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const [k, v] = [req.rawHeaders[i]!, req.rawHeaders[i + 1]!];
+    headers[k] = v;
+    (multiValueHeaders[k] ??= []).push(v);
+  }
+
+  let principal: string | undefined;
+  if (route.def.access !== 'public') {
+    try {
+      const auth = await authorizer({
+        type: 'REQUEST',
+        methodArn: `arn:aws:execute-api:eu-west-2:000000000000:local/v1/${method}${route.path}`,
+        resource: route.path,
+        path: pathname,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        pathParameters: null,
+        queryStringParameters: null,
+        multiValueQueryStringParameters: null,
+        stageVariables: null,
+        requestContext: {} as never,
+      });
+      principal = String(auth.context?.principal);
+    } catch (e) {
+      if ((e as Error).message === 'Unauthorized') return gatewayProblem(res, 401, 'A valid x-api-key header is required.', requestId);
+      console.error('authorizer failed', e);
+      return gatewayProblem(res, 500, 'The authorizer failed.', requestId);
+    }
+  }
+
+  const match = route.pattern.exec(url.pathname)!;
+  const pathParameters: Record<string, string> = {};
+  try {
+    route.names.forEach((n, i) => (pathParameters[n] = decodeURIComponent(match[i + 1]!)));
+  } catch {
+    return gatewayProblem(res, 400, 'The path is not valid.', requestId);
+  }
+  const queryStringParameters: Record<string, string> = {};
+  const multiValueQueryStringParameters: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    queryStringParameters[k] = v;
+    (multiValueQueryStringParameters[k] ??= []).push(v);
+  }
+  const hasQuery = Object.keys(queryStringParameters).length > 0;
+  const event: APIGatewayProxyEvent = {
+    resource: route.path,
+    path: pathname,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? queryStringParameters : null,
+    multiValueQueryStringParameters: hasQuery ? multiValueQueryStringParameters : null,
+    pathParameters: route.names.length ? pathParameters : null,
+    stageVariables: null,
+    body: body.length ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: principal ? { principal, principalId: principal } : null,
+      httpMethod: method,
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? null } as never,
+      path: `/v1${pathname}`,
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: route.path,
+      stage: 'v1',
+    },
+  };
+  try {
+    const fn = await load(route.def.handler);
+    send(res, await fn(event, lambdaContext(route.def.handler, requestId)));
+  } catch (e) {
+    console.error('handler failed', e);
+    gatewayProblem(res, 502, 'The handler failed.', requestId);
+  }
+}
+
+export function startGateway(port: number, host = '127.0.0.1'): Promise<Server> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      console.error(e);
+      if (!res.headersSent) gatewayProblem(res, 500, 'Gateway error.', randomUUID());
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

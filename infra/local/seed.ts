@@ -1,0 +1,37 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parsePrincipal } from '../../functions/domain/principal.ts';
+import { createApiKey, principalForApiKey } from '../../functions/store/api-keys.ts';
+import { DEMO_PRINCIPALS } from './demo-principals.ts';
+
+/**
+ * Demo data for `npm start`: a key for every demo principal, written to .local/demo-keys.json
+ * (kept across restarts while the keys still work), then every module in ./demo/ in name
+ * order. Each demo module is idempotent: a restart changes nothing that is already there.
+ */
+export interface DemoContext {
+  keys: Record<string, string>;
+}
+
+export async function seedDemoKeys(file: string): Promise<Record<string, string>> {
+  const previous: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const keys: Record<string, string> = {};
+  for (const id of DEMO_PRINCIPALS) {
+    const principal = parsePrincipal(id)!;
+    const old = previous[id];
+    const still = old ? await principalForApiKey(old) : undefined;
+    keys[id] = still ? old! : await createApiKey(principal);
+  }
+  writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  return keys;
+}
+
+export async function seedDemoData(ctx: DemoContext): Promise<void> {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'demo');
+  if (!existsSync(dir)) return;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+    const mod = (await import(pathToFileURL(join(dir, file)).href)) as { seed?: (c: DemoContext) => Promise<void> };
+    await mod.seed?.(ctx);
+  }
+}

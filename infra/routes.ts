@@ -1,0 +1,60 @@
+import { homesHandlers, homesRoutes } from './routes/homes.ts';
+import { poolHandlers, poolRoutes } from './routes/pool.ts';
+import { referenceHandlers, referenceRoutes } from './routes/reference.ts';
+import { referralsHandlers, referralsRoutes } from './routes/referrals.ts';
+import { spendHandlers, spendRoutes } from './routes/spend.ts';
+import type { Grant, RouteDef } from './routes/types.ts';
+
+export type { Access, Grant, HandlerDef, RouteDef } from './routes/types.ts';
+
+/**
+ * THE route table: method, path, handler, who may call it, and the zod schemas of its input and
+ * output. It is composed of one part per capability (infra/routes/*.ts) so that each Lambda
+ * bundles only its own part; the CDK stack (infra/stack.ts), the local gateway
+ * (infra/local/gateway.ts) and the OpenAPI document are built from this whole table, and the HTTP
+ * edge (functions/http/edge.ts) enforces `access` from the part a handler serves. Handlers are
+ * named by their file in functions/handlers/, never imported here.
+ */
+export const routes = {
+  ...referenceRoutes,
+  ...homesRoutes,
+  ...poolRoutes,
+  ...referralsRoutes,
+  ...spendRoutes,
+} as const;
+
+/** Every Lambda behind the API, with its least-privilege grants. */
+export const handlers = {
+  ...referenceHandlers,
+  ...homesHandlers,
+  ...poolHandlers,
+  ...referralsHandlers,
+  ...spendHandlers,
+} as const;
+
+export type HandlerName = keyof typeof handlers;
+export type RouteKey = keyof typeof routes;
+
+/** Scheduled jobs (EventBridge in AWS; `hub` commands locally), files in functions/jobs/. */
+export const jobs = {
+  // name: { schedule: 'cron(...)', grants: [...] }
+  // homes & vacancies (issue 3): vacancies not reconfirmed for 7 days lapse
+  'lapse-vacancies': {
+    schedule: 'rate(1 hour)',
+    grants: ['table:write'],
+    description: 'Marks vacancies not reconfirmed for 7 days as lapsed and takes them out of the open-vacancy index',
+  },
+  // spend and rollups (issue 6): nightly rollups of the recent months, their quarters and financial years
+  rollup: {
+    schedule: 'cron(30 2 * * ? *)',
+    grants: ['table:read', 'bucket:write'],
+    description: 'Nightly spend rollups: last month and this month, with their quarters and financial years',
+  },
+} as const satisfies Record<string, { schedule: string; grants: readonly Grant[]; description: string }>;
+
+export function splitRouteKey(key: string): { method: string; path: string } {
+  const i = key.indexOf(' ');
+  return { method: key.slice(0, i), path: key.slice(i + 1) };
+}
+
+export const routeList = Object.entries(routes).map(([key, def]) => ({ key: key as RouteKey, ...splitRouteKey(key), def: def as RouteDef & { handler: HandlerName } }));

@@ -1,0 +1,123 @@
+import * as pool from '../../schemas/pool.ts';
+import type { HandlerDef, RouteDef } from './types.ts';
+
+/** Pooled emergency and move-on beds (issue 4): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
+export const poolHandlers = {
+  pool: { grants: ['table:read', 'table:write'] },
+} as const satisfies Record<string, HandlerDef>;
+
+export const poolRoutes = {
+  'POST /v1/pool/beds': {
+    handler: 'pool',
+    access: ['programme-office'],
+    summary: 'Register a block-contracted emergency or move-on bed shared by the region (422: home unknown)',
+    body: pool.CreateBedBody,
+    response: pool.BedCreated,
+    status: 201,
+    idempotent: true,
+    statuses: [422],
+  },
+  'GET /v1/pool/beds': {
+    handler: 'pool',
+    access: ['authority', 'programme-office'],
+    summary: 'Pooled beds with their status; the allocation is shown to the programme office, and to an authority when it is its own',
+    query: pool.ListQuery,
+    response: pool.PoolBedList,
+  },
+  'GET /v1/pool/beds/{id}': {
+    handler: 'pool',
+    access: ['authority', 'programme-office'],
+    summary: 'One pooled bed',
+    params: pool.BedParams,
+    response: pool.PoolBed,
+  },
+  'PATCH /v1/pool/beds/{id}': {
+    handler: 'pool',
+    access: ['programme-office'],
+    summary: 'Take a free bed out of service, or back into service (409 while occupied)',
+    params: pool.BedParams,
+    body: pool.UpdateBedBody,
+    response: pool.PoolBed,
+    statuses: [409],
+  },
+  'POST /v1/pool/requests': {
+    handler: 'pool',
+    access: ['authority'],
+    summary: 'Ask for a pooled bed for a child',
+    body: pool.CreateRequestBody,
+    response: pool.RequestCreated,
+    status: 201,
+    idempotent: true,
+  },
+  'GET /v1/pool/requests': {
+    handler: 'pool',
+    access: ['authority', 'programme-office'],
+    summary: "Pool requests, newest first: an authority's own, every one for the programme office",
+    query: pool.ListQuery,
+    response: pool.PoolRequestList,
+  },
+  'GET /v1/pool/requests/{id}': {
+    handler: 'pool',
+    access: ['authority', 'programme-office'],
+    summary: 'One pool request (its owner, or the programme office)',
+    params: pool.RequestParams,
+    response: pool.PoolRequest,
+  },
+  'POST /v1/pool/requests/{id}/cancel': {
+    handler: 'pool',
+    access: ['authority'],
+    summary: 'Cancel an own pending request (409 once allocated or cancelled)',
+    params: pool.RequestParams,
+    response: pool.PoolRequest,
+    statuses: [409],
+  },
+  'GET /v1/pool/requests/{id}/candidates': {
+    handler: 'pool',
+    access: ['programme-office'],
+    summary: 'Pooled beds that could take the child, best fit first',
+    params: pool.RequestParams,
+    query: pool.ListQuery,
+    response: pool.CandidateList,
+  },
+  'POST /v1/pool/allocations': {
+    handler: 'pool',
+    access: ['programme-office'],
+    summary: 'Allocate a bed to a pending request, atomically (409 with a reason: bed not available, request not pending)',
+    body: pool.CreateAllocationBody,
+    response: pool.Allocation,
+    status: 201,
+    idempotent: true,
+    statuses: [409, 422],
+  },
+  'GET /v1/pool/allocations': {
+    handler: 'pool',
+    access: ['authority', 'programme-office'],
+    summary: "Allocations, latest start first: an authority's own, every one for the programme office",
+    query: pool.ListQuery,
+    response: pool.AllocationList,
+  },
+  'GET /v1/pool/allocations/{id}': {
+    handler: 'pool',
+    access: ['authority', 'programme-office'],
+    summary: 'One allocation (the authority it is for, or the programme office)',
+    params: pool.AllocationParams,
+    response: pool.Allocation,
+  },
+  'POST /v1/pool/allocations/{id}/end': {
+    handler: 'pool',
+    access: ['authority', 'programme-office'],
+    summary: 'End an allocation with an SSDA903 reason, freeing the bed; stepDownTo (programme office) moves the child into a move-on bed in the same step',
+    params: pool.AllocationParams,
+    body: pool.EndAllocationBody,
+    response: pool.EndedAllocation,
+    idempotent: true,
+    statuses: [409, 422],
+  },
+  'GET /v1/pool/ledger': {
+    handler: 'pool',
+    access: ['authority', 'programme-office'],
+    summary: "Occupied and void nights per bed and each authority's use against its funded share, for from..to inclusive (to at most today)",
+    query: pool.LedgerQuery,
+    response: pool.Ledger,
+  },
+} as const satisfies Record<string, RouteDef & { handler: keyof typeof poolHandlers }>;

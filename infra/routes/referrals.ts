@@ -1,0 +1,67 @@
+import {
+  AuditList, AuditQuery, ConsentChange, CreateReferral, ProviderResponse, ProviderResponseBody, ReferralCreated, ReferralId,
+  ReferralList, ReferralView,
+} from '../../schemas/referrals.ts';
+import { ListQuery } from '../../schemas/common.ts';
+import type { HandlerDef, RouteDef } from './types.ts';
+
+/** Referrals, consent and audit (issue 5): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
+export const referralsHandlers = {
+  referrals: { grants: ['table:write'], assets: ['sharing-agreements'] },
+  audit: { grants: ['table:read'] },
+} as const satisfies Record<string, HandlerDef>;
+
+export const referralsRoutes = {
+  'POST /v1/referrals': {
+    handler: 'referrals',
+    access: ['authority'],
+    summary: 'Refer a child for placement matching under a sharing agreement, naming the purpose, lawful basis and the providers it is shared with',
+    body: CreateReferral,
+    response: ReferralCreated,
+    status: 201,
+    idempotent: true,
+    statuses: [422],
+  },
+  'GET /v1/referrals': {
+    handler: 'referrals',
+    access: ['authority', 'provider'],
+    summary: "An authority's own referrals; a provider's referrals shared with it and readable now (each shown one is audited)",
+    query: ListQuery,
+    response: ReferralList,
+  },
+  'GET /v1/referrals/{id}': {
+    handler: 'referrals',
+    access: ['authority', 'provider', 'programme-office'],
+    summary: 'A referral: every field for the owner; for a named provider only the fields the agreement allows it, while it allows them (audited); otherwise 404',
+    params: ReferralId,
+    response: ReferralView,
+  },
+  'POST /v1/referrals/{id}/consent': {
+    handler: 'referrals',
+    access: ['authority'],
+    summary: 'Record consent given or withdrawn (owner); takes effect on the very next read',
+    params: ReferralId,
+    body: ConsentChange,
+    response: ReferralView,
+    statuses: [409, 422],
+  },
+  'POST /v1/referrals/{id}/responses': {
+    handler: 'referrals',
+    access: ['provider'],
+    summary: 'A provider that may read the referral answers it: interested, or declined with a coded reason (201 first, 200 when replacing its answer)',
+    params: ReferralId,
+    body: ProviderResponseBody,
+    response: ProviderResponse,
+    status: 201,
+    idempotent: true,
+    statuses: [200, 422],
+  },
+  'GET /v1/audit': {
+    handler: 'audit',
+    access: ['authority', 'programme-office'],
+    summary: "The write-once disclosure audit trail: an authority's own referrals' (one referral with referralId), the programme office's the whole region's",
+    query: AuditQuery,
+    response: AuditList,
+    statuses: [404],
+  },
+} as const satisfies Record<string, RouteDef & { handler: keyof typeof referralsHandlers }>;

@@ -1,0 +1,86 @@
+import { ListQuery } from '../../schemas/common.ts';
+import {
+  BatchParams, PostSpendBatchBody, ProviderGroupMapping, ProviderGroupMappingBody, ProviderGroupMappingList, ProviderGroupParams,
+  Rollup, RollupBody, RollupCreated, RollupParams, SpendBatchAnswer, SpendBatchList, SpendBatchSummary,
+} from '../../schemas/spend.ts';
+import type { HandlerDef, RouteDef } from './types.ts';
+
+/** Pooled spend and rollups (issue 6): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
+export const spendHandlers = {
+  spend: { grants: ['table:write', 'bucket:write'] },
+  rollups: { grants: ['table:write', 'bucket:write'], memoryMb: 1024 },
+} as const satisfies Record<string, HandlerDef>;
+
+export const spendRoutes = {
+  'POST /v1/spend/batches': {
+    handler: 'spend',
+    access: ['authority'],
+    summary: 'Post a batch of spend lines (text/csv with a header row, or JSON); 200 with the first answer when the same batch was posted before (422: no line accepted)',
+    body: PostSpendBatchBody,
+    csv: true,
+    response: SpendBatchAnswer,
+    status: 201,
+    idempotent: true,
+    statuses: [415, 422],
+  },
+  'GET /v1/spend/batches': {
+    handler: 'spend',
+    access: ['authority'],
+    summary: "The calling authority's own spend batches, newest first",
+    query: ListQuery,
+    response: SpendBatchList,
+  },
+  'GET /v1/spend/batches/{batchId}': {
+    handler: 'spend',
+    access: ['authority'],
+    summary: 'One of your own spend batches',
+    params: BatchParams,
+    response: SpendBatchSummary,
+  },
+  'GET /v1/spend/batches/{batchId}/raw': {
+    handler: 'spend',
+    access: ['authority'],
+    summary: 'One of your own spend batches exactly as it was posted (text/csv or application/json)',
+    params: BatchParams,
+  },
+  'DELETE /v1/spend/batches/{batchId}': {
+    handler: 'spend',
+    access: ['authority'],
+    summary: 'Delete one of your own spend batches (no longer counted by rollups)',
+    params: BatchParams,
+    status: 204,
+  },
+  'POST /v1/rollups': {
+    handler: 'rollups',
+    access: ['programme-office'],
+    summary: 'Roll up a month (YYYY-MM), quarter (YYYY-Qn) or financial year (FYYYYY-YY) into S3 (422: no spend posted for it)',
+    body: RollupBody,
+    response: RollupCreated,
+    status: 201,
+    idempotent: true,
+    statuses: [422],
+  },
+  'GET /v1/rollups/{period}': {
+    handler: 'rollups',
+    access: ['authority', 'programme-office'],
+    summary: "A period's rollup: spend by provider group, placement type and authority, small counts suppressed",
+    params: RollupParams,
+    response: Rollup,
+  },
+  'GET /v1/provider-groups': {
+    handler: 'rollups',
+    access: ['authority', 'programme-office'],
+    summary: 'The provider-group mapping in force: brands, subsidiaries and company numbers merged into groups',
+    query: ListQuery,
+    response: ProviderGroupMappingList,
+  },
+  'PUT /v1/provider-groups/{group}': {
+    handler: 'rollups',
+    access: ['programme-office'],
+    summary: "Set the programme office's mapping for a group (its aliases and company numbers; 409: claimed by another group)",
+    params: ProviderGroupParams,
+    body: ProviderGroupMappingBody,
+    response: ProviderGroupMapping,
+    statuses: [409],
+  },
+} as const satisfies Record<string, RouteDef & { handler: keyof typeof spendHandlers }>;

@@ -1,0 +1,289 @@
+import { join } from 'node:path';
+import {
+  Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps,
+  aws_apigateway as apigw, aws_dynamodb as ddb, aws_events as events, aws_events_targets as targets,
+  aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_lambda_nodejs as nodejs, aws_logs as logs,
+  aws_s3 as s3, aws_secretsmanager as secrets, aws_wafv2 as waf, Validations,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
+import { TABLE } from '../functions/store/table.ts';
+import { LAMBDA_BUNDLING } from './bundling.ts';
+import { handlers, jobs, routeList, type Grant, type HandlerDef } from './routes.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+/** Read lazily by functions/domain/geo.ts from LAMBDA_TASK_ROOT. */
+const COMMON_ASSETS = ['functions/domain/reference/outcodes.txt'];
+
+/** Throttling per usage plan: each authority its own; providers and the programme office share theirs. */
+const PLAN_LIMITS = { rateLimit: 50, burstLimit: 100, quotaPerDay: 200_000 } as const;
+
+/**
+ * The hub in AWS: one DynamoDB table and one S3 bucket (customer-managed KMS), a Lambda per
+ * handler file with only the grants the route table gives it, a REST API built from
+ * infra/routes.ts behind a REQUEST authorizer, a usage plan per authority, and EventBridge
+ * schedules for the jobs.
+ */
+export class HubStack extends Stack {
+  readonly api: apigw.RestApi;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+
+    const key = new kms.Key(this, 'DataKey', {
+      description: 'Commission East hub: children\'s data at rest',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const table = new ddb.Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: ddb.AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: ddb.AttributeType.STRING },
+      billingMode: ddb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: ddb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE.indexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: ddb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: ddb.AttributeType.STRING },
+      });
+    }
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(400) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogs).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-S1', reason: 'This is the server access log bucket itself; logging it into itself would loop.' },
+    );
+
+    const bucket = new s3.Bucket(this, 'Data', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'data/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Signs opaque list cursors so a client cannot forge or alter one (functions/http/cursor.ts).
+    const cursorSecret = new secrets.Secret(this, 'CursorSecret', {
+      description: 'HMAC key for Commission East hub list cursors',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(cursorSecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason: 'A cursor key only needs to outlive the cursors it signed (minutes); rotate by updating the secret and redeploying, which at worst invalidates open pages.',
+    });
+
+    const environment = {
+      CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
+      TABLE_NAME: table.tableName,
+      BUCKET_NAME: bucket.bucketName,
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'commission-east-hub',
+      LOG_LEVEL: 'INFO',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+
+    const grant = (fn: lambda.IFunction, grants: readonly Grant[]) => {
+      for (const g of grants) {
+        if (g === 'table:read') table.grantReadData(fn);
+        if (g === 'table:write') table.grantReadWriteData(fn);
+        if (g === 'bucket:read') bucket.grantRead(fn);
+        if (g === 'bucket:write') bucket.grantReadWrite(fn);
+      }
+    };
+
+    const makeFunction = (name: string, entry: string, def: HandlerDef, timeout = Duration.seconds(29)) => {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+      const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      logGroup.grantWrite(role);
+      const fn = new nodejs.NodejsFunction(this, `${name}Fn`, {
+        entry: join(ROOT, entry),
+        projectRoot: ROOT,
+        depsLockFilePath: join(ROOT, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: def.memoryMb ?? 512,
+        timeout,
+        role,
+        logGroup,
+        tracing: lambda.Tracing.ACTIVE,
+        environment,
+        bundling: {
+          format: nodejs.OutputFormat.ESM,
+          target: LAMBDA_BUNDLING.target,
+          minify: LAMBDA_BUNDLING.minify,
+          sourceMap: true,
+          externalModules: [...LAMBDA_BUNDLING.external],
+          bundleAwsSDK: true,
+          esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => [`--alias:${from}`, to])),
+          mainFields: [...LAMBDA_BUNDLING.mainFields],
+          banner: LAMBDA_BUNDLING.banner,
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            // run-time files beside the bundle, by their base name (the outcode table goes to every Lambda)
+            afterBundling: (input: string, output: string) =>
+              [...COMMON_ASSETS, ...(def.assets ?? [])].map((a) => `cp -r "${input}/${a}" "${output}/${a.split('/').pop()}"`),
+          },
+        },
+      });
+      grant(fn, def.grants);
+      Validations.of(role).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource narrower than *.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as ddb.CfnTable)}.Arn>/index/*]`, reason: 'Queries on this table\'s own GSIs (gsi1, gsi2), granted by table.grant*.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Action::s3:GetObject*]`, reason: 'CDK bucket.grantRead: object reads within the hub bucket only.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Action::s3:GetBucket*]`, reason: 'CDK bucket.grantRead on the hub bucket only.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Action::s3:List*]`, reason: 'CDK bucket.grantRead on the hub bucket only.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Action::s3:DeleteObject*]`, reason: 'CDK bucket.grantReadWrite: the hub deletes its own batch objects.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Action::s3:Abort*]`, reason: 'CDK bucket.grantReadWrite: aborting its own multipart uploads.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]`, reason: 'KMS data keys for the hub\'s own customer-managed key only.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]`, reason: 'KMS re-encryption with the hub\'s own customer-managed key only.' },
+        { id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`, reason: 'Objects within the hub bucket.' },
+      );
+      return fn;
+    };
+
+    const fns = new Map<string, lambda.Function>();
+    for (const [name, def] of Object.entries(handlers) as [string, HandlerDef][]) {
+      fns.set(name, makeFunction(name, `functions/handlers/${name}.ts`, def));
+    }
+
+    // ---------------------------------------------------------------- the API
+    const apiLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: 'commission-east-hub',
+      description: 'Commission East hub API v1 (CONTRACT.md)',
+      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: 'live',
+        accessLogDestination: new apigw.LogGroupLogDestination(apiLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        throttlingRateLimit: 200,
+        throttlingBurstLimit: 400,
+      },
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+    });
+    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: false });
+
+    const authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+      handler: fns.get('authorizer')!,
+      identitySources: [apigw.IdentitySource.header('x-api-key')],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    for (const { method, path, def } of routeList) {
+      const resource = this.api.root.resourceForPath(path);
+      const isPublic = def.access === 'public';
+      resource.addMethod(method, new apigw.LambdaIntegration(fns.get(def.handler)!), {
+        requestValidator: validator,
+        ...(isPublic
+          ? { authorizationType: apigw.AuthorizationType.NONE }
+          : { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM, apiKeyRequired: true }),
+      });
+    }
+
+    // problem+json for the answers API Gateway gives itself
+    const problem = (status: number, title: string, detail: string) => ({
+      'application/json': JSON.stringify({ type: `https://commission-east.example/problems/${status}`, title, status, detail }),
+    });
+    const gatewayResponses: [apigw.ResponseType, number, string, string][] = [
+      [apigw.ResponseType.UNAUTHORIZED, 401, 'Unauthorized', 'A valid x-api-key header is required.'],
+      [apigw.ResponseType.ACCESS_DENIED, 401, 'Unauthorized', 'A valid x-api-key header is required.'],
+      [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 404, 'Not found', 'No such route.'],
+      [apigw.ResponseType.REQUEST_TOO_LARGE, 413, 'Payload too large', 'The body is over the limit.'],
+      [apigw.ResponseType.THROTTLED, 429, 'Too many requests', 'Slow down; see your usage plan.'],
+      [apigw.ResponseType.QUOTA_EXCEEDED, 429, 'Too many requests', 'Your daily quota is used up.'],
+      [apigw.ResponseType.DEFAULT_4XX, 400, 'Bad request', 'The request was refused by the gateway.'],
+      [apigw.ResponseType.DEFAULT_5XX, 502, 'Bad gateway', 'Something went wrong on our side; the request id identifies it.'],
+    ];
+    for (const [type, status, title, detail] of gatewayResponses) {
+      this.api.addGatewayResponse(`Gw${type.responseType}`, {
+        type,
+        statusCode: String(status),
+        responseHeaders: { 'Content-Type': "'application/problem+json'", 'x-request-id': 'context.requestId' },
+        templates: problem(status, title, detail),
+      });
+    }
+
+    // A usage plan per authority, one for providers and one for the programme office. `hub keys
+    // create` in AWS registers each new key with its principal's plan (outputs below).
+    const plans: Record<string, apigw.UsagePlan> = {};
+    for (const name of [...AUTHORITY_SLUGS.map((s) => `authority-${s}`), 'providers', 'programme-office']) {
+      plans[name] = this.api.addUsagePlan(`Plan-${name}`, {
+        name: `hub-${name}`,
+        throttle: { rateLimit: PLAN_LIMITS.rateLimit, burstLimit: PLAN_LIMITS.burstLimit },
+        quota: { limit: PLAN_LIMITS.quotaPerDay, period: apigw.Period.DAY },
+        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+      });
+      new CfnOutput(this, `UsagePlan${name.replace(/[^A-Za-z0-9]/g, '')}`, { value: plans[name].usagePlanId, exportName: `${id}-plan-${name}` });
+    }
+
+    const acl = new waf.CfnWebACL(this, 'Waf', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'hub-waf', sampledRequestsEnabled: false },
+      rules: [
+        {
+          name: 'aws-common',
+          priority: 0,
+          overrideAction: { none: {} },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name: 'AWSManagedRulesCommonRuleSet',
+              // spend batches are CSV bodies up to 256 KB; the hub enforces its own limit
+              ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
+            },
+          },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'hub-waf-common', sampledRequestsEnabled: false },
+        },
+      ],
+    });
+    new waf.CfnWebACLAssociation(this, 'WafAssociation', {
+      resourceArn: `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/restapis/${this.api.restApiId}/stages/${this.api.deploymentStage.stageName}`,
+      webAclArn: acl.attrArn,
+    });
+
+    // ---------------------------------------------------------------- scheduled jobs
+    for (const [name, job] of Object.entries(jobs) as [string, { schedule: string; grants: readonly Grant[]; description: string }][]) {
+      const fn = makeFunction(`job-${name}`.replace(/[^A-Za-z0-9]/g, ''), `functions/jobs/${name}.ts`, { grants: job.grants, memoryMb: 1024 }, Duration.minutes(15));
+      new events.Rule(this, `Schedule-${name}`, { description: job.description, schedule: events.Schedule.expression(job.schedule), targets: [new targets.LambdaFunction(fn)] });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
+
+    Validations.of(this).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-L1', reason: 'The hub targets the Node.js 22 Lambda runtime, the version its code, tests and the contract are written and tested for; moving runtime is a deliberate, tested change.' },
+      { id: 'AwsSolutions::AwsSolutions-IAM4', reason: 'Only the API Gateway account CloudWatch role and CDK\'s own log-retention/custom-resource roles use AWS managed policies (AmazonAPIGatewayPushToCloudWatchLogs, AWSLambdaBasicExecutionRole); the hub\'s functions use their own roles.' },
+      { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'GET /v1/health and GET /openapi.json are public by contract; every other method uses the API-key Lambda authorizer.' },
+      { id: 'AwsSolutions::AwsSolutions-APIG2', reason: 'Every body, path and query is validated strictly by the hub\'s own edge (zod, unknown fields 400) in front of each handler; API Gateway also validates required parameters.' },
+      { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'The account-level role API Gateway needs to write its logs to CloudWatch; AWS maintains this policy for exactly that.' },
+      { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'Callers are council and provider systems identified by API keys through a Lambda REQUEST authorizer, not Cognito users.' },
+    );
+  }
+}

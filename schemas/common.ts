@@ -1,0 +1,93 @@
+import * as z from 'zod';
+import { PROBLEM_LIMITS } from '../functions/http/errors.ts';
+import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
+import {
+  CARE_ALONGSIDE, NEEDS_CODES, OFSTED_RATINGS, PLACE_CODES, PLACE_PROVIDER_CODES,
+  REASON_PLACE_CHANGE_CODES, SEXES, URGENCIES,
+} from '../functions/domain/reference/codes.ts';
+
+/** Shared building blocks: code lists, dates, money, lists and problems (CONTRACT.md "Conventions"). */
+
+export const AuthoritySlug = z.enum(AUTHORITY_SLUGS).meta({ description: 'An Eastern Region authority slug' });
+export const PlacementType = z.enum(PLACE_CODES).meta({ description: 'SSDA903 PLACE code (2025-26 list)' });
+export const PlacementProvider = z.enum(PLACE_PROVIDER_CODES).meta({ description: 'SSDA903 PLACE_PROVIDER code' });
+export const ReasonPlaceChange = z.enum(REASON_PLACE_CHANGE_CODES).meta({ description: 'SSDA903 reason for placement change' });
+export const OfstedRating = z.enum(OFSTED_RATINGS);
+export const NeedCode = z.enum(NEEDS_CODES);
+/** How many needs codes there are: the most a list of distinct needs can hold. */
+export const NEED_COUNT = NEEDS_CODES.length;
+export const AUTHORITY_COUNT = AUTHORITY_SLUGS.length;
+/**
+ * Bounds of a match's `reasons` (functions/domain/matching.ts and the search and pool callers
+ * that add to them): fewer than 10 entries; the longest, listing all 16 needs codes, is under 300.
+ */
+export const REASON_LIMITS = { count: 20, length: 300 } as const;
+export const Sex = z.enum(SEXES);
+export const CareAlongside = z.enum(CARE_ALONGSIDE);
+export const Urgency = z.enum(URGENCIES);
+
+/** Ofsted URN: `SC` + 6 digits, or 7 digits. */
+export const Urn = z.string().max(8).regex(/^(SC\d{6}|\d{7})$/, 'an Ofsted URN: SC + 6 digits, or 7 digits');
+
+/** Outward code of a UK postcode (e.g. `CM1`); whether the hub knows it is checked by the domain. */
+export const Outcode = z
+  .string()
+  .max(16)
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{1,2}\d[A-Z\d]?$/, 'an outward code such as CM1');
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const IsoDate = z.iso.date().max(10);
+/** ISO 8601 UTC time (`…Z`); 40 characters leave room for nanoseconds. */
+export const IsoDateTime = z.iso.datetime().max(40);
+
+/** An outward code as the hub stores and answers it (normalised: upper case, no spaces). */
+export const OutcodeOut = z.string().max(4).regex(/^[A-Z]{1,2}\d[A-Z\d]?$/);
+
+/** GBP as a JSON number with at most 2 decimal places. */
+export const Money = z
+  .number()
+  .finite()
+  .refine((n) => Math.abs(n) < 1e12 && Number.isInteger(Math.round(n * 100)) && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, 'GBP with at most 2 decimal places')
+  .meta({ description: 'GBP, at most 2 decimal places' });
+export const NonNegativeMoney = Money.refine((n) => n >= 0, 'must not be negative');
+
+/** Pseudonymous reference the authority uses for the child (never a name). */
+export const ChildRef = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:/-]+$/, 'letters, digits and . _ : / - only');
+
+export const Age = z.number().int().min(0).max(25);
+
+export const Limit = z.coerce.number().int().min(1).max(100).default(20);
+export const Cursor = z.string().min(1).max(2048);
+
+/** `?limit=&cursor=` for every list. */
+export const ListQuery = z.strictObject({ limit: Limit, cursor: Cursor.optional() });
+
+/** The most items one page holds (the `limit` maximum). */
+export const MAX_PAGE = 100;
+
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item).max(MAX_PAGE), nextCursor: Cursor.optional() });
+
+/** What a problem+json body carries at most (functions/http/edge.ts `problem()` enforces these). */
+export { PROBLEM_LIMITS };
+
+export const Problem = z
+  .object({
+    type: z.string().max(100).regex(/^https:\/\/commission-east\.example\/problems\/\d{3}$/),
+    title: z.string().max(100),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().max(PROBLEM_LIMITS.detail).optional(),
+    errors: z
+      .array(z.object({ path: z.string().max(PROBLEM_LIMITS.path), message: z.string().max(PROBLEM_LIMITS.message) }))
+      .max(PROBLEM_LIMITS.errors)
+      .optional()
+      .meta({ description: `Validation failures, at most ${PROBLEM_LIMITS.errors} (the first found)` }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export const Principal = z
+  .string()
+  .max(100)
+  .regex(/^(authority:[a-z-]+|provider:[a-z0-9-]+|programme-office)$/, 'authority:<slug>, provider:<id> or programme-office');

@@ -1,0 +1,148 @@
+import * as z from 'zod';
+import {
+  Age, AuthoritySlug, CareAlongside, Cursor, IsoDate, IsoDateTime, listOf, NEED_COUNT, NeedCode, NonNegativeMoney, OfstedRating,
+  Outcode, OutcodeOut, PlacementType, REASON_LIMITS, Sex, Urn,
+} from './common.ts';
+
+/** Homes and vacancies (CONTRACT.md "Homes and vacancies"; issue 3). */
+
+export const UrnParams = z.strictObject({ urn: Urn });
+export const VacancyId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'a vacancy id');
+export const VacancyParams = z.strictObject({ id: VacancyId });
+
+const uniqueList = <T extends z.ZodType>(item: T, max: number) =>
+  z.array(item).max(max).refine((xs) => new Set(xs).size === xs.length, 'must not repeat a value');
+
+export const AgeRange = z
+  .strictObject({ min: Age, max: Age })
+  .refine((r) => r.min <= r.max, { message: 'min must not be above max', path: ['max'] });
+
+export const HomeInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    placementType: PlacementType,
+    outcode: Outcode.optional().meta({ description: 'Outward code where the home is; without it the home is placed at its authority\'s centre' }),
+    registeredPlaces: z.number().int().min(1).max(100),
+    ofstedRating: OfstedRating,
+    ageRange: AgeRange,
+    sexes: uniqueList(Sex, 2).min(1),
+    supports: uniqueList(NeedCode, 16).default([]),
+    excludes: uniqueList(NeedCode, 16).default([]),
+    careAlongside: CareAlongside.optional(),
+    weeklyPrice: NonNegativeMoney.optional(),
+    shareWithRegion: z
+      .boolean()
+      .optional()
+      .meta({ description: 'In-house homes only: whether other authorities find its vacancies. Omitted keeps the current value (false for a new home).' }),
+  })
+  .refine((h) => !h.supports.some((n) => h.excludes.includes(n)), { message: 'a need cannot be both supported and excluded', path: ['excludes'] })
+  .meta({ id: 'HomeInput' });
+export type HomeInput = z.output<typeof HomeInput>;
+
+const Text = z.string().max(300);
+export const ProviderRef = z.object({ id: Text, name: Text, group: Text }).meta({ id: 'ProviderRef' });
+
+export const Home = z
+  .object({
+    urn: Urn,
+    name: Text,
+    owner: Text.meta({ description: 'The owning principal: provider:<id> or authority:<slug> (in-house)' }),
+    provider: ProviderRef.optional(),
+    placementType: PlacementType,
+    outcode: OutcodeOut.optional(),
+    authority: AuthoritySlug.optional().meta({ description: 'The Eastern Region authority the home lies in, when it does' }),
+    registeredPlaces: z.number().int().min(0).meta({ description: 'As registered; 0 when the Ofsted register did not say' }),
+    ofstedRating: OfstedRating,
+    ageRange: z.object({ min: Age, max: Age }),
+    sexes: z.array(Sex).max(2),
+    supports: z.array(NeedCode).max(NEED_COUNT),
+    excludes: z.array(NeedCode).max(NEED_COUNT),
+    careAlongside: CareAlongside.optional(),
+    weeklyPrice: z.number().optional(),
+    shareWithRegion: z.boolean().optional(),
+    version: z.number().int().min(1),
+    updatedAt: IsoDateTime,
+  })
+  .meta({ id: 'Home' });
+export const HomeList = listOf(Home);
+
+export const VacancyStatus = z.enum(['open', 'withdrawn', 'filled', 'lapsed']);
+export type VacancyStatus = z.output<typeof VacancyStatus>;
+
+export const Beds = z.number().int().min(1).max(100);
+
+export const VacancyInput = z
+  .strictObject({
+    beds: Beds,
+    availableFrom: IsoDate,
+    weeklyPrice: NonNegativeMoney.optional().meta({ description: 'This vacancy\'s price, when it differs from the home\'s' }),
+    note: z.string().trim().max(500).optional(),
+  })
+  .meta({ id: 'VacancyInput' });
+export type VacancyInput = z.output<typeof VacancyInput>;
+
+export const VacancyPatch = z
+  .strictObject({ status: z.enum(['withdrawn', 'filled']).optional(), beds: Beds.optional() })
+  .refine((p) => p.status !== undefined || p.beds !== undefined, { message: 'send status or beds' })
+  .meta({ id: 'VacancyPatch' });
+export type VacancyPatch = z.output<typeof VacancyPatch>;
+
+export const Vacancy = z
+  .object({
+    id: VacancyId,
+    homeUrn: Urn,
+    beds: Beds,
+    availableFrom: IsoDate,
+    weeklyPrice: z.number().optional(),
+    note: z.string().max(500).optional(),
+    status: VacancyStatus,
+    confirmedAt: IsoDateTime,
+    expiresAt: IsoDateTime.meta({ description: 'confirmedAt + 7 days: unless reconfirmed by then, the vacancy lapses' }),
+    version: z.number().int().min(1),
+    updatedAt: IsoDateTime,
+  })
+  .meta({ id: 'Vacancy' });
+export const VacancyList = listOf(Vacancy);
+
+export const SearchChild = z.strictObject({
+  age: Age,
+  sex: Sex,
+  needs: uniqueList(NeedCode, 16),
+  careAlongside: CareAlongside.optional(),
+});
+
+export const SearchInput = z
+  .strictObject({
+    child: SearchChild,
+    placementTypes: uniqueList(PlacementType, 30).min(1).optional(),
+    near: z.strictObject({ outcode: Outcode }).optional(),
+    maxMiles: z.number().positive().max(1000).optional().meta({ description: 'Needs near' }),
+    availableBy: IsoDate.optional(),
+    maxWeeklyPrice: NonNegativeMoney.optional(),
+    minOfstedRating: OfstedRating.optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: Cursor.optional(),
+  })
+  .meta({ id: 'VacancySearch' });
+export type SearchInput = z.output<typeof SearchInput>;
+
+export const SearchResult = z
+  .object({
+    vacancyId: VacancyId,
+    homeUrn: Urn,
+    homeName: Text,
+    provider: ProviderRef,
+    placementType: PlacementType,
+    ofstedRating: OfstedRating,
+    beds: Beds,
+    availableFrom: IsoDate,
+    weeklyPrice: z.number().nullable(),
+    distanceMiles: z.number().nullable(),
+    over20Miles: z.boolean().nullable(),
+    outOfArea: z.boolean().nullable(),
+    score: z.number().min(0).max(1),
+    reasons: z.array(z.string().max(REASON_LIMITS.length)).min(1).max(REASON_LIMITS.count),
+    confirmedAt: IsoDateTime,
+  })
+  .meta({ id: 'VacancySearchResult' });
+export const SearchResults = listOf(SearchResult);

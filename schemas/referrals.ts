@@ -1,0 +1,212 @@
+import * as z from 'zod';
+import { isKnownOutcode } from '../functions/domain/geo.ts';
+import {
+  AuthoritySlug, CareAlongside, ChildRef, IsoDateTime, ListQuery, listOf, NeedCode, Outcode, PlacementType, Principal, Sex,
+  Urgency, Urn, Age,
+} from './common.ts';
+import { Article6, Article9, PurposeId, Schedule1Condition } from './sharing-agreement.ts';
+import { REFERRAL_FIELDS } from '../functions/domain/disclosure.ts';
+
+/**
+ * Consent-governed sharing (CONTRACT.md "Consent-governed sharing"): referrals for placement
+ * matching with the draft national placements standard's fields, consent records, providers'
+ * responses and the audit trail. Every body is strict: a field the schema does not know (a name,
+ * a date of birth, a postcode) is 400.
+ */
+
+const ProviderId = z
+  .string()
+  .max(80)
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, 'a provider id such as harbour-care');
+
+/** Output shapes, bounded. */
+const Id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a referral id').max(64);
+const Time = IsoDateTime.max(30);
+const PrincipalText = Principal;
+const AgreementIdText = z.string().max(100);
+const VersionText = z.string().max(20);
+
+export const ReferralId = z.strictObject({ id: Id });
+
+const unique = <T>(values: readonly T[], key: (v: T) => unknown = (v) => v) => new Set(values.map(key)).size === values.length;
+
+export const ConsentStatus = z.enum(['given', 'refused', 'withdrawn', 'not-sought']);
+export type ConsentStatus = z.infer<typeof ConsentStatus>;
+
+/** ISO 8601 UTC time, normalised to milliseconds so that records compare as strings. */
+const UtcTime = IsoDateTime.max(30).transform((s) => new Date(s).toISOString());
+
+export const ConsentRecord = z.strictObject({
+  status: ConsentStatus,
+  recordedAt: UtcTime,
+  /** Who recorded it: a role or staff reference in the authority (not the child or family). */
+  by: z.string().trim().min(1).max(100),
+});
+
+export const ReferralLawfulBasis = z
+  .strictObject({
+    article6: Article6,
+    article9: Article9.optional(),
+    schedule1Condition: Schedule1Condition.optional(),
+    consent: ConsentRecord.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.article9 === '9(2)(g)' && b.schedule1Condition === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'required with article 9(2)(g): a DPA 2018 Schedule 1 condition such as part2-para18', path: ['schedule1Condition'] });
+    }
+    if (b.schedule1Condition !== undefined && b.article9 === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'a Schedule 1 condition only applies with an article 9 condition', path: ['article9'] });
+    }
+    for (const [basis, present] of [['6(1)(a)', b.article6 === '6(1)(a)'], ['9(2)(a)', b.article9 === '9(2)(a)']] as const) {
+      if (!present) continue;
+      if (b.consent === undefined) ctx.addIssue({ code: 'custom', message: `required when the basis is consent (${basis})`, path: ['consent'] });
+      else if (b.consent.status === 'not-sought') {
+        ctx.addIssue({ code: 'custom', message: `consent is the basis (${basis}): it cannot be not-sought`, path: ['consent', 'status'] });
+      }
+    }
+  });
+
+export const SettingSuitability = z.enum(['suitable', 'suitable-with-support', 'not-suitable']);
+
+/** The child as the draft national placements standard describes them, pseudonymously. */
+export const ReferralChild = z.strictObject({
+  childRef: ChildRef,
+  age: Age,
+  sex: Sex,
+  /** The standard's risk flags and settings, as needs codes. */
+  needs: z.array(NeedCode).max(16).refine((n) => unique(n), 'each need once'),
+  /** Outward code only (e.g. CM1): a full postcode is refused. */
+  homeOutcode: Outcode.refine((o) => isKnownOutcode(o), 'an outcode the hub does not know').optional(),
+  /** Today / <5 days / >5 days. */
+  urgency: Urgency.optional(),
+  /** Who the child can live alongside. */
+  careAlongside: CareAlongside.optional(),
+  /** Suitability by setting (SSDA903 placement types). */
+  settings: z
+    .array(z.strictObject({ placementType: PlacementType, suitability: SettingSuitability }))
+    .min(1)
+    .max(30)
+    .refine((s) => unique(s, (x) => x.placementType), 'each placement type once')
+    .optional(),
+  /** Brothers and sisters also being placed. */
+  siblings: z
+    .strictObject({ count: z.int32().min(1).max(12).meta({ format: 'int32' }), placeTogether: z.enum(['required', 'preferred', 'apart']) })
+    .optional(),
+});
+
+export const CreateReferral = z
+  .strictObject({
+    agreementId: AgreementIdText.min(1),
+    purpose: PurposeId,
+    child: ReferralChild,
+    lawfulBasis: ReferralLawfulBasis,
+    /** Provider ids (as in `provider:<id>`). */
+    shareWith: z.array(ProviderId).min(1).max(50).refine((s) => unique(s), 'each provider once'),
+  })
+  .meta({ id: 'CreateReferral' });
+export type CreateReferral = z.output<typeof CreateReferral>;
+
+
+export const ReferralCreated = z.object({ id: Id }).meta({ id: 'ReferralCreated' });
+
+export const ResponseDecision = z.enum(['interested', 'declined']);
+/** Why a provider declined: coded, so the answers add up to evidence for sufficiency planning. */
+export const DeclineReason = z.enum([
+  'no-vacancy',
+  'cannot-meet-needs',
+  'location',
+  'age-range',
+  'sex',
+  'registration',
+  'price',
+  'matching-risk',
+  'staffing',
+  'other',
+]);
+
+export const ProviderResponseBody = z
+  .strictObject({
+    response: ResponseDecision,
+    reason: DeclineReason.optional(),
+    /** The home the provider would offer (when interested). */
+    homeUrn: Urn.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.response === 'declined' && b.reason === undefined) ctx.addIssue({ code: 'custom', message: 'a declined response needs a reason code', path: ['reason'] });
+    if (b.response === 'interested' && b.reason !== undefined) ctx.addIssue({ code: 'custom', message: 'only a declined response carries a reason', path: ['reason'] });
+    if (b.response === 'declined' && b.homeUrn !== undefined) ctx.addIssue({ code: 'custom', message: 'only an interested response names a home', path: ['homeUrn'] });
+  })
+  .meta({ id: 'ProviderResponseBody' });
+
+export const ProviderResponse = z
+  .object({
+    referralId: Id,
+    provider: PrincipalText,
+    response: ResponseDecision,
+    reason: DeclineReason.optional(),
+    homeUrn: Urn.optional(),
+    respondedAt: Time,
+  })
+  .meta({ id: 'ProviderResponse' });
+
+export const ConsentChange = z
+  .strictObject({
+    status: z.enum(['withdrawn', 'given']),
+    recordedAt: UtcTime,
+    by: z.string().trim().min(1).max(100).optional(),
+  })
+  .meta({ id: 'ConsentChange' });
+
+const ChildView = ReferralChild.partial();
+const ConsentView = z.object({ status: ConsentStatus, recordedAt: Time, by: z.string().max(100) });
+const LawfulBasisView = z.object({
+  article6: Article6,
+  article9: Article9.optional(),
+  schedule1Condition: z.string().max(20).optional(),
+  consent: ConsentView.optional(),
+});
+const FieldList = z.array(z.string().max(100)).max(REFERRAL_FIELDS.length);
+
+/**
+ * A referral as its reader may see it. The owner gets every field (`childRef`, the lawful basis,
+ * `shareWith`, the consent history and the providers' responses); a provider gets `id`, `purpose`,
+ * the agreement, and only the data items the agreement lists for its role (`disclosed` names them).
+ */
+export const ReferralView = z
+  .object({
+    id: Id,
+    agreementId: AgreementIdText,
+    agreementVersion: VersionText,
+    purpose: PurposeId,
+    authority: AuthoritySlug.optional(),
+    child: ChildView,
+    disclosed: FieldList,
+    lawfulBasis: LawfulBasisView.optional(),
+    consentHistory: z.array(ConsentView).max(1000).optional(),
+    shareWith: z.array(ProviderId).max(50).optional(),
+    responses: z.array(ProviderResponse).max(50).optional(),
+    createdAt: Time.optional(),
+    updatedAt: Time.optional(),
+  })
+  .meta({ id: 'Referral' });
+export const ReferralList = listOf(ReferralView);
+
+export const AuditQuery = ListQuery.extend({ referralId: ReferralId.shape.id.optional() });
+
+export const AuditEntry = z
+  .object({
+    at: Time,
+    principal: PrincipalText,
+    action: z.enum(['read', 'list', 'respond']),
+    referralId: Id,
+    agreementId: AgreementIdText,
+    agreementVersion: VersionText,
+    purpose: PurposeId,
+    outcome: z.enum(['allowed', 'denied']),
+    fields: FieldList,
+    /** The rules that denied it (empty when allowed). */
+    reasons: z.array(z.string().max(40)).max(20),
+    requestId: z.string().max(128),
+  })
+  .meta({ id: 'AuditEntry' });
+export const AuditList = listOf(AuditEntry);

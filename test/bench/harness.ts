@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { parsePrincipal } from '../../functions/domain/principal.ts';
+import { createApiKey } from '../../functions/store/api-keys.ts';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+
+/** What every benchmark gets, and what it reports. */
+export interface BenchContext {
+  baseUrl: string;
+  keyFor(principal: string): Promise<string>;
+  env: Record<string, string>;
+}
+
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number };
+  target?: string;
+  /** Whether the target is met, when the bench can judge it. */
+  ok?: boolean;
+}
+
+export type Bench = (ctx: BenchContext) => Promise<BenchRow[]>;
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** Runs fn n times (after warm-up) and answers the sorted durations in ms. */
+export async function timeMany(n: number, fn: (i: number) => Promise<unknown> | unknown, warmup = Math.min(20, n)): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export const round = (x: number, dp = 2) => Math.round(x * 10 ** dp) / 10 ** dp;
+
+/** The local stack (in memory) and the gateway in its own process, as the tests use them. */
+export async function startBenchHub(): Promise<{ ctx: BenchContext; stop(): Promise<void> }> {
+  const stack: LocalStack = await startLocalStack();
+  const env = { ...process.env, ...stack.env, PORT: '0', LOG_LEVEL: 'SILENT' } as Record<string, string>;
+  const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/serve.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    gateway.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    gateway.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
+  });
+  const keys = new Map<string, Promise<string>>();
+  const ctx: BenchContext = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    env: stack.env,
+    keyFor: (p) => {
+      if (!keys.has(p)) keys.set(p, createApiKey(parsePrincipal(p)!));
+      return keys.get(p)!;
+    },
+  };
+  return {
+    ctx,
+    stop: async () => {
+      gateway.kill('SIGTERM');
+      await stack.stop();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { App, Stack, Validations, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HubStack } from '../../infra/stack.ts';
+import { handlers, routeList } from '../../infra/routes.ts';
+
+let template: Template;
+
+beforeAll(() => {
+  const app = new App();
+  template = Template.fromStack(new HubStack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-2' } }));
+}, 120_000);
+
+describe('the CDK stack', () => {
+  it('keeps data in an on-demand table with PITR, TTL and a customer-managed key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'gsi2' })]),
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('encrypts, versions and blocks public access to the data bucket, and refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    const policies = template.findResources('AWS::S3::BucketPolicy');
+    const tlsOnly = Object.values(policies).filter((p) =>
+      JSON.stringify(p).includes('"aws:SecureTransport":"false"') && JSON.stringify(p).includes('"Effect":"Deny"'),
+    );
+    expect(tlsOnly.length).toBe(Object.keys(template.findResources('AWS::S3::Bucket')).length);
+  });
+
+  it('runs every handler on Node 22, ARM64', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Handler === 'index.handler');
+    expect(fns.length).toBeGreaterThanOrEqual(Object.keys(handlers).length);
+    for (const f of fns) {
+      expect(f.Properties.Runtime).toBe('nodejs22.x');
+      expect(f.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('puts the key authorizer on every route but health and the OpenAPI document', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
+    expect(methods).toHaveLength(routeList.length);
+    const publicCount = routeList.filter((r) => r.def.access === 'public').length;
+    const custom = methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM' && m.Properties.ApiKeyRequired === true);
+    expect(custom).toHaveLength(routeList.length - publicCount);
+    expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(publicCount);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.x-api-key',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+  });
+
+  it('gives each authority its own usage plan, plus providers and the programme office', () => {
+    const plans = Object.values(template.findResources('AWS::ApiGateway::UsagePlan')).map((p) => p.Properties.UsagePlanName);
+    expect(plans).toHaveLength(13);
+    expect(plans).toEqual(expect.arrayContaining(['hub-authority-essex', 'hub-authority-southend-on-sea', 'hub-providers', 'hub-programme-office']));
+  });
+
+  it('logs API access and answers gateway errors as problem+json', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() } });
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged in the hub stack', () => {
+    const app = new App();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    new HubStack(app, 'Nagged', { env: { account: '111111111111', region: 'eu-west-2' } });
+    expect(() => app.synth()).not.toThrow();
+  }, 120_000);
+
+  it('does fail a stack with an unencrypted, public-by-default bucket (the check is live)', () => {
+    const app = new App();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const stack = new Stack(app, 'Bad');
+    new s3.Bucket(stack, 'Open', { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY });
+    expect(() => app.synth()).toThrow();
+  });
+});

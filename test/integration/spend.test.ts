@@ -1,0 +1,307 @@
+import { describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { call, isProblem } from '../support/hub.ts';
+import { config, dynamo } from '../../functions/store/config.ts';
+import { getObjectBytes } from '../../functions/store/objects.ts';
+import { keys } from '../../functions/store/keys.ts';
+import type { HomeItem } from '../../functions/store/homes.ts';
+import { readManifest, runRollup } from '../../functions/store/rollups.ts';
+import { handler as nightlyRollup, nightlyPeriods } from '../../functions/jobs/rollup.ts';
+
+/**
+ * Pooled spend end to end on the local stack (DynamoDB Local + the S3 server + the gateway).
+ * Each test uses its own months, far in the past, so rollups see only that test's batches.
+ */
+
+const ESSEX = 'authority:essex';
+const NORFOLK = 'authority:norfolk';
+const SUFFOLK = 'authority:suffolk';
+const PO = 'programme-office';
+
+const s3Bytes = (key: string): Promise<Buffer> => getObjectBytes(key);
+
+const csvPost = (who: string, csv: string) => call(who, 'POST', '/v1/spend/batches', { rawBody: csv, headers: { 'content-type': 'text/csv' } });
+const jsonPost = (who: string, lines: unknown[]) => call(who, 'POST', '/v1/spend/batches', { body: { lines } });
+
+const line = (o: Record<string, unknown>) => ({ placementType: 'K2', placementProvider: 'PR4', providerName: 'Acme Care Ltd', amount: 100, ...o });
+
+/** Five placements of distinct children with one provider, so counts are not suppressed. */
+const five = (period: string, providerName: string, prefix: string, amount = 1000) =>
+  Array.from({ length: 5 }, (_, i) => line({ period, providerName, childRef: `${prefix}-${i}`, amount }));
+
+describe('spend batches', () => {
+  it('takes a finance-system CSV: header, quotes, £ and thousands separators; bad lines listed by data line', async () => {
+    const csv = [
+      'Period,Provider Name,Placement Type,Placement Provider,Child Ref,Weeks,Weekly Cost,Amount',
+      '2011-04,"Harbour Care, Ltd",K2,PR4,E-1,4,"£1,490.88","£5,963.52"',
+      '2011-04,Acme Care Ltd,K2,PR4,E-2,,,-£12.00',
+      '',
+      '2011-04,Acme Care Ltd,ZZ,PR4,E-3,,,£1.00',
+      '2011-05,Acme Care Ltd,K2,PR4,E-4,,,not money',
+      '2011-05,"Acme ""Quoted"" Care",U1,PR1,E-5,,,"1,000"',
+    ].join('\r\n');
+    const r = await csvPost(ESSEX, csv);
+    expect(r.status).toBe(201);
+    expect(r.json.accepted).toBe(3);
+    expect(r.json.rejected.map((x: any) => x.line)).toEqual([3, 4]);
+    expect(r.json.rejected[0].errors[0].path).toBe('placementType');
+    expect(r.json.rejected[1].errors[0]).toMatchObject({ path: 'amount' });
+    expect(r.json.batchId).toMatch(/^[0-9a-f]{32}$/);
+
+    const one = await call(ESSEX, 'GET', `/v1/spend/batches/${r.json.batchId}`);
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ authority: 'essex', format: 'csv', lines: 5, accepted: 3, rejected: 2, months: ['2011-04', '2011-05'], spend: 6951.52 });
+    const raw = await call(ESSEX, 'GET', `/v1/spend/batches/${r.json.batchId}/raw`);
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(raw.text).toBe(csv);
+  });
+
+  it('validates JSON lines one by one: a bad line never fails the batch', async () => {
+    const r = await jsonPost(ESSEX, [
+      line({ period: '2011-06', childRef: 'J-1', amount: 10.5 }),
+      line({ period: '2011-06', amount: 1.005 }),
+      line({ period: '2011-06', childName: 'Jane Smith' }),
+      'not an object',
+      line({ period: '2099-01' }),
+      line({ period: '2011-06', companiesHouseNumber: '1234567', providerUrn: 'SC123456', amount: -3 }),
+    ]);
+    expect(r.status).toBe(201);
+    expect(r.json.accepted).toBe(2);
+    expect(r.json.rejected.map((x: any) => x.line)).toEqual([2, 3, 4, 5]);
+    expect(r.json.rejected[1].errors).toEqual([{ path: 'childName', message: 'unknown field' }]);
+    expect(r.json.rejected[3].errors[0]).toMatchObject({ path: 'period' });
+  });
+
+  it('refuses a batch with no good line (422), a malformed body (400) and other media types (415), storing nothing', async () => {
+    const before = (await call(SUFFOLK, 'GET', '/v1/spend/batches', { query: { limit: 100 } })).json.items.length;
+    const none = await jsonPost(SUFFOLK, [line({ period: 'May 2011' })]);
+    expect(none.status).toBe(422);
+    expect(isProblem(none)).toBe(true);
+    expect(none.json.errors[0].path).toBe('1.period');
+    expect((await call(SUFFOLK, 'POST', '/v1/spend/batches', { body: { lines: [], extra: 1 } })).status).toBe(400);
+    expect((await call(SUFFOLK, 'POST', '/v1/spend/batches', { body: { lines: [] } })).status).toBe(400);
+    const badHeader = await csvPost(SUFFOLK, 'Period,Provider Name,Placement Type,Placement Provider,Amount,Child Name\n2011-01,A,K2,PR4,1,Jane\n');
+    expect(badHeader.status).toBe(400);
+    expect(badHeader.json.errors).toEqual([{ path: 'header.6', message: 'unknown column "Child Name"' }]);
+    expect((await csvPost(SUFFOLK, 'Period,Provider Name,Placement Type,Placement Provider,Amount\n')).status).toBe(400);
+    const xml = await call(SUFFOLK, 'POST', '/v1/spend/batches', { rawBody: '<lines/>', headers: { 'content-type': 'application/xml' } });
+    expect(xml.status).toBe(415);
+    expect((await call(SUFFOLK, 'GET', '/v1/spend/batches', { query: { limit: 100 } })).json.items.length).toBe(before);
+  });
+
+  it("keeps each authority's batches its own: another authority's batch is 404 to read, fetch raw or delete", async () => {
+    const r = await jsonPost(NORFOLK, five('2011-07', 'Acme Care Ltd', 'N'));
+    expect(r.status).toBe(201);
+    const id = r.json.batchId;
+    for (const [method, path] of [['GET', `/v1/spend/batches/${id}`], ['GET', `/v1/spend/batches/${id}/raw`], ['DELETE', `/v1/spend/batches/${id}`]]) {
+      const other = await call(ESSEX, method!, path!);
+      expect(other.status).toBe(404);
+      expect(isProblem(other)).toBe(true);
+    }
+    expect((await call(ESSEX, 'GET', '/v1/spend/batches', { query: { limit: 100 } })).json.items.map((b: any) => b.batchId)).not.toContain(id);
+    expect((await call(NORFOLK, 'GET', `/v1/spend/batches/${id}`)).status).toBe(200);
+    expect((await call(PO, 'GET', `/v1/spend/batches/${id}`)).status).toBe(403);
+    expect((await call('provider:harbour-care', 'POST', '/v1/spend/batches', { body: { lines: five('2011-07', 'X', 'P') } })).status).toBe(403);
+  });
+
+  it('pages an authority list to its end, newest first', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await jsonPost('authority:luton', [line({ period: '2011-08', childRef: `L-${i}` })])).json.batchId);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call('authority:luton', 'GET', '/v1/spend/batches', { query: { limit: 2, cursor } });
+      expect(page.status).toBe(200);
+      seen.push(...page.json.items.map((b: any) => b.batchId));
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    expect((await call('authority:luton', 'GET', '/v1/spend/batches', { query: { cursor: 'bm9wZQ' } })).status).toBe(400);
+  });
+});
+
+describe('rollups', () => {
+  it('totals are the exact sum of accepted lines; the same batch posted twice counts once', async () => {
+    const amounts = [0.1, 0.2, 0.3, 1234.56, -0.07, 99999.99, 0.01, 5963.5];
+    const lines = amounts.map((amount, i) => line({ period: '2012-01', childRef: `T-${i}`, amount, providerName: `Provider ${i % 3}` }));
+    const first = await jsonPost(ESSEX, lines);
+    expect(first.status).toBe(201);
+    // the same accepted lines, reordered and with a bad line added: the same batch
+    const again = await jsonPost(ESSEX, [...lines].reverse().concat([line({ period: 'bad' })]));
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual(first.json);
+    const norfolk = await csvPost(NORFOLK, 'period,providerName,placementType,placementProvider,childRef,amount\n2012-02,Provider 1,K2,PR4,NF-1,"£1,000.10"\n2012-02,Provider 1,K2,PR4,NF-2,£0.20\n2011-12,Provider 1,K2,PR4,NF-3,£7.00\n');
+    expect(norfolk.status).toBe(201);
+
+    const posted = await call(PO, 'POST', '/v1/rollups', { body: { period: '2012-Q1' } });
+    expect(posted.status).toBe(201);
+    expect(posted.json.period).toBe('2012-Q1');
+    expect(posted.json.objects.map((o: any) => o.key)).toEqual([
+      'rollups/2012-Q1/provider-groups.json', 'rollups/2012-Q1/provider-groups.csv', 'rollups/2012-Q1/manifest.json',
+    ]);
+    const r = await call(PO, 'GET', '/v1/rollups/2012-Q1');
+    expect(r.status).toBe(200);
+    const pence = amounts.reduce((s, a) => s + Math.round(a * 100), 0) + 100010 + 20;
+    expect(r.json.totals.spend).toBe(pence / 100);
+    const sumGroups = r.json.byProviderGroup.reduce((s: number, g: any) => s + Math.round(g.spend * 100), 0);
+    expect(sumGroups).toBe(pence);
+    expect(r.json.byAuthority.map((a: any) => [a.authority, a.spend])).toEqual([['essex', 107198.59], ['norfolk', 1000.3]]);
+    // Two authorities: Norfolk's 2 placements are "c", and so is Essex's 8 — but each knows its
+    // own line, so with the total published either could subtract: the total is hidden too.
+    expect(r.json.totals).toMatchObject({ authorities: 2, placements: 'c', children: 'c', providerGroups: 3 });
+    expect(r.json.byAuthority.map((a: any) => a.placements)).toEqual(['c', 'c']);
+    expect((await call(ESSEX, 'GET', '/v1/rollups/2012-Q1')).json.byAuthority[0]).toEqual({ authority: 'essex', spend: 107198.59, placements: 8 });
+    expect(r.json.months).toEqual(['2012-01', '2012-02', '2012-03']);
+  });
+
+  it('suppresses small counts as "c" (secondary too), never money; an authority sees its own line exact', async () => {
+    await jsonPost(ESSEX, [...five('2012-04', 'Big Care Ltd', 'E1'), ...five('2012-04', 'Big Care Ltd', 'E2')]);
+    await jsonPost(NORFOLK, [...five('2012-04', 'Big Care Ltd', 'N1'), line({ period: '2012-04', providerName: 'Tiny Homes', childRef: 'N-T', amount: 50 })]);
+    await jsonPost(SUFFOLK, [line({ period: '2012-04', providerName: 'Big Care Ltd', childRef: 'S-1', amount: 75.25 }), line({ period: '2012-04', providerName: 'Tiny Homes', childRef: 'S-2', amount: 25 })]);
+    expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2012-04' } })).status).toBe(201);
+
+    const po = (await call(PO, 'GET', '/v1/rollups/2012-04')).json;
+    expect(po.totals).toMatchObject({ placements: 18, children: 18, authorities: 3, providerGroups: 2 });
+    const byGroup = Object.fromEntries(po.byProviderGroup.map((g: any) => [g.group, g]));
+    // Tiny Homes has 2 placements: "c"; the only other group would give it away by subtraction → "c" too
+    expect(byGroup['Tiny Homes'].placements).toBe('c');
+    expect(byGroup['Big Care Ltd'].placements).toBe('c');
+    expect(byGroup['Tiny Homes'].spend).toBe(75);
+    expect(byGroup['Tiny Homes'].authorities).toBe(2);
+    const byAuth = Object.fromEntries(po.byAuthority.map((a: any) => [a.authority, a.placements]));
+    // Suffolk (2) is primary; Norfolk (6) protects it; Essex (10) protects both from Suffolk and Norfolk themselves
+    expect(byAuth).toEqual({ essex: 'c', norfolk: 'c', suffolk: 'c' });
+
+    const suffolk = (await call(SUFFOLK, 'GET', '/v1/rollups/2012-04')).json;
+    expect(Object.fromEntries(suffolk.byAuthority.map((a: any) => [a.authority, a.placements]))).toEqual({ essex: 'c', norfolk: 'c', suffolk: 2 });
+    const essex = (await call(ESSEX, 'GET', '/v1/rollups/2012-04')).json;
+    expect(essex.byAuthority.find((a: any) => a.authority === 'essex').placements).toBe(10);
+    expect(essex.byAuthority.find((a: any) => a.authority === 'suffolk').placements).toBe('c');
+  });
+
+  it('writes JSON, an Excel-ready CSV and a manifest (last) with SHA-256s; a rerun is byte-identical', async () => {
+    await jsonPost(ESSEX, five('2012-07', 'Rerun Care', 'R'));
+    const a = await call(PO, 'POST', '/v1/rollups', { body: { period: '2012-07' } });
+    const bytesA = await Promise.all(a.json.objects.map((o: any) => s3Bytes(o.key)));
+    const b = await call(PO, 'POST', '/v1/rollups', { body: { period: '2012-07' } });
+    expect(b.status).toBe(201);
+    expect(b.json).toEqual(a.json);
+    const bytesB = await Promise.all(b.json.objects.map((o: any) => s3Bytes(o.key)));
+    bytesA.forEach((buf, i) => expect(buf.equals(bytesB[i]!)).toBe(true));
+
+    const { createHash } = await import('node:crypto');
+    for (const [i, o] of a.json.objects.entries()) expect(createHash('sha256').update(bytesA[i]!).digest('hex')).toBe(o.sha256);
+    const manifest = JSON.parse(bytesA[2]!.toString('utf8'));
+    expect(manifest.objects.filter((o: any) => o.key).map((o: any) => [o.key, o.sha256])).toEqual(a.json.objects.slice(0, 2).map((o: any) => [o.key, o.sha256]));
+    expect(manifest.generatedAt).toBe(a.json.generatedAt);
+
+    const csv = bytesA[1]!;
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = csv.toString('utf8').slice(1);
+    expect(text.split('\r\n')[0]).toBe('period,group,spend_gbp,share,authorities,placements');
+    expect(text.split('\r\n')[1]).toBe('2012-07,Rerun Care,5000.00,1,1,5');
+    expect(text).not.toContain('£');
+  });
+
+  it('resolves provider groups: explicit, the home named by URN, company number, normalised and trading names', async () => {
+    const urn = 'SC900001';
+    const home: HomeItem = {
+      urn, name: 'Estuary View', owner: 'provider:harbour-care', provider: { id: 'harbour-care', name: 'Harbour Care Ltd', group: 'Harbour Care Group' },
+      placementType: 'K2', registeredPlaces: 4, ofstedRating: 'good', ageRange: { min: 8, max: 17 }, sexes: ['female', 'male'],
+      supports: [], excludes: [], version: 1, updatedAt: '2012-01-01T00:00:00.000Z',
+    };
+    await dynamo().send(new PutCommand({ TableName: config.tableName, Item: { ...keys.home(urn), type: 'home', ...home } }));
+    await jsonPost(ESSEX, [
+      line({ period: '2012-10', providerName: 'Estuary View Home', providerUrn: urn, childRef: 'G-1' }),
+      line({ period: '2012-10', providerName: 'Somebody', providerGroup: 'HARBOUR CARE GROUP', childRef: 'G-2' }),
+      line({ period: '2012-10', providerName: 'Fenland Futures Ltd', childRef: 'G-3' }),
+      line({ period: '2012-10', providerName: 'Unrelated Name', companiesHouseNumber: '9990001', childRef: 'G-4' }),
+      line({ period: '2012-10', providerName: 'Willow Holdings Limited t/a Willow Bank Homes', childRef: 'G-5' }),
+      line({ period: '2012-10', providerName: 'The Oak Tree Care Co. Ltd', childRef: 'G-6' }),
+      line({ period: '2012-10', providerName: 'OAK TREE CARE LIMITED', childRef: 'G-7' }),
+      line({ period: '2012-10', providerName: 'Birch Lodge Ltd', companiesHouseNumber: '12345678', childRef: 'G-8' }),
+      line({ period: '2012-10', providerName: 'Birch Lodge Children’s Services', companiesHouseNumber: '12345678', childRef: 'G-9' }),
+    ]);
+    expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2012-10' } })).status).toBe(201);
+    const r = (await call(PO, 'GET', '/v1/rollups/2012-10')).json;
+    const spendBy = Object.fromEntries(r.byProviderGroup.map((g: any) => [g.group, g.spend]));
+    expect(spendBy).toEqual({
+      'Harbour Care Group': 200,
+      'Fenland Care Group': 200,
+      'Meadowview Care Services': 100,
+      'Birch Lodge Ltd': 200,
+      'OAK TREE CARE LIMITED': 200,
+    });
+    expect(r.unresolvedNames).toEqual([
+      { name: 'Birch Lodge Children’s Services', group: 'Birch Lodge Ltd' },
+      { name: 'Birch Lodge Ltd', group: 'Birch Lodge Ltd' },
+      { name: 'OAK TREE CARE LIMITED', group: 'OAK TREE CARE LIMITED' },
+      { name: 'The Oak Tree Care Co. Ltd', group: 'OAK TREE CARE LIMITED' },
+    ]);
+  });
+
+  it('lets the programme office merge a brand into a group (authorities may not)', async () => {
+    await jsonPost(ESSEX, [line({ period: '2013-01', providerName: 'Kestrel House Ltd', childRef: 'K-1' }), line({ period: '2013-01', providerName: 'Kestrel Lodge', childRef: 'K-2' })]);
+    expect((await call(ESSEX, 'PUT', '/v1/provider-groups/Kestrel%20Group', { body: { aliases: ['Kestrel House'] } })).status).toBe(403);
+    const put = await call(PO, 'PUT', '/v1/provider-groups/Kestrel%20Group', { body: { aliases: ['Kestrel House', 'Kestrel Lodge'], companiesHouseNumbers: ['7654321'] } });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ group: 'Kestrel Group', companiesHouseNumbers: ['07654321'], source: 'hub' });
+    const clash = await call(PO, 'PUT', '/v1/provider-groups/Other%20Group', { body: { aliases: ['KESTREL LODGE LTD'] } });
+    expect(clash.status).toBe(409);
+    expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2013-01' } })).status).toBe(201);
+    const r = (await call(PO, 'GET', '/v1/rollups/2013-01')).json;
+    expect(r.byProviderGroup.map((g: any) => g.group)).toEqual(['Kestrel Group']);
+    const list = await call(ESSEX, 'GET', '/v1/provider-groups', { query: { limit: 100 } });
+    expect(list.json.items.find((g: any) => g.group === 'Kestrel Group')).toMatchObject({ source: 'hub' });
+  });
+
+  it('a deleted batch is no longer counted', async () => {
+    const keep = await jsonPost(ESSEX, five('2013-02', 'Keep Care', 'KC'));
+    const drop = await jsonPost(ESSEX, five('2013-02', 'Drop Care', 'DC', 7));
+    expect(keep.status).toBe(201);
+    await call(PO, 'POST', '/v1/rollups', { body: { period: '2013-02' } });
+    expect((await call(PO, 'GET', '/v1/rollups/2013-02')).json.totals.spend).toBe(5035);
+    expect((await call(ESSEX, 'DELETE', `/v1/spend/batches/${drop.json.batchId}`)).status).toBe(204);
+    expect((await call(ESSEX, 'DELETE', `/v1/spend/batches/${drop.json.batchId}`)).status).toBe(404);
+    const again = await call(PO, 'POST', '/v1/rollups', { body: { period: '2013-02' } });
+    const r = (await call(PO, 'GET', '/v1/rollups/2013-02')).json;
+    expect(r.totals.spend).toBe(5000);
+    expect(r.generatedAt).toBe(again.json.generatedAt);
+  });
+
+  it('a crash before the manifest leaves the previous complete rollup in force', async () => {
+    await jsonPost(ESSEX, five('2013-03', 'Steady Care', 'SC'));
+    await call(PO, 'POST', '/v1/rollups', { body: { period: '2013-03' } });
+    const before = await call(PO, 'GET', '/v1/rollups/2013-03');
+    const manifestBefore = await readManifest('2013-03');
+    await jsonPost(ESSEX, five('2013-03', 'New Care', 'NC', 1));
+    await expect(runRollup('2013-03', { beforeManifest: async () => { throw new Error('power cut'); } })).rejects.toThrow('power cut');
+    expect(await readManifest('2013-03')).toEqual(manifestBefore);
+    const after = await call(PO, 'GET', '/v1/rollups/2013-03');
+    expect(after.json).toEqual(before.json);
+    // and the next complete run commits the new inputs
+    await call(PO, 'POST', '/v1/rollups', { body: { period: '2013-03' } });
+    expect((await call(PO, 'GET', '/v1/rollups/2013-03')).json.totals.spend).toBe(5005);
+  });
+
+  it('only the programme office runs rollups; 404 for a period never rolled up; 400 for a bad period', async () => {
+    const denied = await call(ESSEX, 'POST', '/v1/rollups', { body: { period: '2012-01' } });
+    expect(denied.status).toBe(403);
+    expect(isProblem(denied)).toBe(true);
+    expect((await call('provider:harbour-care', 'GET', '/v1/rollups/2012-Q1')).status).toBe(403);
+    expect((await call(ESSEX, 'GET', '/v1/rollups/FY2001-02')).status).toBe(404);
+    expect((await call(ESSEX, 'GET', '/v1/rollups/FY2001-03')).status).toBe(400);
+    expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2012-13' } })).status).toBe(400);
+    expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2003-Q2' } })).status).toBe(422);
+  });
+
+  it('the nightly job rolls up last month and this month with their quarters and years, skipping periods with no spend', async () => {
+    expect(nightlyPeriods('2026-01-05')).toEqual(['2025-12', '2025-Q4', 'FY2025-26', '2026-01', '2026-Q1']);
+    await jsonPost(ESSEX, five('2014-06', 'Night Care', 'NJ'));
+    const r = await nightlyRollup({ time: '2014-06-10T02:30:00Z' });
+    expect(r.rolledUp).toEqual(['2014-Q2', 'FY2014-15', '2014-06']);
+    expect(r.skipped).toEqual(['2014-05']);
+    expect((await call(ESSEX, 'GET', '/v1/rollups/FY2014-15')).json.totals.spend).toBe(5000);
+  });
+});

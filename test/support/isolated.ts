@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { parsePrincipal } from '../../functions/domain/principal.ts';
+import { createApiKey } from '../../functions/store/api-keys.ts';
+import { resetClients } from '../../functions/store/config.ts';
+import { provisionBucket, provisionTable } from '../../infra/local/provision.ts';
+
+/**
+ * A hub of its own on the run's DynamoDB Local and S3 server: its own table and bucket and its
+ * own gateway process, so a test can count every item the hub writes (e.g. "nothing written")
+ * without other test files' traffic in the way.
+ */
+export interface IsolatedHub {
+  baseUrl: string;
+  key(principal: string): Promise<string>;
+  /** Every item in this hub's table (a test-only Scan). */
+  itemCount(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startIsolatedHub(name: string): Promise<IsolatedHub> {
+  const tableName = `hub-${name}-${Date.now().toString(36)}`;
+  const base = inject('hubEnv');
+  const env = { ...process.env, ...base, TABLE_NAME: tableName, BUCKET_NAME: tableName, PORT: '0', LOG_LEVEL: 'SILENT' };
+  Object.assign(process.env, { TABLE_NAME: tableName, BUCKET_NAME: tableName });
+  resetClients();
+  await provisionTable();
+  await provisionBucket();
+  const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/serve.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    gateway.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    gateway.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
+  });
+  const keys = new Map<string, Promise<string>>();
+  const raw = new DynamoDBClient({});
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    key: (p) => {
+      if (!keys.has(p)) keys.set(p, createApiKey(parsePrincipal(p)!));
+      return keys.get(p)!;
+    },
+    itemCount: async () => {
+      let n = 0;
+      let start: Record<string, never> | undefined;
+      do {
+        const page = await raw.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: start, ConsistentRead: true }));
+        n += page.Count ?? 0;
+        start = page.LastEvaluatedKey as typeof start;
+      } while (start);
+      return n;
+    },
+    stop: async () => {
+      gateway.kill('SIGTERM');
+    },
+  };
+}

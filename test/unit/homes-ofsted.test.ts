@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { authorityFromName, cleanOrganisation, decodeRegister, findHeader, interpretRow, registerDate } from '../../functions/domain/ofsted.ts';
+import { providerIdFromName } from '../../functions/domain/principal.ts';
+
+/** Reading Ofsted's provider-level register as published (pure: no store). */
+
+const DATA = '/work/shared/data';
+const FILES = {
+  east2025: `${DATA}/ofsted_providers_2025-03-31_east_of_england_raw.csv`,
+  england2025: `${DATA}/ofsted_providers_2025-03-31_england.csv`,
+  england2024: `${DATA}/ofsted_providers_2024-03-31_england.csv`,
+};
+
+function read(bytes: Uint8Array) {
+  const { text, encoding } = decodeRegister(bytes);
+  const rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
+  const header = findHeader(rows)!;
+  return { rows, header, encoding };
+}
+
+/** A small register in Ofsted's layout: title rows, a header cell with a leading newline, Windows-1252. */
+function sampleRegister(): Uint8Array {
+  const lines = [
+    'Children\u2019s social care data in England 2025 \u2013 Provider level as at 31 March 2025,,,,,,,,,,',
+    '"This worksheet contains one table, this table begins in cell A4.",,,,,,,,,,',
+    'Some cells in this table are empty.,,,,,,,,,,',
+    'Web link,URN,Provision type,Registration status,Name,Postcode,Ofsted Region,Local authority,Sector,Places,Organisation which owns the provider,"\nOverall experiences and progress of children and young people"',
+    'x,SC123456,Children\'s home,Active,REDACTED,REDACTED,East of England,Southend on Sea,Private,4,Caf\u00e9 Homes Limited 01234567 ,Good',
+    'x,SC123457,Children\'s home,Active,Rose Cottage,CM1 1AA,East of England,Essex,Local Authority,3,Essex County Council,Requires improvement to be good',
+    'x,1234567,Independent Fostering Agency,Active,Foster Co,CM2 0AA,East of England,Essex,Private,,Foster Co Ltd,Outstanding',
+    'x,SC123458,Children\'s home,Active,REDACTED,REDACTED,London,Camden,Local Authority,2,Camden Council,',
+    'x,SC123459,Supported Accommodation,Active,REDACTED,REDACTED,East of England,Norfolk,Private,,Step Up Ltd,',
+    'x,SC123460,Children\'s home,Suspended,REDACTED,REDACTED,East of England,Suffolk,Private,2,Closed Ltd,Inadequate',
+  ];
+  const text = lines.join('\r\n');
+  // Windows-1252: ’ is 0x92, – is 0x96, é is 0xE9
+  const map: Record<string, number> = { '\u2019': 0x92, '\u2013': 0x96, '\u00e9': 0xe9 };
+  return Uint8Array.from([...text].map((ch) => map[ch] ?? ch.charCodeAt(0)));
+}
+
+describe('the Ofsted register as published', () => {
+  it('decodes Windows-1252, finds the header below the title rows despite a newline in a header cell', () => {
+    const { rows, header, encoding } = read(sampleRegister());
+    expect(encoding).toBe('windows-1252');
+    expect(rows[0]![0]).toContain('Children\u2019s social care data in England 2025 \u2013 Provider level');
+    expect(header.row).toBe(3);
+    expect(header.columns.overall).toBe(11);
+    expect(header.columns.organisation).toBe(10);
+    expect(registerDate(rows, header.row)).toBe('2025-03-31');
+  });
+
+  it('turns rows into homes, owners and skip reasons', () => {
+    const { rows, header } = read(sampleRegister());
+    const out = rows.slice(header.row + 1).map((r) => interpretRow(r, header));
+    expect(out[0]).toEqual({
+      kind: 'home',
+      home: expect.objectContaining({
+        urn: 'SC123456', placementType: 'K2', registeredPlaces: 4, ofstedRating: 'good', authority: 'southend-on-sea', sector: 'private',
+        owner: { kind: 'provider', id: 'cafe-homes', name: 'Caf\u00e9 Homes Limited', group: 'Caf\u00e9 Homes Limited' },
+      }),
+    });
+    if (out[0]!.kind === 'home') {
+      expect(out[0]!.home.outcode).toBeUndefined();
+      expect(out[0]!.home.name).toBeUndefined();
+    }
+    expect(out[1]).toMatchObject({ kind: 'home', home: { owner: { kind: 'authority', id: 'essex' }, outcode: 'CM1', name: 'Rose Cottage', ofstedRating: 'requires-improvement' } });
+    expect(out[2]).toEqual({ kind: 'skip', reason: 'not a home: Independent Fostering Agency', urn: '1234567' });
+    // a council outside the region is, to the region, an outside provider
+    expect(out[3]).toMatchObject({ kind: 'home', home: { owner: { kind: 'provider', id: 'camden-council' }, ofstedRating: 'not-yet-inspected' } });
+    if (out[3]!.kind === 'home') expect(out[3]!.home.authority).toBeUndefined();
+    expect(out[4]).toMatchObject({ kind: 'home', home: { placementType: 'K3', ageRange: { min: 16, max: 17 }, registeredPlaces: 0 } });
+    expect(out[5]).toMatchObject({ kind: 'skip', reason: 'registration suspended' });
+    expect(interpretRow(rows[header.row + 4]!, header, { region: 'East of England' })).toMatchObject({ kind: 'skip', reason: 'outside East of England' });
+  });
+
+  it('maps Ofsted\'s and ONS\'s spellings of the authorities to slugs', () => {
+    expect(authorityFromName('Southend on Sea')).toBe('southend-on-sea');
+    expect(authorityFromName('Southend-on-Sea')).toBe('southend-on-sea');
+    expect(authorityFromName('Central Bedfordshire')).toBe('central-bedfordshire');
+    expect(authorityFromName('Bedford')).toBe('bedford');
+    expect(authorityFromName('Kent')).toBeUndefined();
+    expect(cleanOrganisation('Children First Fostering Agency Limited 03894588 ')).toBe('Children First Fostering Agency Limited');
+    expect(providerIdFromName(cleanOrganisation('Unity Youth Services Ltd.'))).toBe('unity-youth-services');
+  });
+
+  const files = Object.entries(FILES).filter(([, f]) => existsSync(f));
+  it.skipIf(files.length === 0)('reads each shared register file whatever its encoding and column set', () => {
+    for (const [name, file] of files) {
+      const { rows, header, encoding } = read(readFileSync(file));
+      expect(header.row, name).toBe(3);
+      expect(registerDate(rows, header.row), name).toBe(name === 'england2024' ? '2024-03-31' : '2025-03-31');
+      expect(encoding, name).toBe(name === 'england2024' ? 'windows-1252' : 'utf-8');
+      for (const f of ['urn', 'provisionType', 'localAuthority', 'sector', 'places', 'organisation', 'overall', 'region'] as const) {
+        expect(header.columns[f], `${name}: ${f}`).toBeDefined();
+      }
+      const outcomes = rows.slice(header.row + 1).map((r) => interpretRow(r, header));
+      const homes = outcomes.flatMap((o) => (o.kind === 'home' ? [o.home] : []));
+      const childrensHomes = homes.filter((h) => /^children's home$/i.test(h.provisionType));
+      if (name === 'england2025') {
+        expect(childrensHomes.length).toBeGreaterThan(3800);
+        expect(childrensHomes.reduce((a, h) => a + h.registeredPlaces, 0)).toBeGreaterThan(13_500);
+      }
+      if (name === 'east2025') {
+        expect(homes.every((h) => h.authority !== undefined)).toBe(true);
+        expect(homes.some((h) => h.authority === 'southend-on-sea')).toBe(true);
+        expect(homes.filter((h) => h.owner.kind === 'authority').length).toBeGreaterThan(30);
+      }
+      expect(homes.every((h) => h.outcode === undefined || /^[A-Z]{1,2}\d[A-Z\d]?$/.test(h.outcode))).toBe(true);
+      expect(outcomes.some((o) => o.kind === 'skip' && o.reason === 'not a home: Independent Fostering Agency')).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  batchIdOf, BatchFormatError, collectionYearOf, monthsOf, parseCsvBatch, parseJsonBatch, parseMoneyText, penceToText,
+  periodsOfMonth, prepareBatch, toRow, ukDate, type SpendLine,
+} from '../../functions/domain/spend.ts';
+import { buildMappingIndex, GroupResolver, normaliseName, splitTradingName } from '../../functions/domain/provider-groups.ts';
+import { RollupAggregator, renderRollupCsv, shareOf } from '../../functions/domain/rollup.ts';
+import { PROVIDER_GROUP_MAPPING } from '../../functions/domain/reference/provider-groups.ts';
+
+const TODAY = '2026-11-23';
+const HEADER = 'period,providerName,placementType,placementProvider,childRef,amount';
+
+describe('money in finance exports', () => {
+  it.each([
+    ['5963.5', 596350], ['£5,963.50', 596350], ['"£5,963.50"'.slice(1, -1), 596350], ['-£12.00', -1200], ['£-12', -1200],
+    ['(£2.00)', -200], ['1,234,567.89', 123456789], ['0.07', 7], ['GBP 10', 1000], ['Â£3.10', 310], ['\uFFFD4', 400], [' £ 7 ', 700],
+  ])('%s → %i pence', (text, pence) => expect(parseMoneyText(text)).toBe(pence));
+
+  it.each(['', '£', '1,23.00', '12.345', '1e3', '--1', '(-£1)', 'ten', '1.2.3', '12,34'])('%s is not money', (text) => {
+    expect(parseMoneyText(text)).toBeUndefined();
+  });
+
+  it('prints pence exactly', () => {
+    expect(penceToText(596350)).toBe('5963.50');
+    expect(penceToText(-7)).toBe('-0.07');
+    expect(penceToText(0)).toBe('0.00');
+  });
+
+  it('property: any whole number of pence survives text with £ and separators', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e13, max: 1e13 }), (p) => {
+        const abs = Math.abs(p);
+        const whole = Math.floor(abs / 100).toLocaleString('en-GB');
+        const text = `${p < 0 ? '-' : ''}£${whole}.${String(abs % 100).padStart(2, '0')}`;
+        expect(parseMoneyText(text)).toBe(p);
+      }),
+    );
+  });
+});
+
+describe('periods', () => {
+  it('expands months, quarters and financial years (April to March)', () => {
+    expect(monthsOf('2025-05')).toEqual(['2025-05']);
+    expect(monthsOf('2025-Q4')).toEqual(['2025-10', '2025-11', '2025-12']);
+    const fy = monthsOf('FY2025-26');
+    expect(fy).toHaveLength(12);
+    expect([fy[0], fy[8], fy[9], fy[11]]).toEqual(['2025-04', '2025-12', '2026-01', '2026-03']);
+    expect(periodsOfMonth('2026-02')).toEqual(['2026-02', '2026-Q1', 'FY2025-26']);
+    expect(collectionYearOf('2025-03')).toBe('2024-25');
+    expect(collectionYearOf('2025-04')).toBe('2025-26');
+    expect(ukDate(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
+    expect(ukDate(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
+  });
+});
+
+describe('lines', () => {
+  const good = { period: '2025-06', providerName: 'Acme Care Ltd', placementType: 'K2', placementProvider: 'PR4', amount: 10 };
+
+  it('checks PLACE codes against the collection year of the line', () => {
+    const r = parseJsonBatch([
+      { ...good, period: '2025-03', placementType: 'H5' },
+      { ...good, period: '2025-04', placementType: 'H5' },
+      { ...good, period: '2025-04', placementType: 'K3' },
+      { ...good, period: '2025-03', placementType: 'K3' },
+    ], TODAY);
+    expect(r.results.map((x) => x.result.ok)).toEqual([true, false, true, false]);
+  });
+
+  it('keeps money in pence and drops nothing it accepted', () => {
+    const r = parseJsonBatch([{ ...good, weeks: 4.29, weeklyCost: 1490.88, amount: -0.07, childRef: 'ab/1', companiesHouseNumber: 'sc 123456' }], TODAY);
+    expect(r.results[0]!.result).toEqual({
+      ok: true,
+      line: { period: '2025-06', providerName: 'Acme Care Ltd', companiesHouseNumber: 'SC123456', placementType: 'K2', placementProvider: 'PR4', childRef: 'ab/1', weeks: 4.29, weeklyCostPence: 149088, amountPence: -7 },
+    });
+  });
+
+  it('rejects unknown fields, bad codes, more than 2 decimal places, a future month — each line on its own', () => {
+    const r = parseJsonBatch([
+      { ...good, dob: '2010-01-01' }, { ...good, amount: 0.001 }, { ...good, placementProvider: 'PR9' }, { ...good, period: '2026-12' },
+      { ...good, amount: -100_000_000.01 }, good,
+    ], TODAY);
+    expect(r.results.map((x) => (x.result.ok ? 'ok' : x.result.errors.map((e) => e.path).join()))).toEqual(['dob', 'amount', 'placementProvider', 'period', 'amount', 'ok']);
+  });
+});
+
+describe('rejected lines stay within the answer bounds', () => {
+  it('reports at most 20 errors for a line, clipped, the last saying how many more', () => {
+    const line = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`x${i}${'y'.repeat(400)}`, i]));
+    const b = prepareBatch('essex', parseJsonBatch([line, { period: '2025-06', providerName: 'A', placementType: 'K2', placementProvider: 'PR4', amount: 1 }], TODAY));
+    const errors = b.rejected[0]!.errors;
+    expect(errors).toHaveLength(20);
+    expect(errors.every((e) => e.path.length <= 300 && e.message.length <= 500)).toBe(true);
+    expect(errors[19]!.message).toMatch(/^and \d+ more errors$/);
+  });
+});
+
+describe('CSV batches', () => {
+  it('numbers data lines from 1 after the header, skipping blank lines, tolerating BOM and mixed line ends', () => {
+    const csv = `\uFEFF${HEADER}\r\n2025-06,A,K2,PR4,c1,1\r\n\r\n2025-06,B,K2,PR4,c2,x\n2025-06,C,K2,PR4\n2025-06,"D, ""E""",K2,PR4,c4,"£1,000"\n`;
+    const r = parseCsvBatch(csv, TODAY);
+    expect(r.results.map((x) => [x.line, x.result.ok])).toEqual([[1, true], [2, false], [3, false], [4, true]]);
+    const d = r.results[3]!.result;
+    expect(d.ok && d.line).toMatchObject({ providerName: 'D, "E"', amountPence: 100000 });
+  });
+
+  it('accepts header names in any case and spacing, with a few synonyms', () => {
+    const r = parseCsvBatch('Month,Provider,Placement Type,PLACEMENT_PROVIDER,URN,Company Number,Amount\n2025-06,Acme,K2,PR4,SC123456,123,£5\n', TODAY);
+    expect(r.results[0]!.result).toMatchObject({ ok: true, line: { providerUrn: 'SC123456', companiesHouseNumber: '00000123', amountPence: 500 } });
+  });
+
+  it('refuses a header it cannot use, naming each problem', () => {
+    const attempt = (csv: string) => {
+      try {
+        parseCsvBatch(csv, TODAY);
+        return undefined;
+      } catch (e) {
+        return e as BatchFormatError;
+      }
+    };
+    expect(attempt('period,providerName,placementType,amount,amount\n2025-06,A,K2,1,2\n')!.errors.map((e) => e.message)).toEqual([
+      'column "amount" repeats amount', 'missing column placementProvider',
+    ]);
+    expect(attempt(`${HEADER}\n`)).toBeInstanceOf(BatchFormatError);
+    expect(attempt('')).toBeInstanceOf(BatchFormatError);
+  });
+
+  it('lists a row with the wrong number of fields as a rejected line', () => {
+    const r = parseCsvBatch(`${HEADER}\n2025-06,A,K2,PR4,c1,1,extra\n`, TODAY);
+    expect(r.results[0]!.result).toEqual({ ok: false, errors: [{ path: '(line)', message: 'has 7 fields; the header has 6' }] });
+  });
+});
+
+describe('batch identity', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => ({ period: '2025-06', providerName: `P${i}`, placementType: 'K2', placementProvider: 'PR4', amount: i }));
+
+  it('is the accepted lines, in any order, for one authority', () => {
+    const a = prepareBatch('essex', parseJsonBatch(lines(5), TODAY));
+    const b = prepareBatch('essex', parseJsonBatch([...lines(5)].reverse().concat([{ bad: true }] as never[]), TODAY));
+    const c = prepareBatch('norfolk', parseJsonBatch(lines(5), TODAY));
+    const d = prepareBatch('essex', parseJsonBatch(lines(4), TODAY));
+    expect(b.batchId).toBe(a.batchId);
+    expect(c.batchId).not.toBe(a.batchId);
+    expect(d.batchId).not.toBe(a.batchId);
+    expect(b.rejected).toEqual([{ line: 6, errors: expect.any(Array) }]);
+  });
+
+  it('a CSV and a JSON batch with the same lines are the same batch', () => {
+    const csv = prepareBatch('essex', parseCsvBatch(`${HEADER}\n2025-06,Acme,K2,PR4,c1,"£1,000.50"\n`, TODAY));
+    const json = prepareBatch('essex', parseJsonBatch([{ period: '2025-06', providerName: 'Acme', placementType: 'K2', placementProvider: 'PR4', childRef: 'c1', amount: 1000.5 }], TODAY));
+    expect(csv.batchId).toBe(json.batchId);
+  });
+});
+
+describe('provider names and groups', () => {
+  it('normalises legal suffixes, case, punctuation and "the"', () => {
+    expect(normaliseName('The Acme (UK) Co. Ltd.')).toBe('acme');
+    expect(normaliseName('ACME LIMITED')).toBe('acme');
+    expect(normaliseName("Fenland Children's Homes")).toBe(normaliseName('Fenland Childrens Homes Ltd'));
+    expect(normaliseName('Smith & Jones plc')).toBe('smith and jones');
+    expect(normaliseName('Émile Care')).toBe('emile care');
+  });
+
+  it('splits "t/a" trading names', () => {
+    expect(splitTradingName('Acme Holdings Ltd t/a Sunrise Homes')).toEqual({ legal: 'Acme Holdings Ltd', trading: 'Sunrise Homes' });
+    expect(splitTradingName('Acme Holdings Ltd (trading as Sunrise Homes)')).toEqual({ legal: 'Acme Holdings Ltd', trading: 'Sunrise Homes' });
+    expect(splitTradingName('Acme Holdings T/A Sunrise')).toEqual({ legal: 'Acme Holdings', trading: 'Sunrise' });
+    expect(splitTradingName('Tata Care')).toEqual({ legal: 'Tata Care' });
+  });
+
+  it('resolves in order: explicit group, home by URN, company number, name; and lists the unresolved', () => {
+    const r = new GroupResolver(buildMappingIndex(PROVIDER_GROUP_MAPPING));
+    const e = [
+      r.resolve('Some Group', 'SC000001', '09990001', 'Fenland Futures'), // explicit wins over all
+      r.resolve(null, 'SC000001', '09990001', 'X'), // the home's group wins over the company
+      r.resolve(null, 'SC000002', '09990001', 'X'), // an unknown home falls back to the company
+      r.resolve(null, null, null, 'Ouse Valley Homes Ltd'), // a mapped brand
+      r.resolve(null, null, '11111111', 'Lone Co Ltd'), // an unmapped company: its own group …
+      r.resolve(null, null, '11111111', 'Lone Company Trading'),
+      r.resolve('Known Group', null, '22222222', 'Y'), // … unless a named group vouches for it
+      r.resolve(null, null, '22222222', 'Z Ltd'),
+    ];
+    expect(r.urns()).toEqual(['SC000001', 'SC000002']);
+    const out = r.finish(new Map([['SC000001', 'Harbour Care Group'], ['SC000002', undefined]]));
+    const name = (i: number) => out.groups[out.groupOfEntry[e[i]!]!]!.name;
+    expect(e.map((_, i) => name(i))).toEqual([
+      'Some Group', 'Harbour Care Group', 'Fenland Care Group', 'Fenland Care Group', 'Lone Co Ltd', 'Lone Co Ltd', 'Known Group', 'Known Group',
+    ]);
+    expect(out.unresolved).toEqual([{ name: 'Lone Co Ltd', group: 'Lone Co Ltd' }, { name: 'Lone Company Trading', group: 'Lone Co Ltd' }]);
+  });
+
+  it('joins names posted under one company number, and the same name without it', () => {
+    const r = new GroupResolver(buildMappingIndex([]));
+    const a = r.resolve(null, null, '33333333', 'Birch Lodge Ltd');
+    const b = r.resolve(null, null, '33333333', 'Birch Lodge Services');
+    const c = r.resolve(null, null, null, 'BIRCH LODGE LIMITED');
+    const d = r.resolve(null, null, null, 'Elm House');
+    const out = r.finish(new Map());
+    const g = (e: number) => out.groupOfEntry[e];
+    expect(g(a)).toBe(g(b));
+    expect(g(a)).toBe(g(c));
+    expect(g(d)).not.toBe(g(a));
+  });
+});
+
+describe('aggregation', () => {
+  const mapping = buildMappingIndex(PROVIDER_GROUP_MAPPING);
+  const AUTHS = ['essex', 'norfolk', 'suffolk'];
+
+  const lineArb = fc.record({
+    authority: fc.constantFrom(...AUTHS),
+    month: fc.constantFrom('2025-04', '2025-05', '2025-06', '2025-07'),
+    provider: fc.constantFrom('Harbour Care', 'HARBOUR CARE LTD', 'Ouse Valley Homes', 'Acme', 'Acme Limited', 'Birch'),
+    type: fc.constantFrom('K2', 'U1', 'R1'),
+    child: fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { nil: undefined }),
+    pence: fc.integer({ min: -50_000, max: 10_000_000 }),
+  });
+
+  it('property: exact pence and distinct placements/children match a naive recount', () => {
+    fc.assert(
+      fc.property(fc.array(lineArb, { maxLength: 60 }), (lines) => {
+        const agg = new RollupAggregator('2025-Q2', monthsOf('2025-Q2'), mapping);
+        for (const l of lines) {
+          const line: SpendLine = {
+            period: l.month, providerName: l.provider, placementType: l.type, placementProvider: 'PR4', amountPence: l.pence,
+            ...(l.child ? { childRef: l.child } : {}),
+          };
+          agg.add(l.authority, toRow(line));
+        }
+        const { rollup, authorityPlacements, penceByGroup } = agg.finish(new Map(), '2025-07-01T00:00:00.000Z');
+        const inQ = lines.map((l, idx) => ({ ...l, idx })).filter((l) => l.month !== '2025-07');
+        // the groups these names must settle into, by a key both sides share
+        const keyOf = (name: string) => {
+          const n = name.toLowerCase();
+          return n.startsWith('harbour') ? 'H' : n.startsWith('ouse') || n.startsWith('fenland') ? 'F' : n.startsWith('acme') ? 'A' : n;
+        };
+        const pl = (ls: typeof inQ) => new Set(ls.map((l) => (l.child ? `${l.authority}|${l.child}|${keyOf(l.provider)}` : `line ${l.idx}`))).size;
+        const sum = (ls: typeof inQ) => ls.reduce((s, l) => s + l.pence, 0);
+        expect(Math.round(rollup.totals.spend * 100)).toBe(sum(inQ));
+        expect(rollup.totals.authorities).toBe(new Set(inQ.map((l) => l.authority)).size);
+        expect(rollup.totals.providerGroups).toBe(new Set(inQ.map((l) => keyOf(l.provider))).size);
+        const totalPlacements = pl(inQ);
+        if (rollup.totals.placements !== 'c') expect(rollup.totals.placements).toBe(totalPlacements);
+        const children = new Set(inQ.filter((l) => l.child).map((l) => `${l.authority}|${l.child}`)).size + inQ.filter((l) => !l.child).length;
+        if (rollup.totals.children !== 'c') expect(rollup.totals.children).toBe(children);
+        for (const g of rollup.byProviderGroup) {
+          const ls = inQ.filter((l) => keyOf(l.provider) === keyOf(g.group));
+          expect(penceByGroup.get(g.group)).toBe(sum(ls));
+          expect(g.authorities).toBe(new Set(ls.map((l) => l.authority)).size);
+          if (g.placements !== 'c') expect(g.placements).toBe(pl(ls));
+          // a count of 5 or more is hidden only to protect another cell, or a hidden total
+          else expect(pl(ls) < 5 || rollup.byProviderGroup.some((o) => o !== g && o.placements === 'c') || rollup.totals.placements === 'c').toBe(true);
+        }
+        for (const a of rollup.byAuthority) {
+          const ls = inQ.filter((l) => l.authority === a.authority);
+          expect(Math.round(a.spend * 100)).toBe(sum(ls));
+          expect(authorityPlacements[a.authority]).toBe(pl(ls));
+        }
+        for (const t of rollup.byPlacementType) {
+          const ls = inQ.filter((l) => l.type === t.placementType);
+          expect(Math.round(t.spend * 100)).toBe(sum(ls));
+          if (t.placements !== 'c') expect(t.placements).toBe(pl(ls));
+        }
+        expect(rollup.byProviderGroup.reduce((s, g) => s + (penceByGroup.get(g.group) ?? 0), 0)).toBe(sum(inQ));
+      }),
+      { numRuns: 300, seed: 20261123 },
+    );
+  });
+
+  it('shares are exact fractions of the region total, rounded to 6 places', () => {
+    expect(shareOf(1, 3)).toBe(0.333333);
+    expect(shareOf(2, 3)).toBe(0.666667);
+    expect(shareOf(-1, 3)).toBe(-0.333333);
+    expect(shareOf(5, 0)).toBeNull();
+  });
+
+  it('renders an Excel-safe CSV: BOM, CRLF, plain numbers, quoted names, formulas defused', () => {
+    const agg = new RollupAggregator('2025-06', ['2025-06'], mapping);
+    const add = (name: string, pence: number, child: string) =>
+      agg.add('essex', toRow({ period: '2025-06', providerName: name, placementType: 'K2', placementProvider: 'PR4', childRef: child, amountPence: pence }));
+    for (let i = 0; i < 5; i++) add('Smith, Jones & Co', 123456789, `s${i}`);
+    add('=HYPERLINK("x")', 200000000, 'h');
+    const { rollup, penceByGroup } = agg.finish(new Map(), '2025-07-01T00:00:00.000Z');
+    const csv = renderRollupCsv(rollup, penceByGroup);
+    expect(csv.startsWith('\uFEFFperiod,group,spend_gbp,share,authorities,placements\r\n')).toBe(true);
+    const rows = csv.slice(1).split('\r\n');
+    expect(rows[1]).toBe('2025-06,"Smith, Jones & Co",6172839.45,0.755287,1,c');
+    expect(rows[2]).toBe('2025-06,"\'=HYPERLINK(""x"")",2000000.00,0.244713,1,c');
+    expect(rows[3]).toBe('');
+  });
+});
+
+describe('batch ids are stable', () => {
+  it('hashes canonical rows', () => {
+    const row = toRow({ period: '2025-06', providerName: 'A', placementType: 'K2', placementProvider: 'PR4', amountPence: 1 });
+    expect(batchIdOf('essex', [row])).toMatch(/^[0-9a-f]{32}$/);
+    expect(batchIdOf('essex', [row])).toBe(batchIdOf('essex', [[...row] as typeof row]));
+  });
+});
