@@ -63,3 +63,16 @@ export function isProblem(r: CallResult): boolean {
 
 /** A unique suffix for test data so files never collide. */
 export const unique = (): string => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+/** Every item of a list, paged to its end with `limit=100`. */
+export async function listAll<T = any>(who: string, path: string, query: Record<string, string> = {}): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await call(who, 'GET', path, { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } });
+    if (page.status !== 200) throw new Error(`${path} → ${page.status}`);
+    items.push(...page.json.items);
+    cursor = page.json.nextCursor;
+  } while (cursor);
+  return items;
+}
