@@ -21,8 +21,13 @@ import { addDays, dayNumber } from './calendar-days.ts';
  *   recharge_a        = (nightsUsed_a − fairShareNights_a) × average nightly cost, where the
  *                       average nightly cost = Σ_b F_b / (7 × Σ_b contractedNights_b), i.e. the
  *                       period's funding over its funded bed-nights.
- * fundedShare sums to 1 and fairShareNights to the occupied nights; the recharges sum to
- * exactly £0.00 (rounded to pence by largest remainder, each within 1p of the exact figure).
+ * fundedShare sums to 1 and fairShareNights to the occupied nights. Each recharge is the exact
+ * figure rounded once to the nearest penny (halves away from zero), so every line is the
+ * contract's formula to the penny; the lines' exact values sum to £0, their rounded values to
+ * within ½p per authority of it.
+ *
+ * `beds` has a line for every bed whose contract pays for at least one night of the period (a
+ * bed contracted only before or after it was neither occupied nor void then).
  */
 
 export interface LedgerBed {
@@ -145,27 +150,6 @@ const sum = (xs: readonly Q[]): Q => xs.reduce((a, b) => a.add(b), new Q(0n));
 /** Integer pence → GBP as a JSON number with at most 2 dp. */
 export const penceToGbp = (pence: bigint | number): number => Number(pence) / 100;
 
-/**
- * Rounds exact values to integers so that they sum to the rounded exact total: floors, then
- * the units left over go to the largest remainders (earliest first on ties). Each result is
- * within 1 of its exact value.
- */
-export function apportion(values: readonly Q[]): bigint[] {
-  const total = sum(values).round();
-  const floors = values.map((v) => v.floor());
-  let left = total - floors.reduce((a, b) => a + b, 0n);
-  const order = values
-    .map((v, i) => ({ i, rem: v.sub(new Q(floors[i]!)) }))
-    .sort((a, b) => {
-      const c = b.rem.sub(a.rem);
-      return c.n > 0n ? 1 : c.n < 0n ? -1 : a.i - b.i;
-    });
-  const out = [...floors];
-  // round(x) ≥ floor(x) and Σ floors ≤ floor(Σ), so `left` is never negative; it is below n.
-  for (let k = 0; left > 0n && order.length > 0; k = (k + 1) % order.length, left--) out[order[k]!.i]! += 1n;
-  return out;
-}
-
 // ------------------------------------------------------------------ nights
 
 /** Nights in [lo, hi) as day numbers, clipped to ≥ 0. */
@@ -256,7 +240,7 @@ export function computeLedger({ from, to, beds, allocations }: LedgerInput): Led
   const fundedShare = AUTHORITY_SLUGS.map((a) => (totalFunding.isZero() ? eleventh : funded.get(a)!.div(totalFunding)));
   const fair = fundedShare.map((s) => s.mul(new Q(BigInt(totalOccupied))));
   const nightly = totalContracted === 0 ? new Q(0n) : totalFunding.div(new Q(7n * BigInt(totalContracted)));
-  const rechargePence = apportion(AUTHORITY_SLUGS.map((a, i) => new Q(BigInt(used.get(a)!)).sub(fair[i]!).mul(nightly)));
+  const rechargePence = AUTHORITY_SLUGS.map((a, i) => new Q(BigInt(used.get(a)!)).sub(fair[i]!).mul(nightly).round());
 
   return {
     from,

@@ -424,9 +424,9 @@ describe('the ledger over HTTP', () => {
     expect(essex.fundedShare).toBeCloseTo(essexShare, 12);
     expect(essex.fairShareNights).toBeCloseTo(essexShare * 15, 10);
     const nightly = 7300 / 52; // £ per funded bed-night
-    expect(Math.abs(essex.recharge - (4 - essexShare * 15) * nightly)).toBeLessThan(0.01);
-    expect(Math.abs(luton.recharge - (11 - (3100 / 11 / 7300) * 15) * nightly)).toBeLessThan(0.01);
-    expect(po.json.authorities.reduce((s: number, a: any) => s + Math.round(a.recharge * 100), 0)).toBe(0);
+    expect(essex.recharge).toBeCloseTo((4 - essexShare * 15) * nightly, 2);
+    expect(luton.recharge).toBeCloseTo((11 - (3100 / 11 / 7300) * 15) * nightly, 2);
+    for (const a of po.json.authorities) expect(a.recharge * 100).toBeCloseTo(Math.round(a.recharge * 100), 6); // whole pence
 
     const la = await call('authority:luton', 'GET', '/v1/pool/ledger', { query: { from: `${y}-03-01`, to: `${y}-03-31` } });
     expect(la.status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { apportion, computeLedger, Q, type LedgerAllocation, type LedgerBed } from '../../functions/domain/ledger.ts';
+import { computeLedger, Q, type LedgerAllocation, type LedgerBed } from '../../functions/domain/ledger.ts';
 import { addDays, dayNumber, londonToday } from '../../functions/domain/calendar-days.ts';
 import { AUTHORITY_SLUGS, type AuthoritySlug } from '../../functions/domain/reference/authorities.ts';
 
@@ -25,10 +25,10 @@ describe('ledger arithmetic, worked by hand', () => {
     expect(line(l, 'norfolk')).toMatchObject({ nightsUsed: 3 });
     for (const a of l.authorities) expect(a.fundedShare).toBeCloseTo(1 / 11, 15);
     expect(line(l, 'essex').fairShareNights).toBeCloseTo(6 / 11, 12);
-    // (3 − 6/11) × £100 = £245.4545… → £245.45 (or .46); each other authority (0 − 6/11) × £100 ≈ −£54.55
-    expect(Math.abs(line(l, 'essex').recharge - 245.4545)).toBeLessThan(0.01);
-    expect(Math.abs(line(l, 'suffolk').recharge + 54.5454)).toBeLessThan(0.01);
-    expect(l.authorities.reduce((s, a) => s + Math.round(a.recharge * 100), 0)).toBe(0);
+    // (3 − 6/11) × £100 = £245.4545… → £245.45; each other authority (0 − 6/11) × £100 = −£54.5454… → −£54.55
+    expect(line(l, 'essex').recharge).toBe(245.45);
+    expect(line(l, 'norfolk').recharge).toBe(245.45);
+    for (const a of ['bedford', 'luton', 'suffolk'] as const) expect(line(l, a).recharge).toBe(-54.55);
   });
 
   it('clips allocations at both period edges', () => {
@@ -139,21 +139,6 @@ describe('exact arithmetic helpers', () => {
     expect(new Q(7n, 3n).floor()).toBe(2n);
   });
 
-  it('apportions to integers that sum to the rounded total, each within 1 of exact', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.integer({ min: 1, max: 997 })), { minLength: 1, maxLength: 12 }), (parts) => {
-        const values = parts.map(([n, d]) => new Q(BigInt(n), BigInt(d)));
-        const out = apportion(values);
-        const total = values.reduce((a, b) => a.add(b), new Q(0n)).round();
-        expect(out.reduce((a, b) => a + b, 0n)).toBe(total);
-        out.forEach((o, i) => {
-          const diff = new Q(o).sub(values[i]!);
-          expect(diff.n < 0n ? -diff.n : diff.n).toBeLessThan(diff.d);
-        });
-      }),
-    );
-  });
-
   it('knows the UK date across midnight and the clock change', () => {
     expect(londonToday(new Date('2025-06-30T23:30:00Z'))).toBe('2025-07-01'); // BST
     expect(londonToday(new Date('2025-12-31T23:30:00Z'))).toBe('2025-12-31'); // GMT
@@ -254,7 +239,7 @@ function oracle(s: Scenario) {
 }
 
 describe('ledger invariants (property-based, against a night-by-night oracle)', () => {
-  it('nights match the oracle; shares sum to 1; fair shares sum to the occupied nights; recharges sum to £0.00 and are within 1p', () => {
+  it('nights match the oracle; shares sum to 1; fair shares sum to the occupied nights; each recharge is the exact figure to the nearest penny', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const l = computeLedger(s);
@@ -281,11 +266,11 @@ describe('ledger invariants (property-based, against a night-by-night oracle)', 
         expect(l.authorities.reduce((t, a) => t + a.fundedShare, 0)).toBeCloseTo(1, 9);
         expect(l.authorities.reduce((t, a) => t + a.fairShareNights, 0)).toBeCloseTo(occupied, 6);
         for (const a of l.authorities) expect(a.fairShareNights).toBeCloseTo(a.fundedShare * occupied, 6);
-        expect(l.authorities.reduce((t, a) => t + Math.round(a.recharge * 100), 0)).toBe(0);
+        expect(Math.abs(l.authorities.reduce((t, a) => t + Math.round(a.recharge * 100), 0))).toBeLessThanOrEqual(l.authorities.length / 2);
         const nightlyPence = contracted ? funding / 7 / contracted : 0;
         for (const a of l.authorities) {
           const exactPence = (a.nightsUsed - a.fairShareNights) * nightlyPence;
-          expect(Math.abs(a.recharge * 100 - exactPence)).toBeLessThan(1 + 1e-6 * Math.max(1, Math.abs(exactPence)));
+          expect(Math.abs(a.recharge * 100 - exactPence)).toBeLessThanOrEqual(0.5 + 1e-6 * Math.max(1, Math.abs(exactPence)));
         }
       }),
       { numRuns: 300 },
