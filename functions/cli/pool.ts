@@ -105,7 +105,7 @@ export function ledgerTables(ledger: Ledger): string {
     '',
     authorities,
     '',
-    'recharge > 0: used more than its funded share (pays in); < 0: used less (is paid back). Recharges sum to £0.00.',
+    'recharge > 0: used more than its funded share (pays in); < 0: used less (is paid back). Exact recharges sum to £0; each is rounded to the penny.',
   ].join('\n');
 }
 
