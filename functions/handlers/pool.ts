@@ -9,7 +9,7 @@ import { isKnownOutcode } from '../domain/geo.ts';
 import { bedRefusal, endRefusal, homeRefusal, PoolRefusal, rankCandidates, stepDownRefusal } from '../domain/pool.ts';
 import { getHome } from '../store/homes.ts';
 import {
-  allBeds, allocate, cancelRequest, createBed, createRequest, endAllocation, getAllocation, getBed, getRequest,
+  allBeds, allocate, cancelRequest, createBed, createRequest, endAllocation, getAllocation, getBed, getRequest, getRequestAndBed,
   listAllocations, listBeds, listRequests, loadLedger, setBedStatus,
   type AllocationItem, type BedItem, type RequestItem,
 } from '../store/pool.ts';
@@ -181,7 +181,7 @@ export const handler = lambda(poolRoutes, {
   }),
 
   'POST /v1/pool/allocations': refusing<'POST /v1/pool/allocations'>(async ({ principal, body, requestId }) => {
-    const [request, bed] = await Promise.all([getRequest(principal, body.requestId, true), getBed(body.bedId, true)]);
+    const { request, bed } = await getRequestAndBed(principal, body.requestId, body.bedId);
     if (!request) throw unprocessable('No such pool request.', [{ path: 'requestId', message: 'unknown request' }]);
     if (!bed) throw unprocessable('No such pooled bed.', [{ path: 'bedId', message: 'unknown bed' }]);
     if (request.status !== 'pending') {
