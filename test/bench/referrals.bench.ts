@@ -1,12 +1,15 @@
+import { loadChildren } from './england.ts';
 import { percentile, round, timeMany, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
  * Consent-governed sharing, measured against the local stack: what the disclosure decision and
  * its write-once audit entry add to a provider's read of a referral, against the owner's
  * unaudited read of the same referral; and a provider's list page of 20 (20 conditional audit
- * puts in one transaction).
+ * puts in one transaction). Measured over the England-scale children of ./england.ts (2,000
+ * pool requests and 5,000 referrals shared with the ISP's providers) already in the store.
  */
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const loaded = await loadChildren(2025, { requests: 2_000, referrals: 5_000 });
   const [owner, provider] = await Promise.all([ctx.keyFor('authority:luton'), ctx.keyFor('provider:fenland-childrens-homes')]);
   const req = async (key: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(new URL(path, ctx.baseUrl), {
@@ -38,6 +41,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const p95 = round(percentile(providerMs, 95), 1);
   const list95 = round(percentile(listMs, 95), 1);
   return [
+    { name: `load: ${loaded.requests} pool requests and ${loaded.referrals} referrals through the stores`, value: round(loaded.ms / 1000, 1), unit: 's' },
     {
       name: 'referral read by a named provider (decision + audit put), p50',
       value: round(percentile(providerMs, 50), 1),

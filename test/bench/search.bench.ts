@@ -1,76 +1,27 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'csv-parse/sync';
-import { importOfsted } from '../../functions/cli/import-ofsted.ts';
 import { outcodeCentroid } from '../../functions/domain/geo.ts';
 import { rank, toCandidate, type Candidate, type Child } from '../../functions/domain/matching.ts';
-import { decodeRegister, findHeader, interpretRow } from '../../functions/domain/ofsted.ts';
 import { NEEDS_CODES, OFSTED_RATINGS, type NeedCode } from '../../functions/domain/reference/codes.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
-import { getHomes, vacancyTypes } from '../../functions/store/homes.ts';
+import { vacancyTypes } from '../../functions/store/homes.ts';
 import { keys } from '../../functions/store/keys.ts';
-import { newVacancy, putVacanciesBatch, readOpenVacancies } from '../../functions/store/vacancies.ts';
+import { readOpenVacancies } from '../../functions/store/vacancies.ts';
 import { SEARCH_FACTS_ATTRIBUTE } from '../../functions/store/vacancy-record.ts';
+import { ENGLAND_REGISTER, loadHomesAndVacancies, prng } from './england.ts';
 import { percentile, round, timeMany, type BenchRow } from './harness.ts';
 
 /**
- * The vacancy search at England scale (issue 3). Every children's home in Ofsted's 2025
- * England register is imported with the hub's own importer and posted as vacant (one vacancy
- * per home, beds = its registered places), loaded with BatchWrite. Then, in the same run:
+ * The vacancy search at England scale (issue 3), on the England-scale homes and vacancies of
+ * ./england.ts (every children's home in Ofsted's 2025 England register, imported with the
+ * hub's own importer and posted vacant). Then, in the same run:
  * - search p50/p99 over HTTP (an authority, K2, near Chelmsford, 20 a page), beside the p99 of
  *   the raw DynamoDB Queries that read the same candidates (the floor any search stands on);
  * - ranking 15,000 candidates in process (the pure function in functions/domain/matching.ts).
  * Works against the stack the bench harness starts (process.env points the store at it).
  */
 
-const ENGLAND_2025 = '/work/shared/data/ofsted_providers_2025-03-31_england.csv';
 const SEARCHES = 100;
 const RANKS = 500;
-
-/** Deterministic pseudo-random numbers, so every run ranks the same candidates. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The URNs of the register's children's homes, read the way the importer reads them. */
-function childrensHomeUrns(file: string): string[] {
-  const { text } = decodeRegister(readFileSync(file));
-  const rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
-  const header = findHeader(rows)!;
-  return rows
-    .slice(header.row + 1)
-    .map((r) => interpretRow(r, header))
-    .flatMap((o) => (o.kind === 'home' && /^children's home$/i.test(o.home.provisionType) ? [o.home.urn] : []));
-}
-
-async function loadEngland(rows: BenchRow[]): Promise<number> {
-  let t = performance.now();
-  const summary = await importOfsted(ENGLAND_2025, { progress: false });
-  rows.push({ name: `load: import England register (${summary.created + summary.updated} written, ${summary.rows} rows)`, value: round((performance.now() - t) / 1000, 1), unit: 's' });
-
-  t = performance.now();
-  const homes = await getHomes(childrensHomeUrns(ENGLAND_2025));
-  const rnd = mulberry32(3900);
-  const today = new Date();
-  const vacancies = [...homes.values()].map((home) => {
-    const beds = Math.max(1, home.registeredPlaces);
-    const day = new Date(today.getTime() + Math.floor(rnd() * 28) * 86_400_000).toISOString().slice(0, 10);
-    const price = Math.round(4000 + rnd() * 6000);
-    // confirmed some time in the last 6 days, so freshness varies and nothing lapses mid-run
-    return newVacancy(home, { beds, availableFrom: day, weeklyPrice: price }, { id: `bench-${home.urn}`, now: new Date(today.getTime() - Math.floor(rnd() * 6 * 86_400_000)) });
-  });
-  await putVacanciesBatch(vacancies);
-  const places = vacancies.reduce((a, v) => a + v.beds, 0);
-  rows.push({ name: `load: ${vacancies.length} vacancies (${places} beds) by BatchWrite`, value: round((performance.now() - t) / 1000, 1), unit: 's' });
-  return vacancies.length;
-}
 
 /** The same Queries the search makes for K2 (every shard, every page, the same projection), straight to DynamoDB. */
 async function rawCandidateRead(placementType: string): Promise<number> {
@@ -102,7 +53,7 @@ async function rawCandidateRead(placementType: string): Promise<number> {
 
 /** 15,000 candidates with varied facts, prepared once (as the search prepares what it reads). */
 function syntheticCandidates(n: number): Candidate[] {
-  const rnd = mulberry32(15000);
+  const rnd = prng(15000);
   const outcodes = ['CM1', 'NR1', 'IP1', 'PE1', 'LU1', 'MK40', 'SG17', 'SS1', 'RM17', 'AL1', 'CB1', 'M1', 'B1', 'LS1', 'BS1'];
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const needs = (k: number) => [...new Set(Array.from({ length: k }, () => pick(NEEDS_CODES)))] as NeedCode[];
@@ -132,8 +83,11 @@ export async function run(ctx: { baseUrl: string; keyFor(p: string): Promise<str
   const rows: BenchRow[] = [];
 
   // ---- search over HTTP at England scale
-  if (existsSync(ENGLAND_2025)) {
-    const count = await loadEngland(rows);
+  const loaded = await loadHomesAndVacancies();
+  if (loaded) {
+    rows.push({ name: `load: import England register (${loaded.written} written, ${loaded.rows} rows)`, value: round(loaded.importMs / 1000, 1), unit: 's' });
+    rows.push({ name: `load: ${loaded.vacancies} vacancies (${loaded.beds} beds) by BatchWrite`, value: round(loaded.vacancyMs / 1000, 1), unit: 's' });
+    const count = loaded.vacancies;
     const key = await ctx.keyFor('authority:essex');
     const body = JSON.stringify({
       child: { age: 14, sex: 'female', needs: ['self-harm', 'going-missing'] },
@@ -159,7 +113,7 @@ export async function run(ctx: { baseUrl: string; keyFor(p: string): Promise<str
     rows.push({ name: 'search p99 (HTTP)', value: round(percentile(search, 99), 1), unit: 'ms', baseline: { name: `raw DynamoDB Queries of the same ${read} candidates p99`, value: round(percentile(raw, 99), 1) } });
     rows.push({ name: `DynamoDB requests a search makes (1 GetItem of the type registry + ${queries} Queries: ${keys.openVacancyShards} shards × K2, pages included; ${types.length} types in use)`, value: queries + 1, unit: 'requests', target: 'bounded, no Scan', ok: true });
   } else {
-    rows.push({ name: `search at England scale skipped: ${ENGLAND_2025} not present`, value: 0, unit: '' });
+    rows.push({ name: `search at England scale skipped: ${ENGLAND_REGISTER} not present`, value: 0, unit: '' });
   }
 
   // ---- ranking in process

@@ -1,0 +1,14 @@
+import { startBenchHub } from './test/bench/harness.ts';
+import { dynamo } from './functions/store/config.ts';
+process.env.LOG_LEVEL = 'SILENT';
+const hub = await startBenchHub();
+const counts: Record<string, number> = {};
+let on = false;
+dynamo().middlewareStack.add((next, ctx) => async (args) => { if (on) counts[ctx.commandName as string] = (counts[ctx.commandName as string] ?? 0) + 1; return next(args); }, { step: 'initialize' });
+const mod = await import('./test/bench/pool.bench.ts');
+const orig = globalThis.fetch;
+on = true;
+const rows = await mod.run(hub.ctx);
+console.log(rows.map(r => `${r.name}: ${r.value}`).join('\n'));
+console.log(counts);
+await hub.stop();
