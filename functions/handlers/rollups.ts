@@ -1,7 +1,7 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
 import { spendRoutes } from '../../infra/routes/spend.ts';
-import { openCursor, sealCursor } from '../http/cursor.ts';
+import { pageInMemory } from '../http/cursor.ts';
 import { conflict, notFound, unprocessable } from '../http/errors.ts';
 import { rollupFor } from '../domain/rollup.ts';
 import { loadMapping, MappingConflict, putHubMapping } from '../store/provider-groups.ts';
@@ -31,16 +31,15 @@ export const handler = lambda(spendRoutes, {
 
   'GET /v1/provider-groups': async (req) => {
     const { entries } = await loadMapping();
-    const from = req.query.cursor ? openCursor<{ o: number }>(MAPPING_CURSOR, req.query.cursor).o : 0;
-    const items = entries.slice(from, from + req.query.limit).map((e) => ({
+    const page = pageInMemory(MAPPING_CURSOR, entries, req.query.limit, req.query.cursor);
+    const items = page.items.map((e) => ({
       group: e.group,
       aliases: e.aliases,
       companiesHouseNumbers: e.companiesHouseNumbers,
       source: e.source,
       ...(e.updatedAt ? { updatedAt: e.updatedAt } : {}),
     }));
-    const next = from + req.query.limit;
-    return { body: { items, ...(next < entries.length ? { nextCursor: sealCursor(MAPPING_CURSOR, { o: next }) } : {}) } };
+    return { body: { ...page, items } };
   },
 
   'PUT /v1/provider-groups/{group}': async (req) => {
