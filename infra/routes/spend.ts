@@ -15,7 +15,8 @@ export const spendRoutes = {
   'POST /v1/spend/batches': {
     handler: 'spend',
     access: ['authority'],
-    summary: 'Post a batch of spend lines (text/csv with a header row, or JSON); 200 with the first answer when the same batch was posted before (422: no line accepted)',
+    summary:
+      'Post a batch of spend lines (text/csv with a header row, or JSON); invalid lines are listed in rejected and never fail the batch; 200 with the first answer when the same batch was posted before (422: the batch spans more months than one batch may)',
     body: PostSpendBatchBody,
     csv: true,
     response: SpendBatchAnswer,

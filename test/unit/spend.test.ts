@@ -150,6 +150,21 @@ describe('batch identity', () => {
     const json = prepareBatch('essex', parseJsonBatch([{ period: '2025-06', providerName: 'Acme', placementType: 'K2', placementProvider: 'PR4', childRef: 'c1', amount: 1000.5 }], TODAY));
     expect(csv.batchId).toBe(json.batchId);
   });
+
+  it('a batch with no accepted line is identified by its content: the same post again is the same batch, another is not', () => {
+    const bad = [{ period: 'May 2025', providerName: 'A', placementType: 'K2', placementProvider: 'PR4', amount: 1 }];
+    const other = [{ period: '2025-06', providerName: 'A', placementType: 'ZZ', placementProvider: 'PR4', amount: 1 }];
+    const a = prepareBatch('essex', parseJsonBatch(bad, TODAY));
+    expect(a.rows).toEqual([]);
+    expect(a.batchId).toMatch(/^[0-9a-f]{32}$/);
+    expect(prepareBatch('essex', parseJsonBatch(structuredClone(bad), TODAY)).batchId).toBe(a.batchId);
+    expect(prepareBatch('essex', parseJsonBatch(other, TODAY)).batchId).not.toBe(a.batchId);
+    expect(prepareBatch('norfolk', parseJsonBatch(bad, TODAY)).batchId).not.toBe(a.batchId);
+    expect(a.batchId).not.toBe(batchIdOf('essex', []));
+    const csv = (text: string) => prepareBatch('essex', parseCsvBatch(`${HEADER}\n${text}\n`, TODAY)).batchId;
+    expect(csv('2025-06,A,ZZ,PR4,c1,1')).toBe(csv('2025-06,A,ZZ,PR4,c1,1'));
+    expect(csv('2025-06,A,ZZ,PR4,c1,1')).not.toBe(csv('2025-06,A,ZZ,PR4,c2,1'));
+  });
 });
 
 describe('provider names and groups', () => {
