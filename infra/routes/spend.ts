@@ -22,7 +22,7 @@ export const spendRoutes = {
     response: SpendBatchAnswer,
     status: 201,
     idempotent: true,
-    statuses: [415, 422],
+    statuses: [200, 415, 422],
   },
   'GET /v1/spend/batches': {
     handler: 'spend',

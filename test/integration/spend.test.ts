@@ -120,6 +120,17 @@ describe('spend batches', () => {
     expect(r.byProviderGroup.map((g: any) => g.group)).toEqual(['Counted Care']);
   });
 
+  it('the OpenAPI document lists the statuses a post answers: 201 for a new batch, 200 for the same batch again', async () => {
+    const lines = five('2011-11', 'Documented Care', 'OD');
+    const first = await jsonPost(ESSEX, lines);
+    const again = await jsonPost(ESSEX, lines);
+    expect([first.status, again.status]).toEqual([201, 200]);
+    const op = (await call(null, 'GET', '/openapi.json')).json.paths['/v1/spend/batches'].post;
+    const created = op.responses['201'].content['application/json'].schema;
+    expect(Object.keys(created.properties).sort()).toEqual(['accepted', 'batchId', 'rejected']);
+    expect(op.responses['200']?.content?.['application/json']?.schema).toEqual(created);
+  });
+
   it('refuses a malformed body or an unusable CSV header (400) and other media types (415), storing nothing', async () => {
     const before = (await call(SUFFOLK, 'GET', '/v1/spend/batches', { query: { limit: 100 } })).json.items.length;
     expect((await call(SUFFOLK, 'POST', '/v1/spend/batches', { body: { lines: [], extra: 1 } })).status).toBe(400);
