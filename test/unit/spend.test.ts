@@ -256,8 +256,9 @@ describe('aggregation', () => {
         expect(rollup.totals.providerGroups).toBe(new Set(inQ.map((l) => keyOf(l.provider))).size);
         const totalPlacements = pl(inQ);
         if (rollup.totals.placements !== 'c') expect(rollup.totals.placements).toBe(totalPlacements);
-        const children = new Set(inQ.filter((l) => l.child).map((l) => `${l.authority}|${l.child}`)).size + inQ.filter((l) => !l.child).length;
-        if (rollup.totals.children !== 'c') expect(rollup.totals.children).toBe(children);
+        // a child is a distinct (authority, childRef): lines without childRef name no child
+        const children = new Set(inQ.filter((l) => l.child).map((l) => `${l.authority}|${l.child}`)).size;
+        expect(rollup.totals.children).toBe(children < 5 || rollup.totals.placements === 'c' ? 'c' : children);
         for (const g of rollup.byProviderGroup) {
           const ls = inQ.filter((l) => keyOf(l.provider) === keyOf(g.group));
           expect(penceByGroup.get(g.group)).toBe(sum(ls));
@@ -280,6 +281,28 @@ describe('aggregation', () => {
       }),
       { numRuns: 300, seed: 20261123 },
     );
+  });
+
+  it('counts a child once per (authority, childRef); lines without childRef are placements, never children', () => {
+    const agg = new RollupAggregator('2025-06', ['2025-06'], mapping);
+    const add = (authority: string, providerName: string, childRef?: string) =>
+      agg.add(authority, toRow({ period: '2025-06', providerName, placementType: 'K2', placementProvider: 'PR4', amountPence: 100, ...(childRef ? { childRef } : {}) }));
+    // six children: c1 with two providers (two placements), c1 again with the first; c1 in
+    // Norfolk is another child; and eight lines naming no child
+    for (const ref of ['c1', 'c2', 'c3', 'c4']) add('essex', 'Acme', ref);
+    add('essex', 'Birch', 'c1');
+    add('essex', 'Acme', 'c1');
+    add('norfolk', 'Acme', 'c1');
+    add('norfolk', 'Birch', 'c5');
+    for (let i = 0; i < 8; i++) add(i % 2 ? 'essex' : 'norfolk', i % 3 ? 'Acme' : 'Birch');
+    const { rollup } = agg.finish(new Map(), '2025-07-01T00:00:00.000Z');
+    expect(rollup.totals).toMatchObject({ placements: 7 + 8, children: 6 });
+
+    // four children and many lines without childRef: the children total is below 5, so "c"
+    const few = new RollupAggregator('2025-06', ['2025-06'], mapping);
+    for (const ref of ['d1', 'd2', 'd3', 'd4']) few.add('essex', toRow({ period: '2025-06', providerName: 'Acme', placementType: 'K2', placementProvider: 'PR4', amountPence: 1, childRef: ref }));
+    for (let i = 0; i < 10; i++) few.add('essex', toRow({ period: '2025-06', providerName: 'Acme', placementType: 'K2', placementProvider: 'PR4', amountPence: 1 }));
+    expect(few.finish(new Map(), '2025-07-01T00:00:00.000Z').rollup.totals).toMatchObject({ placements: 14, children: 'c' });
   });
 
   it('shares are exact fractions of the region total, rounded to 6 places', () => {
