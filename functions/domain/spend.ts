@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { csvParseRows } from 'd3-dsv';
 import type * as z from 'zod';
 import { MAX_BATCH_LINES, MAX_LINE_ERRORS, MAX_MONTHS_PER_BATCH, SpendLineInput } from '../../schemas/spend.ts';
+import { londonMidnight } from './calendar-days.ts';
 import { PLACE_CODES_BY_YEAR, type CollectionYear } from './reference/codes.ts';
 
 /**
@@ -130,6 +131,9 @@ export function monthsOf(period: string): string[] {
   }
   throw new Error(`not a rollup period: ${period}`);
 }
+
+/** The first instant of a rollup period: midnight in the UK on its first day, as ISO 8601 UTC. */
+export const periodStart = (period: string): string => londonMidnight(`${monthsOf(period)[0]!}-01`);
 
 /** The periods a month belongs to: itself, its calendar quarter and its financial year. */
 export function periodsOfMonth(month: string): string[] {

@@ -54,7 +54,7 @@ export const spendRoutes = {
   'POST /v1/rollups': {
     handler: 'rollups',
     access: ['programme-office'],
-    summary: 'Roll up a month (YYYY-MM), quarter (YYYY-Qn) or financial year (FYYYYY-YY) into S3 (422: no spend posted for it)',
+    summary: 'Roll up a month (YYYY-MM), quarter (YYYY-Qn) or financial year (FYYYYY-YY) into S3 (a period with no spend rolls up empty)',
     body: RollupBody,
     response: RollupCreated,
     status: 201,

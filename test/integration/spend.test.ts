@@ -350,7 +350,39 @@ describe('rollups', () => {
     expect((await call(ESSEX, 'GET', '/v1/rollups/FY2001-02')).status).toBe(404);
     expect((await call(ESSEX, 'GET', '/v1/rollups/FY2001-03')).status).toBe(400);
     expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2012-13' } })).status).toBe(400);
-    expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2003-Q2' } })).status).toBe(422);
+  });
+
+  it('rolls up a period with no spend as an empty rollup (201), dated at its first UK instant, byte-identical on a rerun', async () => {
+    expect((await call(ESSEX, 'GET', '/v1/rollups/2003-Q2')).status).toBe(404);
+    const a = await call(PO, 'POST', '/v1/rollups', { body: { period: '2003-Q2' } });
+    expect(a.status).toBe(201);
+    // 1 April 2003 began at midnight BST, 23:00 UTC the day before
+    expect(a.json).toMatchObject({ period: '2003-Q2', generatedAt: '2003-03-31T23:00:00.000Z' });
+    expect(a.json.objects.map((o: any) => o.key)).toEqual([
+      'rollups/2003-Q2/provider-groups.json', 'rollups/2003-Q2/provider-groups.csv', 'rollups/2003-Q2/manifest.json',
+    ]);
+    const bytesA = await Promise.all(a.json.objects.map((o: any) => s3Bytes(o.key)));
+
+    const r = await call(ESSEX, 'GET', '/v1/rollups/2003-Q2');
+    expect(r.status).toBe(200);
+    // counts below 5 are "c" for everyone, zero included; money and authorities are never hidden
+    expect(r.json).toEqual({
+      period: '2003-Q2',
+      generatedAt: '2003-03-31T23:00:00.000Z',
+      months: ['2003-04', '2003-05', '2003-06'],
+      totals: { spend: 0, placements: 'c', children: 'c', authorities: 0, providerGroups: 0 },
+      byProviderGroup: [],
+      byPlacementType: [],
+      byAuthority: [],
+      unresolvedNames: [],
+    });
+    expect(bytesA[1]!.toString('utf8')).toBe('\uFEFFperiod,group,spend_gbp,share,authorities,placements\r\n');
+
+    const b = await call(PO, 'POST', '/v1/rollups', { body: { period: '2003-Q2' } });
+    expect(b.status).toBe(201);
+    expect(b.json).toEqual(a.json);
+    const bytesB = await Promise.all(b.json.objects.map((o: any) => s3Bytes(o.key)));
+    bytesA.forEach((buf, i) => expect(buf.equals(bytesB[i]!)).toBe(true));
   });
 
   it('the nightly job rolls up last month and this month with their quarters and years, skipping periods with no spend', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   batchIdOf, BatchFormatError, collectionYearOf, monthsOf, parseCsvBatch, parseJsonBatch, parseMoneyText, penceToText,
-  periodsOfMonth, prepareBatch, toRow, ukDate, type SpendLine,
+  periodsOfMonth, periodStart, prepareBatch, toRow, ukDate, type SpendLine,
 } from '../../functions/domain/spend.ts';
 import { buildMappingIndex, GroupResolver, normaliseName, splitTradingName } from '../../functions/domain/provider-groups.ts';
 import { RollupAggregator, renderRollupCsv, shareOf } from '../../functions/domain/rollup.ts';
@@ -51,6 +51,16 @@ describe('periods', () => {
     expect(collectionYearOf('2025-04')).toBe('2025-26');
     expect(ukDate(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
     expect(ukDate(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
+  });
+
+  it('a period starts at midnight in the UK on its first day (GMT or BST), written in UTC', () => {
+    expect(periodStart('2026-01')).toBe('2026-01-01T00:00:00.000Z');
+    expect(periodStart('2026-Q1')).toBe('2026-01-01T00:00:00.000Z');
+    expect(periodStart('FY2025-26')).toBe('2025-03-31T23:00:00.000Z');
+    expect(periodStart('2025-Q4')).toBe('2025-09-30T23:00:00.000Z');
+    expect(periodStart('2025-11')).toBe('2025-11-01T00:00:00.000Z');
+    for (const p of ['2003-Q2', '2025-04', '2025-10', '2026-03', 'FY2030-31']) expect(ukDate(new Date(periodStart(p)))).toBe(`${monthsOf(p)[0]}-01`);
+    for (const p of ['2003-Q2', '2025-04', '2025-10']) expect(ukDate(new Date(Date.parse(periodStart(p)) - 1))).not.toBe(`${monthsOf(p)[0]}-01`);
   });
 });
 
