@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { RollupPeriod } from '../../schemas/spend.ts';
 import { config } from '../store/config.ts';
-import { NoSpendForPeriod, runRollup } from '../store/rollups.ts';
+import { runRollup } from '../store/rollups.ts';
 
 /**
  * `hub rollup --period <period>`: rolls up a month (YYYY-MM), quarter (YYYY-Qn) or financial
@@ -45,7 +45,6 @@ export async function runRollupCommand(opts: { period: string; progress?: boolea
     for (const o of run.objects) console.log(`  s3://${config.bucketName}/${o.key}  ${o.bytes} bytes  sha256 ${o.sha256}`);
   } catch (e) {
     if (started) bar.stop();
-    if (e instanceof NoSpendForPeriod) throw new Error(`no spend has been posted for any month of ${period.data}`);
     throw e;
   }
 }

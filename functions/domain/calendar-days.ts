@@ -23,6 +23,17 @@ export const addDays = (date: string, days: number): string => fromDayNumber(day
 
 const LONDON = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
+const LONDON_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' });
+
+/** The first instant of a UK calendar day, as an ISO 8601 UTC time (`2025-04-01` → `2025-03-31T23:00:00.000Z`). */
+export function londonMidnight(date: string): string {
+  const utcMidnight = dayNumber(date) * MS_PER_DAY;
+  // The UK is at UTC or UTC+1, and never changes clocks within an hour of UTC midnight, so the
+  // London hour at UTC midnight is the offset to take off.
+  const offsetHours = Number(LONDON_HOUR.format(new Date(utcMidnight)));
+  return new Date(utcMidnight - offsetHours * 3_600_000).toISOString();
+}
+
 /** The calendar date in the UK at `now`. */
 export function londonToday(now: Date = new Date()): string {
   return LONDON.format(now);

@@ -108,6 +108,27 @@ export function authorityFromName(name: string): AuthoritySlug | undefined {
   return AUTHORITY_BY_NAME.get(laKey(name));
 }
 
+const COUNCIL = /^(?:the\s+)?(.+?)\s+councils?$/i;
+const COUNCIL_KIND = /\s+(?:city|county|borough|district|unitary)$/i;
+const placeOf = (part: string): AuthoritySlug | undefined => authorityFromName(part.trim().replace(COUNCIL_KIND, '').replace(/^(?:city|county|borough) of\s+/i, ''));
+
+/**
+ * The Eastern Region authority an owning organisation is, when it is one of the region's
+ * councils as Ofsted names them ("Essex County Council", "Bedford Borough Council", "Central
+ * Bedfordshire Council", "Southend-on-Sea City Council"). Only a council's name counts: "Heartwood
+ * Care Peterborough Limited" is not Peterborough, and a council outside the region is none. Councils
+ * owning a home together ("Peterborough City & Cambridgeshire County Councils") own it as the one
+ * the home lies in (`location`) when that is among them, else as the first named.
+ */
+export function councilOwner(organisation: string, location?: AuthoritySlug): AuthoritySlug | undefined {
+  const m = COUNCIL.exec(organisation.replace(/\s+/g, ' ').trim());
+  if (!m) return undefined;
+  const whole = placeOf(m[1]!);
+  if (whole) return whole;
+  const named = m[1]!.split(/\s*&\s*|\s+and\s+/i).flatMap((part) => placeOf(part) ?? []);
+  return location && named.includes(location) ? location : named[0];
+}
+
 /** `Acme Care Limited 03894588 ` → `Acme Care Limited`: whitespace tidied, a trailing company number dropped. */
 export function cleanOrganisation(name: string): string {
   return name.replace(/\s+/g, ' ').trim().replace(/\s+\(?\d{6,8}\)?$/, '').trim();
@@ -132,7 +153,7 @@ export interface OfstedHome {
   placementType: PlacementType;
   registeredPlaces: number;
   ofstedRating: OfstedRating;
-  /** The Eastern Region authority the home lies in, when it does. */
+  /** The Eastern Region authority the home lies in, when it does (not necessarily its owner). */
   authority?: AuthoritySlug;
   ofstedLocalAuthority?: string;
   /** Undefined when the postcode is redacted or unknown to the hub. */
@@ -149,9 +170,10 @@ export type RowOutcome = { kind: 'home'; home: OfstedHome } | { kind: 'skip'; re
 
 /**
  * What one register row means for the hub. Children's homes and other residential provision
- * become homes; a council-run home in the region becomes that authority's in-house home; any
- * other owner (including a council outside the region) becomes a provider, its id derived
- * from its name. Everything else is skipped with a reason.
+ * become homes, belonging to the organisation that owns them: a home owned by one of the region's
+ * councils becomes that authority's in-house home (wherever it lies); any other owner (including
+ * a council outside the region) becomes a provider, its id derived from its name. Everything else
+ * is skipped with a reason.
  */
 export function interpretRow(row: readonly string[], header: OfstedHeader, opts: { region?: string } = {}): RowOutcome {
   const get = (f: OfstedField): string => {
@@ -183,9 +205,14 @@ export function interpretRow(row: readonly string[], header: OfstedHeader, opts:
   const sector = SECTORS[norm(get('sector'))] ?? (norm(get('sector')).replace(/[^a-z0-9]+/g, '-') || 'unknown');
   const organisation = cleanOrganisation(get('organisation'));
 
+  // The owner is the organisation Ofsted names, not the place: a region council's home is its
+  // in-house home wherever it lies; anyone else (a council outside the region too) is a provider.
+  // Only a council-run home with no organisation named falls back to the council it lies in.
+  const council = organisation ? councilOwner(organisation, authority) : undefined;
   let owner: OfstedHome['owner'];
-  if (sector === 'local-authority' && authority) owner = { kind: 'authority', id: authority, ...(organisation ? { organisation } : {}) };
+  if (council) owner = { kind: 'authority', id: council, organisation };
   else if (organisation) owner = { kind: 'provider', id: providerIdFromName(organisation), name: organisation, group: organisation };
+  else if (sector === 'local-authority' && authority) owner = { kind: 'authority', id: authority };
   else return { kind: 'skip', reason: 'no owning organisation', urn };
 
   const postcode = get('postcode');

@@ -248,8 +248,10 @@ export class RollupAggregator {
         }
       }
     }
+    // A line without childRef is a placement of its own, but names no child: children are only
+    // the distinct (authority, childRef).
     const totalPlacements = refPlacements + this.noRef;
-    const totalChildren = this.childCount + this.noRef;
+    const totalChildren = this.childCount;
 
     const groupOrder = groups
       .map((g, i) => ({ i, name: g.name }))

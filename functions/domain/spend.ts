@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { csvParseRows } from 'd3-dsv';
 import type * as z from 'zod';
 import { MAX_BATCH_LINES, MAX_LINE_ERRORS, MAX_MONTHS_PER_BATCH, SpendLineInput } from '../../schemas/spend.ts';
+import { londonMidnight } from './calendar-days.ts';
 import { PLACE_CODES_BY_YEAR, type CollectionYear } from './reference/codes.ts';
 
 /**
@@ -131,6 +132,9 @@ export function monthsOf(period: string): string[] {
   throw new Error(`not a rollup period: ${period}`);
 }
 
+/** The first instant of a rollup period: midnight in the UK on its first day, as ISO 8601 UTC. */
+export const periodStart = (period: string): string => londonMidnight(`${monthsOf(period)[0]!}-01`);
+
 /** The periods a month belongs to: itself, its calendar quarter and its financial year. */
 export function periodsOfMonth(month: string): string[] {
   const [y, m] = month.split('-').map(Number) as [number, number];
@@ -220,6 +224,8 @@ export class BatchFormatError extends Error {
 
 export interface ParsedBatch {
   format: 'csv' | 'json';
+  /** The batch as posted (CSV text, or the JSON lines serialised): its identity when no line is accepted. */
+  content: string;
   /** Data lines, in order; `line` is 1-based among data lines. */
   results: { line: number; result: LineResult }[];
 }
@@ -283,11 +289,11 @@ export function parseCsvBatch(text: string, today: string): ParsedBatch {
       results.push({ line, result: { ok: false, errors: [...errors, ...more] } });
     } else results.push({ line, result });
   }
-  return { format: 'csv', results };
+  return { format: 'csv', content: text, results };
 }
 
 export function parseJsonBatch(lines: unknown[], today: string): ParsedBatch {
-  return { format: 'json', results: lines.map((l, i) => ({ line: i + 1, result: validateLine(l, today) })) };
+  return { format: 'json', content: JSON.stringify(lines), results: lines.map((l, i) => ({ line: i + 1, result: validateLine(l, today) })) };
 }
 
 // ---------------------------------------------------------------- batch identity
@@ -317,13 +323,27 @@ export interface PreparedBatch {
 
 /**
  * The batch's identity: a hash of its accepted lines in canonical form (order ignored), scoped to
- * the authority. Two posts with the same accepted lines are the same batch.
+ * the authority. Two posts with the same accepted lines are the same batch (a batch with none
+ * accepted is identified by its content instead: rejectedBatchIdOf).
  */
 export function batchIdOf(authority: string, rows: StoredRow[]): string {
   const canon = rows.map((r) => JSON.stringify(r)).sort();
   const h = createHash('sha256').update(`${STORED_FORMAT}\n${authority}\n`);
   for (const c of canon) h.update(c).update('\n');
   return h.digest('hex').slice(0, 32);
+}
+
+/**
+ * The identity of a batch none of whose lines was accepted: a hash of its content as posted (in a
+ * space of its own), so the same post again is the same batch, while two different all-invalid
+ * batches each keep their own rejected list.
+ */
+export function rejectedBatchIdOf(authority: string, parsed: ParsedBatch): string {
+  return createHash('sha256')
+    .update(`${STORED_FORMAT}\nno-accepted-lines\n${authority}\n${parsed.format}\n`)
+    .update(parsed.content)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function prepareBatch(authority: string, parsed: ParsedBatch): PreparedBatch {
@@ -340,7 +360,7 @@ export function prepareBatch(authority: string, parsed: ParsedBatch): PreparedBa
   }
   return {
     authority,
-    batchId: batchIdOf(authority, rows),
+    batchId: rows.length > 0 ? batchIdOf(authority, rows) : rejectedBatchIdOf(authority, parsed),
     format: parsed.format,
     rows,
     lineCount: parsed.results.length,

@@ -1,15 +1,18 @@
 import { lambda } from '../http/edge.ts';
+import { pageInMemory } from '../http/cursor.ts';
 import { referenceRoutes } from '../../infra/routes/reference.ts';
 import { AUTHORITIES } from '../domain/reference/authorities.ts';
 import { loadAgreements } from '../store/agreements.ts';
 
+/** Both lists are small and fixed at deploy time: paged in memory with sealed offset cursors. */
 export const handler = lambda(referenceRoutes, {
-  'GET /v1/authorities': async () => ({
-    body: { items: AUTHORITIES.map(({ id, name, onsCode, dfeCode }) => ({ id, name, onsCode, dfeCode })) },
+  'GET /v1/authorities': async ({ query }) => ({
+    body: pageInMemory('authorities', AUTHORITIES.map(({ id, name, onsCode, dfeCode }) => ({ id, name, onsCode, dfeCode })), query.limit, query.cursor),
   }),
-  'GET /v1/sharing-agreements': async () => ({
-    body: {
-      items: loadAgreements().map((a) => ({
+  'GET /v1/sharing-agreements': async ({ query }) => ({
+    body: pageInMemory(
+      'sharing-agreements',
+      loadAgreements().map((a) => ({
         id: a.id,
         version: a.version,
         title: a.title,
@@ -19,6 +22,8 @@ export const handler = lambda(referenceRoutes, {
         validFrom: a.validFrom,
         ...(a.validTo ? { validTo: a.validTo } : {}),
       })),
-    },
+      query.limit,
+      query.cursor,
+    ),
   }),
 });

@@ -1,11 +1,11 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
 import { spendRoutes } from '../../infra/routes/spend.ts';
-import { openCursor, sealCursor } from '../http/cursor.ts';
-import { conflict, notFound, unprocessable } from '../http/errors.ts';
+import { pageInMemory } from '../http/cursor.ts';
+import { conflict, notFound } from '../http/errors.ts';
 import { rollupFor } from '../domain/rollup.ts';
 import { loadMapping, MappingConflict, putHubMapping } from '../store/provider-groups.ts';
-import { NoSpendForPeriod, readRollup, runRollup } from '../store/rollups.ts';
+import { readRollup, runRollup } from '../store/rollups.ts';
 
 /** Rollups of pooled spend, and the provider-group mapping they use. */
 
@@ -13,13 +13,8 @@ const MAPPING_CURSOR = 'provider-groups';
 
 export const handler = lambda(spendRoutes, {
   'POST /v1/rollups': async (req) => {
-    try {
-      const run = await runRollup(req.body.period);
-      return { status: 201, body: { period: run.period, generatedAt: run.generatedAt, objects: run.objects } };
-    } catch (e) {
-      if (e instanceof NoSpendForPeriod) throw unprocessable(`No spend has been posted for any month of ${req.body.period}.`);
-      throw e;
-    }
+    const run = await runRollup(req.body.period);
+    return { status: 201, body: { period: run.period, generatedAt: run.generatedAt, objects: run.objects } };
   },
 
   'GET /v1/rollups/{period}': async (req) => {
@@ -31,16 +26,15 @@ export const handler = lambda(spendRoutes, {
 
   'GET /v1/provider-groups': async (req) => {
     const { entries } = await loadMapping();
-    const from = req.query.cursor ? openCursor<{ o: number }>(MAPPING_CURSOR, req.query.cursor).o : 0;
-    const items = entries.slice(from, from + req.query.limit).map((e) => ({
+    const page = pageInMemory(MAPPING_CURSOR, entries, req.query.limit, req.query.cursor);
+    const items = page.items.map((e) => ({
       group: e.group,
       aliases: e.aliases,
       companiesHouseNumbers: e.companiesHouseNumbers,
       source: e.source,
       ...(e.updatedAt ? { updatedAt: e.updatedAt } : {}),
     }));
-    const next = from + req.query.limit;
-    return { body: { items, ...(next < entries.length ? { nextCursor: sealCursor(MAPPING_CURSOR, { o: next }) } : {}) } };
+    return { body: { ...page, items } };
   },
 
   'PUT /v1/provider-groups/{group}': async (req) => {

@@ -43,12 +43,6 @@ export const handler = lambda(spendRoutes, {
       throw e;
     }
     const batch = prepareBatch(authority, parsed);
-    if (batch.rows.length === 0) {
-      throw unprocessable(
-        'No line of the batch was accepted, so nothing was stored. Each error path starts with the 1-based data line.',
-        batch.rejected.flatMap((r) => r.errors.map((e) => ({ path: `${r.line}.${e.path}`, message: e.message }))),
-      );
-    }
     const months = Object.keys(batch.months);
     if (months.length > MAX_MONTHS_PER_BATCH) {
       throw unprocessable(`A batch may span at most ${MAX_MONTHS_PER_BATCH} months; this one spans ${months.length}. Split it.`);

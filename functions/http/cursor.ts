@@ -39,3 +39,19 @@ export function openCursor<T = unknown>(purpose: string, cursor: string, path = 
     throw invalid(path);
   }
 }
+
+/**
+ * One page of a list computed in memory: the items from the cursor's offset, and a sealed
+ * cursor for the rest when there is more. A cursor another list (purpose) gave is refused.
+ */
+export function pageInMemory<T>(purpose: string, all: readonly T[], limit: number, cursor: string | undefined): { items: T[]; nextCursor?: string } {
+  let from = 0;
+  if (cursor !== undefined) {
+    const payload = openCursor<{ o?: unknown }>(purpose, cursor);
+    const o = payload?.o;
+    if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) throw invalid('cursor');
+    from = o;
+  }
+  const next = from + limit;
+  return { items: all.slice(from, next), ...(next < all.length ? { nextCursor: sealCursor(purpose, { o: next }) } : {}) };
+}

@@ -23,7 +23,7 @@ export async function handler(event?: { time?: string }): Promise<{ rolledUp: st
   const skipped: string[] = [];
   for (const period of nightlyPeriods(today)) {
     try {
-      const run = await runRollup(period);
+      const run = await runRollup(period, { skipEmpty: true });
       rolledUp.push(period);
       logger.info('rollup', { period, generatedAt: run.generatedAt, batches: run.batches, lines: run.lines });
     } catch (e) {

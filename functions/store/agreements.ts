@@ -27,7 +27,7 @@ function describeIssues(file: string, issues: readonly z.core.$ZodIssue[]): stri
 
 export function readAgreementsFrom(dir: string): SharingAgreement[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  // GET /v1/sharing-agreements answers every version in one page of at most this many
+  // a bounded set: GET /v1/sharing-agreements holds every version in memory and pages it
   if (files.length > AGREEMENT_LIMITS.files) throw new InvalidAgreementError(`sharing-agreements: ${files.length} files; at most ${AGREEMENT_LIMITS.files} versions may be on file`);
   const seen = new Map<string, string>();
   return files.map((file) => {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Rollup } from '../../schemas/spend.ts';
 import { RollupAggregator, renderRollupCsv, renderRollupJson, sha256 } from '../domain/rollup.ts';
-import { monthsOf, type StoredRow } from '../domain/spend.ts';
+import { monthsOf, periodStart, type StoredRow } from '../domain/spend.ts';
 import { config, dynamo } from './config.ts';
 import { deleteObjects, getObjectText, openObject, putObject } from './objects.ts';
 import type { HomeItem } from './homes.ts';
@@ -51,6 +51,7 @@ export interface Manifest {
   objects: ManifestObject[];
 }
 
+/** Thrown only when the run was asked to skip a period no spend was ever posted for (`skipEmpty`). */
 export class NoSpendForPeriod extends Error {}
 
 export interface RunProgress {
@@ -60,6 +61,8 @@ export interface RunProgress {
   prefetch?: number;
   /** Called after the run's objects and published copies are written, before the manifest (tests simulate a crash here). */
   beforeManifest?: () => Promise<void>;
+  /** Throw NoSpendForPeriod rather than write an empty rollup when no spend was ever posted for the period (the nightly job). */
+  skipEmpty?: boolean;
 }
 
 interface PeriodInputs {
@@ -172,7 +175,7 @@ async function runOnce(period: string, opts: RunProgress): Promise<RollupRun> {
   const previousManifest = readManifest(period);
   previousManifest.catch(() => undefined);
   const [inputs, mapping] = await Promise.all([periodInputs(period), loadMapping()]);
-  if (inputs.changedAt === undefined) throw new NoSpendForPeriod(period);
+  if (inputs.changedAt === undefined && opts.skipEmpty) throw new NoSpendForPeriod(period);
   const agg = new RollupAggregator(period, inputs.months, mapping.index);
   let done = 0;
   const tick = Math.max(1, Math.floor(inputs.totalLines / 200));
@@ -182,7 +185,11 @@ async function runOnce(period: string, opts: RunProgress): Promise<RollupRun> {
   }, opts.prefetch ?? 4);
   opts.onProgress?.(done, inputs.totalLines);
   const homes = await homeGroups(agg.urns());
-  const generatedAt = [inputs.changedAt, mapping.updatedAt, homes.updatedAt].filter((t): t is string => !!t).sort().at(-1)!;
+  // From the inputs, never the clock. A period no spend was ever posted for rolls up empty (its
+  // content depends on nothing), dated at the period's first instant.
+  const generatedAt = inputs.changedAt === undefined
+    ? periodStart(period)
+    : [inputs.changedAt, mapping.updatedAt, homes.updatedAt].filter((t): t is string => !!t).sort().at(-1)!;
   const result = agg.finish(homes.groups, generatedAt);
 
   const json = renderRollupJson(result.rollup);

@@ -1,4 +1,5 @@
 import { AgreementList, AuthorityList, Health } from '../../schemas/reference.ts';
+import { ListQuery } from '../../schemas/common.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
 /** Reference and meta routes (issue 2): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
@@ -16,12 +17,14 @@ export const referenceRoutes = {
     handler: 'reference',
     access: ['authority', 'provider', 'programme-office'],
     summary: 'The 11 Eastern Region authorities with ONS and DfE codes',
+    query: ListQuery,
     response: AuthorityList,
   },
   'GET /v1/sharing-agreements': {
     handler: 'reference',
     access: ['authority', 'provider', 'programme-office'],
     summary: 'Information sharing protocols in force or on file',
+    query: ListQuery,
     response: AgreementList,
   },
 } as const satisfies Record<string, RouteDef & { handler: keyof typeof referenceHandlers }>;

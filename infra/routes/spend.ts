@@ -15,13 +15,14 @@ export const spendRoutes = {
   'POST /v1/spend/batches': {
     handler: 'spend',
     access: ['authority'],
-    summary: 'Post a batch of spend lines (text/csv with a header row, or JSON); 200 with the first answer when the same batch was posted before (422: no line accepted)',
+    summary:
+      'Post a batch of spend lines (text/csv with a header row, or JSON); invalid lines are listed in rejected and never fail the batch; 200 with the first answer when the same batch was posted before (422: the batch spans more months than one batch may)',
     body: PostSpendBatchBody,
     csv: true,
     response: SpendBatchAnswer,
     status: 201,
     idempotent: true,
-    statuses: [415, 422],
+    statuses: [200, 415, 422],
   },
   'GET /v1/spend/batches': {
     handler: 'spend',
@@ -53,7 +54,7 @@ export const spendRoutes = {
   'POST /v1/rollups': {
     handler: 'rollups',
     access: ['programme-office'],
-    summary: 'Roll up a month (YYYY-MM), quarter (YYYY-Qn) or financial year (FYYYYY-YY) into S3 (422: no spend posted for it)',
+    summary: 'Roll up a month (YYYY-MM), quarter (YYYY-Qn) or financial year (FYYYYY-YY) into S3 (a period with no spend rolls up empty)',
     body: RollupBody,
     response: RollupCreated,
     status: 201,

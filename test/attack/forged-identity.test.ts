@@ -325,10 +325,13 @@ describe('forged identity in bodies', () => {
     expect((await call(ATTACKER, 'GET', `/v1/referrals/${attacker.referralId}`)).json.responses).toEqual([]);
   });
 
-  it.runIf(HAS_SPEND)('spend lines naming another authority are rejected line by line; the batch is the key\'s authority\'s or none', async () => {
+  it.runIf(HAS_SPEND)('spend lines naming another authority are rejected line by line; the batch is always the key\'s authority\'s', async () => {
     const forged = spendLine(SPEND_MONTH, { authority: 'essex' });
     const alone = await call(ATTACKER, 'POST', '/v1/spend/batches', { body: { lines: [forged] } });
-    expect(alone.status, alone.text).toBe(422);
+    expect(alone.status, alone.text).toBe(201);
+    expect(alone.json).toMatchObject({ accepted: 0, rejected: [{ line: 1, errors: expect.arrayContaining([expect.objectContaining({ path: 'authority' })]) }] });
+    expect((await call(ATTACKER, 'GET', `/v1/spend/batches/${alone.json.batchId}`)).json).toMatchObject({ authority: 'norfolk', accepted: 0, months: [] });
+    expect((await call(VICTIM, 'GET', `/v1/spend/batches/${alone.json.batchId}`)).status).toBe(404);
     const mixed = await call(ATTACKER, 'POST', '/v1/spend/batches', { body: { lines: [spendLine(SPEND_MONTH), forged] } });
     expect(mixed.status, mixed.text).toBe(201);
     expect(mixed.json.accepted).toBe(1);

@@ -43,10 +43,64 @@ describe('the HTTP edge over the local gateway', () => {
     expect(isProblem(after)).toBe(true);
   });
 
+  for (const path of ['/v1/authorities', '/v1/sharing-agreements']) {
+    it(`${path} is a list like any other: ?limit= 1-100 (default 20), ?cursor=, paged to its end`, async () => {
+      const whole = await call('authority:essex', 'GET', path);
+      expect(whole.status).toBe(200);
+      expect(whole.json.nextCursor).toBeUndefined();
+      const all = whole.json.items;
+      if (path === '/v1/authorities') expect(all).toHaveLength(11);
+      expect(all.length).toBeGreaterThan(0);
+
+      const paged: unknown[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const r = await call('authority:essex', 'GET', path, { query: { limit: 1, cursor } });
+        expect(r.status).toBe(200);
+        expect(r.json.items).toHaveLength(1);
+        paged.push(...r.json.items);
+        cursor = r.json.nextCursor;
+        pages++;
+      } while (cursor && pages <= all.length);
+      expect(paged).toEqual(all);
+      expect(pages).toBe(all.length);
+
+      for (const limit of [0, 101, 'x']) {
+        const bad = await call('authority:essex', 'GET', path, { query: { limit } });
+        expect(bad.status, `limit=${limit}`).toBe(400);
+        expect(bad.json.errors.map((e: any) => e.path)).toEqual(['limit']);
+      }
+      expect((await call('authority:essex', 'GET', path, { query: { limit: 100 } })).json.items).toEqual(all);
+    });
+  }
+
+  it('pages the authorities in fives and refuses a forged cursor or one from another list', async () => {
+    const first = await call('programme-office', 'GET', '/v1/authorities', { query: { limit: 5 } });
+    expect(first.json.items).toHaveLength(5);
+    const cursor: string = first.json.nextCursor;
+    const second = await call('programme-office', 'GET', '/v1/authorities', { query: { limit: 5, cursor } });
+    const third = await call('programme-office', 'GET', '/v1/authorities', { query: { limit: 5, cursor: second.json.nextCursor } });
+    expect(third.json.items).toHaveLength(1);
+    expect(third.json.nextCursor).toBeUndefined();
+    expect(new Set([...first.json.items, ...second.json.items, ...third.json.items].map((a: any) => a.id)).size).toBe(11);
+
+    const [, mac] = cursor.split('.');
+    const forged = `${Buffer.from(JSON.stringify({ o: 1 })).toString('base64url')}.${mac}`;
+    for (const bad of [forged, 'not-a-cursor', `${cursor}x`]) {
+      const r = await call('programme-office', 'GET', '/v1/authorities', { query: { cursor: bad } });
+      expect(r.status).toBe(400);
+      expect(isProblem(r)).toBe(true);
+      expect(r.json.errors[0].path).toBe('cursor');
+    }
+    const elsewhere = await call('programme-office', 'GET', '/v1/sharing-agreements', { query: { cursor } });
+    expect(elsewhere.status).toBe(400);
+  });
+
   it('400s unknown query parameters, naming them', async () => {
     const r = await call('authority:essex', 'GET', '/v1/authorities', { query: { authority: 'norfolk' } });
     expect(r.status).toBe(400);
-    expect(r.json.errors).toEqual([{ path: 'authority', message: 'unknown parameter' }]);
+    expect(r.json.errors).toEqual([{ path: 'authority', message: 'unknown field' }]);
   });
 
   it('404s an unknown route and 405s a wrong method, never a stack trace', async () => {
@@ -65,5 +119,10 @@ describe('the HTTP edge over the local gateway', () => {
     expect(Object.keys(r.json.paths)).toEqual(expect.arrayContaining(['/v1/health', '/v1/authorities', '/v1/sharing-agreements']));
     expect(r.json.paths['/v1/authorities'].get.security).toBeUndefined();
     expect(r.json.paths['/v1/health'].get.security).toEqual([]);
+    for (const path of ['/v1/authorities', '/v1/sharing-agreements']) {
+      const params = r.json.paths[path].get.parameters.filter((p: any) => p.in === 'query');
+      expect(params.map((p: any) => p.name).sort(), path).toEqual(['cursor', 'limit']);
+      expect(params.find((p: any) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+    }
   });
 });

@@ -90,6 +90,41 @@ describe('importOfsted', () => {
     expect(search.json.items.find((i: { vacancyId: string }) => i.vacancyId === vacancyId)).toMatchObject({ ofstedRating: 'outstanding', outOfArea: false });
   });
 
+  it('gives a council-run home to the council that owns it, wherever it lies; a council outside the region is a provider', async () => {
+    const borough = `London Borough of Tern ${unique()}`;
+    const boroughId = borough.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const lines = [
+      'Children\u2019s social care data in England 2025 \u2013 Provider level as at 31 March 2025,,,,,,,,,,',
+      'Web link,URN,Provision type,Registration status,Name,Postcode,Ofsted Region,Local authority,Sector,Places,Organisation which owns the provider,Overall experiences and progress of children and young people',
+      `x,${urn(11)},Children's home,Active,REDACTED,REDACTED,East of England,Essex,Local Authority,3,Thurrock Council,Good`,
+      `x,${urn(12)},Children's home,Active,REDACTED,REDACTED,East of England,Essex,Local Authority,2,${borough},Good`,
+      `x,${urn(13)},Children's home,Active,REDACTED,REDACTED,East of England,Peterborough,Local Authority,4,Peterborough City & Cambridgeshire County Councils,Good`,
+    ];
+    const file = join(dir, 'register-councils.csv');
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const first = await importOfsted(file, { progress: false });
+    expect(first).toMatchObject({ rows: 3, created: 3, skipped: 0, inHouse: 2, providers: 1 });
+
+    expect(await getHome(urn(11))).toMatchObject({
+      owner: 'authority:thurrock', provider: { id: 'thurrock', name: 'Thurrock Council' }, authority: 'essex', shareWithRegion: false,
+    });
+    expect((await call('authority:thurrock', 'GET', `/v1/homes/${urn(11)}`)).status).toBe(200);
+    expect((await call('authority:essex', 'GET', `/v1/homes/${urn(11)}`)).status).toBe(404);
+    const shared = await call('authority:thurrock', 'PUT', `/v1/homes/${urn(11)}`, {
+      body: homeBody({ name: 'Grays House', outcode: 'CM1', registeredPlaces: 3, shareWithRegion: true }),
+    });
+    expect(shared.status).toBe(200);
+
+    expect(await getHome(urn(12))).toMatchObject({ owner: `provider:${boroughId}`, provider: { id: boroughId, name: borough, group: borough }, authority: 'essex' });
+    expect(await getProviderProfile(boroughId)).toEqual({ id: boroughId, name: borough, group: borough });
+    expect((await call('authority:essex', 'GET', `/v1/homes/${urn(12)}`)).status).toBe(200);
+    expect(await getHome(urn(13))).toMatchObject({ owner: 'authority:peterborough', authority: 'peterborough' });
+
+    const again = await importOfsted(file, { progress: false });
+    expect(again).toMatchObject({ created: 0, updated: 0, skipped: 3 });
+    expect(await getHome(urn(11))).toMatchObject({ owner: 'authority:thurrock', shareWithRegion: true, name: 'Grays House', version: shared.json.version });
+  });
+
   it('throws a clear error for a file that is not the register', async () => {
     const path = join(dir, 'not-ofsted.csv');
     writeFileSync(path, 'a,b,c\n1,2,3\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { call, isProblem } from '../support/hub.ts';
+import { call, isProblem, listAll } from '../support/hub.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { getObjectBytes } from '../../functions/store/objects.ts';
 import { keys } from '../../functions/store/keys.ts';
@@ -73,14 +73,69 @@ describe('spend batches', () => {
     expect(r.json.rejected[3].errors[0]).toMatchObject({ path: 'period' });
   });
 
-  it('refuses a batch with no good line (422), a malformed body (400) and other media types (415), storing nothing', async () => {
+  it('answers 201 for a batch whose every line is invalid: accepted 0, each line rejected, stored and deletable like any batch', async () => {
+    const bad = [line({ period: 'May 2011', childRef: 'AI-1' }), line({ period: '2011-09', placementType: 'ZZ', childRef: 'AI-2' })];
+    const r = await jsonPost(SUFFOLK, bad);
+    expect(r.status).toBe(201);
+    expect(r.json.accepted).toBe(0);
+    expect(r.json.batchId).toMatch(/^[0-9a-f]{32}$/);
+    expect(r.json.rejected.map((x: any) => [x.line, x.errors[0].path])).toEqual([[1, 'period'], [2, 'placementType']]);
+    const id = r.json.batchId;
+
+    const one = await call(SUFFOLK, 'GET', `/v1/spend/batches/${id}`);
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ batchId: id, authority: 'suffolk', format: 'json', lines: 2, accepted: 0, rejected: 2, months: [], spend: 0 });
+    expect((await listAll(SUFFOLK, '/v1/spend/batches')).map((b) => b.batchId)).toContain(id);
+    expect(JSON.parse((await call(SUFFOLK, 'GET', `/v1/spend/batches/${id}/raw`)).text)).toEqual({ lines: bad });
+
+    // the same post again is the same batch: 200 with the first answer
+    const again = await jsonPost(SUFFOLK, bad);
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual(r.json);
+
+    // a different all-invalid batch is another batch, with its own rejected list
+    const other = await jsonPost(SUFFOLK, [line({ period: '2011-09', amount: 'lots', childRef: 'AI-3' })]);
+    expect(other.status).toBe(201);
+    expect(other.json.batchId).not.toBe(id);
+    expect(other.json).toMatchObject({ accepted: 0, rejected: [{ line: 1, errors: [{ path: 'amount' }] }] });
+    const csv = await csvPost(SUFFOLK, 'Period,Provider Name,Placement Type,Placement Provider,Child Ref,Amount\n2011-09,Acme,K2,PR4,AI-4,not money\n');
+    expect(csv.status).toBe(201);
+    expect(csv.json).toMatchObject({ accepted: 0, rejected: [{ line: 1, errors: [{ path: 'amount' }] }] });
+    expect(new Set([id, other.json.batchId, csv.json.batchId]).size).toBe(3);
+
+    expect((await call(SUFFOLK, 'DELETE', `/v1/spend/batches/${id}`)).status).toBe(204);
+    expect((await call(SUFFOLK, 'GET', `/v1/spend/batches/${id}`)).status).toBe(404);
+    expect((await listAll(SUFFOLK, '/v1/spend/batches')).map((b) => b.batchId)).not.toContain(id);
+  });
+
+  it('an all-invalid batch contributes nothing to a rollup', async () => {
+    const good = await jsonPost(SUFFOLK, five('2011-10', 'Counted Care', 'AC'));
+    expect(good.status).toBe(201);
+    const none = await jsonPost(SUFFOLK, [line({ period: '2011-10', providerName: 'Ghost Care', placementType: 'ZZ', childRef: 'AG-1', amount: 999 })]);
+    expect(none.status).toBe(201);
+    expect(none.json.accepted).toBe(0);
+    expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2011-10' } })).status).toBe(201);
+    const r = (await call(PO, 'GET', '/v1/rollups/2011-10')).json;
+    expect(r.totals).toMatchObject({ spend: 5000, placements: 5, authorities: 1, providerGroups: 1 });
+    expect(r.byProviderGroup.map((g: any) => g.group)).toEqual(['Counted Care']);
+  });
+
+  it('the OpenAPI document lists the statuses a post answers: 201 for a new batch, 200 for the same batch again', async () => {
+    const lines = five('2011-11', 'Documented Care', 'OD');
+    const first = await jsonPost(ESSEX, lines);
+    const again = await jsonPost(ESSEX, lines);
+    expect([first.status, again.status]).toEqual([201, 200]);
+    const op = (await call(null, 'GET', '/openapi.json')).json.paths['/v1/spend/batches'].post;
+    const created = op.responses['201'].content['application/json'].schema;
+    expect(Object.keys(created.properties).sort()).toEqual(['accepted', 'batchId', 'rejected']);
+    expect(op.responses['200']?.content?.['application/json']?.schema).toEqual(created);
+  });
+
+  it('refuses a malformed body or an unusable CSV header (400) and other media types (415), storing nothing', async () => {
     const before = (await call(SUFFOLK, 'GET', '/v1/spend/batches', { query: { limit: 100 } })).json.items.length;
-    const none = await jsonPost(SUFFOLK, [line({ period: 'May 2011' })]);
-    expect(none.status).toBe(422);
-    expect(isProblem(none)).toBe(true);
-    expect(none.json.errors[0].path).toBe('1.period');
     expect((await call(SUFFOLK, 'POST', '/v1/spend/batches', { body: { lines: [], extra: 1 } })).status).toBe(400);
     expect((await call(SUFFOLK, 'POST', '/v1/spend/batches', { body: { lines: [] } })).status).toBe(400);
+    expect((await call(SUFFOLK, 'POST', '/v1/spend/batches', { rawBody: '{"lines": [', headers: { 'content-type': 'application/json' } })).status).toBe(400);
     const badHeader = await csvPost(SUFFOLK, 'Period,Provider Name,Placement Type,Placement Provider,Amount,Child Name\n2011-01,A,K2,PR4,1,Jane\n');
     expect(badHeader.status).toBe(400);
     expect(badHeader.json.errors).toEqual([{ path: 'header.6', message: 'unknown column "Child Name"' }]);
@@ -295,7 +350,39 @@ describe('rollups', () => {
     expect((await call(ESSEX, 'GET', '/v1/rollups/FY2001-02')).status).toBe(404);
     expect((await call(ESSEX, 'GET', '/v1/rollups/FY2001-03')).status).toBe(400);
     expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2012-13' } })).status).toBe(400);
-    expect((await call(PO, 'POST', '/v1/rollups', { body: { period: '2003-Q2' } })).status).toBe(422);
+  });
+
+  it('rolls up a period with no spend as an empty rollup (201), dated at its first UK instant, byte-identical on a rerun', async () => {
+    expect((await call(ESSEX, 'GET', '/v1/rollups/2003-Q2')).status).toBe(404);
+    const a = await call(PO, 'POST', '/v1/rollups', { body: { period: '2003-Q2' } });
+    expect(a.status).toBe(201);
+    // 1 April 2003 began at midnight BST, 23:00 UTC the day before
+    expect(a.json).toMatchObject({ period: '2003-Q2', generatedAt: '2003-03-31T23:00:00.000Z' });
+    expect(a.json.objects.map((o: any) => o.key)).toEqual([
+      'rollups/2003-Q2/provider-groups.json', 'rollups/2003-Q2/provider-groups.csv', 'rollups/2003-Q2/manifest.json',
+    ]);
+    const bytesA = await Promise.all(a.json.objects.map((o: any) => s3Bytes(o.key)));
+
+    const r = await call(ESSEX, 'GET', '/v1/rollups/2003-Q2');
+    expect(r.status).toBe(200);
+    // counts below 5 are "c" for everyone, zero included; money and authorities are never hidden
+    expect(r.json).toEqual({
+      period: '2003-Q2',
+      generatedAt: '2003-03-31T23:00:00.000Z',
+      months: ['2003-04', '2003-05', '2003-06'],
+      totals: { spend: 0, placements: 'c', children: 'c', authorities: 0, providerGroups: 0 },
+      byProviderGroup: [],
+      byPlacementType: [],
+      byAuthority: [],
+      unresolvedNames: [],
+    });
+    expect(bytesA[1]!.toString('utf8')).toBe('\uFEFFperiod,group,spend_gbp,share,authorities,placements\r\n');
+
+    const b = await call(PO, 'POST', '/v1/rollups', { body: { period: '2003-Q2' } });
+    expect(b.status).toBe(201);
+    expect(b.json).toEqual(a.json);
+    const bytesB = await Promise.all(b.json.objects.map((o: any) => s3Bytes(o.key)));
+    bytesA.forEach((buf, i) => expect(buf.equals(bytesB[i]!)).toBe(true));
   });
 
   it('the nightly job rolls up last month and this month with their quarters and years, skipping periods with no spend', async () => {

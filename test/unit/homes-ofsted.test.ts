@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { authorityFromName, cleanOrganisation, decodeRegister, findHeader, interpretRow, registerDate } from '../../functions/domain/ofsted.ts';
+import { authorityFromName, cleanOrganisation, councilOwner, decodeRegister, findHeader, interpretRow, registerDate } from '../../functions/domain/ofsted.ts';
 import { providerIdFromName } from '../../functions/domain/principal.ts';
 
 /** Reading Ofsted's provider-level register as published (pure: no store). */
@@ -110,5 +110,78 @@ describe('the Ofsted register as published', () => {
       expect(homes.every((h) => h.outcode === undefined || /^[A-Z]{1,2}\d[A-Z\d]?$/.test(h.outcode))).toBe(true);
       expect(outcomes.some((o) => o.kind === 'skip' && o.reason === 'not a home: Independent Fostering Agency')).toBe(true);
     }
+  });
+
+  it('knows the region\'s councils by the names they own homes under, and nothing else as one', () => {
+    const named: [string, string | undefined][] = [
+      ['Essex County Council', 'essex'], ['Bedford Borough Council', 'bedford'], ['Central Bedfordshire Council', 'central-bedfordshire'],
+      ['Peterborough City Council', 'peterborough'], ['Luton Borough Council', 'luton'], ['Hertfordshire County Council', 'hertfordshire'],
+      ['Norfolk County Council', 'norfolk'], ['Suffolk County Council', 'suffolk'], ['Cambridgeshire County Council', 'cambridgeshire'],
+      ['Thurrock Council', 'thurrock'], ['Southend-on-Sea City Council', 'southend-on-sea'], ['Southend on Sea Borough Council', 'southend-on-sea'],
+      ['  essex  county   council ', 'essex'],
+      ['Kent County Council', undefined], ['London Borough Of Waltham Forest', undefined], ['Camden Council', undefined],
+      ['Heartwood Care Peterborough Limited', undefined], ['Essex Youth Council Ltd', undefined], ['Essex Care Council', undefined], ['Essex', undefined],
+    ];
+    for (const [name, slug] of named) expect(councilOwner(name), name).toBe(slug);
+    // councils owning a home together: the one it lies in, when named; else the first
+    const joint = 'Peterborough City & Cambridgeshire County Councils';
+    expect(councilOwner(joint, 'cambridgeshire')).toBe('cambridgeshire');
+    expect(councilOwner(joint, 'peterborough')).toBe('peterborough');
+    expect(councilOwner(joint, 'essex')).toBe('peterborough');
+    expect(councilOwner(joint)).toBe('peterborough');
+  });
+
+  /** Real rows of the shared register files, by URN, with their header; `change` edits named columns. */
+  const haveAll = Object.values(FILES).every((f) => existsSync(f));
+  const rowsOf = new Map<string, ReturnType<typeof read>>();
+  function realRow(file: keyof typeof FILES, urn: string, change: Partial<Record<'localAuthority' | 'organisation', string>> = {}) {
+    if (!rowsOf.has(file)) rowsOf.set(file, read(readFileSync(FILES[file])));
+    const { rows, header } = rowsOf.get(file)!;
+    const row = [...rows.find((r) => r[header.columns.urn!] === urn)!];
+    for (const [f, v] of Object.entries(change)) row[header.columns[f as 'organisation']!] = v;
+    return interpretRow(row, header);
+  }
+  const ownerOf = (o: ReturnType<typeof interpretRow>) => (o.kind === 'home' ? { owner: o.home.owner, authority: o.home.authority } : o);
+
+  it.skipIf(!haveAll)('a council-run home from the register belongs to the council that owns it (real rows)', () => {
+    const inHouse = (id: string, organisation: string, authority = id) => ({ owner: { kind: 'authority', id, organisation }, authority });
+    expect(ownerOf(realRow('east2025', 'SC044975'))).toEqual(inHouse('essex', 'Essex County Council'));
+    expect(ownerOf(realRow('east2025', 'SC409502'))).toEqual(inHouse('bedford', 'Bedford Borough Council'));
+    expect(ownerOf(realRow('east2025', 'SC391464'))).toEqual(inHouse('central-bedfordshire', 'Central Bedfordshire Council'));
+    expect(ownerOf(realRow('east2025', 'SC033362'))).toEqual(inHouse('peterborough', 'Peterborough City Council'));
+    expect(ownerOf(realRow('east2025', 'SC033120'))).toEqual(inHouse('luton', 'Luton Borough Council'));
+    // 2024: Peterborough's homes were run jointly with Cambridgeshire; they lie in Peterborough
+    expect(ownerOf(realRow('england2024', 'SC058778'))).toEqual(inHouse('peterborough', 'Peterborough City & Cambridgeshire County Councils'));
+
+    // the owner decides, not the place: the same Essex home owned by Thurrock or Southend is theirs
+    expect(ownerOf(realRow('east2025', 'SC044975', { organisation: 'Thurrock Council' }))).toEqual(inHouse('thurrock', 'Thurrock Council', 'essex'));
+    expect(ownerOf(realRow('east2025', 'SC044975', { organisation: 'Southend-on-Sea City Council' }))).toEqual(inHouse('southend-on-sea', 'Southend-on-Sea City Council', 'essex'));
+    // and a Suffolk County Council home over the border in Norfolk is still Suffolk's
+    expect(ownerOf(realRow('east2025', 'SC044975', { organisation: 'Suffolk County Council', localAuthority: 'Norfolk' }))).toEqual(inHouse('suffolk', 'Suffolk County Council', 'norfolk'));
+  });
+
+  it.skipIf(!haveAll)('a council outside the region, or a company named after a place, is a provider with an id from its name (real rows)', () => {
+    const provider = (name: string, authority?: string) => ({ owner: { kind: 'provider', id: providerIdFromName(name), name, group: name }, authority });
+    expect(ownerOf(realRow('england2025', '2563530'))).toEqual(provider('London Borough Of Waltham Forest'));
+    expect(ownerOf(realRow('england2025', '2536967'))).toEqual(provider('Kent County Council'));
+    expect(providerIdFromName('Kent County Council')).toBe('kent-county-council');
+    expect(ownerOf(realRow('england2025', '2806540'))).toEqual(provider('Heartwood Care Peterborough Limited', 'cambridgeshire'));
+    // a London borough's home in Essex is still the borough's, as a provider; Essex is only where it is
+    expect(ownerOf(realRow('east2025', 'SC044975', { organisation: 'London Borough of Barking and Dagenham' }))).toEqual(provider('London Borough of Barking and Dagenham', 'essex'));
+  });
+
+  it.skipIf(!haveAll)('every in-house home in the England 2025 register is owned by the region council it names', () => {
+    const { rows, header } = read(readFileSync(FILES.england2025));
+    const homes = rows.slice(header.row + 1).flatMap((r) => {
+      const o = interpretRow(r, header);
+      return o.kind === 'home' ? [o.home] : [];
+    });
+    const inHouse = homes.flatMap((h) => (h.owner.kind === 'authority' ? [h.owner] : []));
+    expect(inHouse.length).toBeGreaterThan(40);
+    for (const o of inHouse) expect(councilOwner(o.organisation!), o.organisation).toBe(o.id);
+    // and no home owned by another council became a region authority's
+    const otherCouncils = homes.filter((h) => h.sector === 'local-authority' && h.owner.kind === 'provider');
+    expect(otherCouncils.length).toBeGreaterThan(300);
+    expect(otherCouncils.every((h) => h.authority === undefined)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   batchIdOf, BatchFormatError, collectionYearOf, monthsOf, parseCsvBatch, parseJsonBatch, parseMoneyText, penceToText,
-  periodsOfMonth, prepareBatch, toRow, ukDate, type SpendLine,
+  periodsOfMonth, periodStart, prepareBatch, toRow, ukDate, type SpendLine,
 } from '../../functions/domain/spend.ts';
 import { buildMappingIndex, GroupResolver, normaliseName, splitTradingName } from '../../functions/domain/provider-groups.ts';
 import { RollupAggregator, renderRollupCsv, shareOf } from '../../functions/domain/rollup.ts';
@@ -51,6 +51,16 @@ describe('periods', () => {
     expect(collectionYearOf('2025-04')).toBe('2025-26');
     expect(ukDate(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
     expect(ukDate(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
+  });
+
+  it('a period starts at midnight in the UK on its first day (GMT or BST), written in UTC', () => {
+    expect(periodStart('2026-01')).toBe('2026-01-01T00:00:00.000Z');
+    expect(periodStart('2026-Q1')).toBe('2026-01-01T00:00:00.000Z');
+    expect(periodStart('FY2025-26')).toBe('2025-03-31T23:00:00.000Z');
+    expect(periodStart('2025-Q4')).toBe('2025-09-30T23:00:00.000Z');
+    expect(periodStart('2025-11')).toBe('2025-11-01T00:00:00.000Z');
+    for (const p of ['2003-Q2', '2025-04', '2025-10', '2026-03', 'FY2030-31']) expect(ukDate(new Date(periodStart(p)))).toBe(`${monthsOf(p)[0]}-01`);
+    for (const p of ['2003-Q2', '2025-04', '2025-10']) expect(ukDate(new Date(Date.parse(periodStart(p)) - 1))).not.toBe(`${monthsOf(p)[0]}-01`);
   });
 });
 
@@ -150,6 +160,21 @@ describe('batch identity', () => {
     const json = prepareBatch('essex', parseJsonBatch([{ period: '2025-06', providerName: 'Acme', placementType: 'K2', placementProvider: 'PR4', childRef: 'c1', amount: 1000.5 }], TODAY));
     expect(csv.batchId).toBe(json.batchId);
   });
+
+  it('a batch with no accepted line is identified by its content: the same post again is the same batch, another is not', () => {
+    const bad = [{ period: 'May 2025', providerName: 'A', placementType: 'K2', placementProvider: 'PR4', amount: 1 }];
+    const other = [{ period: '2025-06', providerName: 'A', placementType: 'ZZ', placementProvider: 'PR4', amount: 1 }];
+    const a = prepareBatch('essex', parseJsonBatch(bad, TODAY));
+    expect(a.rows).toEqual([]);
+    expect(a.batchId).toMatch(/^[0-9a-f]{32}$/);
+    expect(prepareBatch('essex', parseJsonBatch(structuredClone(bad), TODAY)).batchId).toBe(a.batchId);
+    expect(prepareBatch('essex', parseJsonBatch(other, TODAY)).batchId).not.toBe(a.batchId);
+    expect(prepareBatch('norfolk', parseJsonBatch(bad, TODAY)).batchId).not.toBe(a.batchId);
+    expect(a.batchId).not.toBe(batchIdOf('essex', []));
+    const csv = (text: string) => prepareBatch('essex', parseCsvBatch(`${HEADER}\n${text}\n`, TODAY)).batchId;
+    expect(csv('2025-06,A,ZZ,PR4,c1,1')).toBe(csv('2025-06,A,ZZ,PR4,c1,1'));
+    expect(csv('2025-06,A,ZZ,PR4,c1,1')).not.toBe(csv('2025-06,A,ZZ,PR4,c2,1'));
+  });
 });
 
 describe('provider names and groups', () => {
@@ -241,8 +266,9 @@ describe('aggregation', () => {
         expect(rollup.totals.providerGroups).toBe(new Set(inQ.map((l) => keyOf(l.provider))).size);
         const totalPlacements = pl(inQ);
         if (rollup.totals.placements !== 'c') expect(rollup.totals.placements).toBe(totalPlacements);
-        const children = new Set(inQ.filter((l) => l.child).map((l) => `${l.authority}|${l.child}`)).size + inQ.filter((l) => !l.child).length;
-        if (rollup.totals.children !== 'c') expect(rollup.totals.children).toBe(children);
+        // a child is a distinct (authority, childRef): lines without childRef name no child
+        const children = new Set(inQ.filter((l) => l.child).map((l) => `${l.authority}|${l.child}`)).size;
+        expect(rollup.totals.children).toBe(children < 5 || rollup.totals.placements === 'c' ? 'c' : children);
         for (const g of rollup.byProviderGroup) {
           const ls = inQ.filter((l) => keyOf(l.provider) === keyOf(g.group));
           expect(penceByGroup.get(g.group)).toBe(sum(ls));
@@ -265,6 +291,28 @@ describe('aggregation', () => {
       }),
       { numRuns: 300, seed: 20261123 },
     );
+  });
+
+  it('counts a child once per (authority, childRef); lines without childRef are placements, never children', () => {
+    const agg = new RollupAggregator('2025-06', ['2025-06'], mapping);
+    const add = (authority: string, providerName: string, childRef?: string) =>
+      agg.add(authority, toRow({ period: '2025-06', providerName, placementType: 'K2', placementProvider: 'PR4', amountPence: 100, ...(childRef ? { childRef } : {}) }));
+    // six children: c1 with two providers (two placements), c1 again with the first; c1 in
+    // Norfolk is another child; and eight lines naming no child
+    for (const ref of ['c1', 'c2', 'c3', 'c4']) add('essex', 'Acme', ref);
+    add('essex', 'Birch', 'c1');
+    add('essex', 'Acme', 'c1');
+    add('norfolk', 'Acme', 'c1');
+    add('norfolk', 'Birch', 'c5');
+    for (let i = 0; i < 8; i++) add(i % 2 ? 'essex' : 'norfolk', i % 3 ? 'Acme' : 'Birch');
+    const { rollup } = agg.finish(new Map(), '2025-07-01T00:00:00.000Z');
+    expect(rollup.totals).toMatchObject({ placements: 7 + 8, children: 6 });
+
+    // four children and many lines without childRef: the children total is below 5, so "c"
+    const few = new RollupAggregator('2025-06', ['2025-06'], mapping);
+    for (const ref of ['d1', 'd2', 'd3', 'd4']) few.add('essex', toRow({ period: '2025-06', providerName: 'Acme', placementType: 'K2', placementProvider: 'PR4', amountPence: 1, childRef: ref }));
+    for (let i = 0; i < 10; i++) few.add('essex', toRow({ period: '2025-06', providerName: 'Acme', placementType: 'K2', placementProvider: 'PR4', amountPence: 1 }));
+    expect(few.finish(new Map(), '2025-07-01T00:00:00.000Z').rollup.totals).toMatchObject({ placements: 14, children: 'c' });
   });
 
   it('shares are exact fractions of the region total, rounded to 6 places', () => {
