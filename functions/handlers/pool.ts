@@ -1,4 +1,5 @@
 import { lambda, type HubRequest, type Impl, type Reply } from '../http/edge.ts';
+import { pageInMemory } from '../http/cursor.ts';
 import { idempotency } from '../store/idempotency.ts';
 import { poolRoutes } from '../../infra/routes/pool.ts';
 import { badRequest, forbidden, HttpError, notFound, problemTitle, unprocessable } from '../http/errors.ts';
@@ -96,15 +97,6 @@ const asAuthority = (p: Principal): Principal & { kind: 'authority' } => {
   return p;
 };
 
-/** Offset cursors for lists computed in memory (candidates). */
-function offsetOf(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const m = /^o(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw badRequest('The cursor is not one this list gave.', [{ path: 'cursor', message: 'invalid-cursor' }]);
-  return Number(m[1]);
-}
-const offsetCursor = (n: number) => Buffer.from(`o${n}`).toString('base64url');
-
 // ------------------------------------------------------------------ routes
 
 export const handler = lambda(poolRoutes, {
@@ -174,10 +166,7 @@ export const handler = lambda(poolRoutes, {
     const beds = (await allBeds()).filter((b) => b.kind === request.kind && b.status === 'available');
     const homes = new Map(await Promise.all([...new Set(beds.map((b) => b.homeUrn))].map(async (urn) => [urn, await getHome(urn)] as const)));
     const ranked = rankCandidates(request, beds.map((bed) => ({ bed, home: homes.get(bed.homeUrn) })), londonToday());
-    const start = offsetOf(query.cursor);
-    const items = ranked.slice(start, start + query.limit);
-    const more = start + query.limit < ranked.length;
-    return { body: { items, ...(more ? { nextCursor: offsetCursor(start + query.limit) } : {}) } };
+    return { body: pageInMemory(`pool-candidates:${params.id}`, ranked, query.limit, query.cursor) };
   }),
 
   'POST /v1/pool/allocations': refusing<'POST /v1/pool/allocations'>(async ({ principal, body, requestId }) => {
