@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { routes, RouteDef, RouteKey } from '../../infra/routes.ts';
 import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
 import type { IdempotencyStore, StoredAnswer } from '../store/idempotency.ts';
+import { IdempotencyKey } from '../../schemas/common.ts';
 import { log, type Log } from './log.ts';
 import {
   badRequest, forbidden, HttpError, notFound, payloadTooLarge, PROBLEM_LIMITS, problemTitle, unauthorized, unprocessable,
@@ -259,8 +260,6 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
  * What a request's body is, for `Idempotency-Key`: the body as sent, not as validated and
  * normalised. JSON in a canonical form (keys sorted, no whitespace), so key order and layout do
@@ -285,7 +284,10 @@ const idempotency = (store: IdempotencyStore | undefined): Mw => ({
     const state = edgeOf(request);
     const key = state.headers['idempotency-key'];
     if (!state.route?.idempotent || key === undefined || !state.principal) return;
-    if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1-128 letters, digits or . _ : -', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+    const valid = IdempotencyKey.safeParse(key);
+    if (!valid.success) {
+      throw badRequest('Idempotency-Key must be 1-255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: valid.error.issues[0]!.message }]);
+    }
     const fingerprint = createHash('sha256').update(`${request.event.httpMethod} ${request.event.path}\n${sentText(state.sent)}`).digest('hex');
     if (!store) throw new Error(`route ${state.routeKey} is idempotent but its Lambda was built without an idempotency store`);
     const claim = await store.claim(state.principal, key, fingerprint);

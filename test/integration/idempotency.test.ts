@@ -113,3 +113,33 @@ describe('Idempotency-Key compares the body as sent', () => {
     expect(isProblem(other)).toBe(true);
   });
 });
+
+describe('Idempotency-Key values', () => {
+  it.each([
+    ['a UUID in braces', `{${crypto.randomUUID().toUpperCase()}}`],
+    ['base64', `${Buffer.from(unique()).toString('base64')}+/==`],
+    ['every kind of visible ASCII punctuation', `!"#$%&'()*+,/;<=>?@[\\]^_\`{|}~-${unique()}`],
+    ['255 characters', `k${unique()}`.padEnd(255, 'x')],
+  ])('accepts %s: the first answer, then the same answer replayed', async (_what, key) => {
+    const ref = `IDEM-${unique()}`;
+    const first = await postRequest(key, requestBody(ref));
+    expect(first.status, first.text).toBe(201);
+    await expectReplayOf(await postRequest(key, requestBody(ref)), first, ref);
+    expect((await postRequest(key, requestBody(`${ref}-other`))).status).toBe(422);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['256 characters', 'k'.padEnd(256, 'x')],
+    ['a space', 'two words'],
+    ['a tab', 'tab\tkey'],
+    ['a non-ASCII character', 'clé'],
+  ])('refuses a key that is %s with 400 naming the header, and creates nothing', async (_what, key) => {
+    const ref = `IDEM-${unique()}`;
+    const r = await postRequest(key, requestBody(ref));
+    expect(r.status, r.text).toBe(400);
+    expect(isProblem(r)).toBe(true);
+    expect(r.json.errors).toEqual([{ path: 'Idempotency-Key', message: expect.any(String) }]);
+    expect(await requestsFor(ref)).toEqual([]);
+  });
+});
