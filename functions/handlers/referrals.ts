@@ -1,7 +1,7 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
 import { referralsRoutes } from '../../infra/routes/referrals.ts';
-import { badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
+import { badRequest, notFound, unprocessable } from '../http/errors.ts';
 import {
   decideDisclosure, failedRules, project, referralProblems, type Decision,
 } from '../domain/disclosure.ts';
@@ -157,7 +157,6 @@ export const handler = lambda(referralsRoutes, {
     }
     const outcome = await recordConsent(req.principal, req.params.id, { status, recordedAt, by: by ?? principalId(req.principal) }, now);
     if (outcome.kind === 'not-found') throw notFound();
-    if (outcome.kind === 'stale') throw conflict(`A consent record made later (${outcome.current}) is already in place.`);
     const found = await getReferralWithResponses(req.params.id);
     if (!found) throw notFound();
     return { body: ownerView(found.referral, decide(found.referral, req.principal, now).fields, found.responses) };
