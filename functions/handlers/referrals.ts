@@ -62,7 +62,7 @@ function sharedView(r: ReferralItem, fields: string[]) {
   return { id: r.id, agreementId: r.agreementId, agreementVersion: r.agreementVersion, purpose: r.purpose, ...project(r, fields), disclosed: fields };
 }
 
-/** The owner's view: every field it still holds, the lawful basis, consent history and who it is shared with. */
+/** The owner's view: every field it stored, the lawful basis, consent history and who it is shared with. */
 function ownerView(r: ReferralItem, fields: string[], responses?: ResponseItem[]) {
   return {
     ...sharedView(r, fields),
