@@ -191,6 +191,8 @@ export class HubStack extends Stack {
     const authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: fns.get('authorizer')!,
       identitySources: [apigw.IdentitySource.header('x-api-key')],
+      // cached per key; `hub --aws keys revoke` flushes this cache (functions/cli/keys.ts), so a
+      // revoked key is refused at once
       resultsCacheTtl: Duration.minutes(5),
     });
 

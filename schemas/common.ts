@@ -70,6 +70,13 @@ export const MAX_PAGE = 100;
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item).max(MAX_PAGE), nextCursor: Cursor.optional() });
 
+/**
+ * An `Idempotency-Key` header value. The contract sets no format, so any key a client's library
+ * makes (UUIDs with or without braces, base64, …): 1–255 visible ASCII characters (0x21–0x7E);
+ * empty, longer, or with spaces, control or non-ASCII characters → 400.
+ */
+export const IdempotencyKey = z.string().min(1).max(255).regex(/^[!-~]+$/, 'visible ASCII characters only (0x21-0x7E)');
+
 /** What a problem+json body carries at most (functions/http/edge.ts `problem()` enforces these). */
 export { PROBLEM_LIMITS };
 

@@ -33,10 +33,11 @@ keys
 keys
   .command('revoke')
   .requiredOption('--principal <principal>')
-  .description('revoke every key of the principal')
+  .description('revoke every key of the principal (in AWS also flushing the authorizer cache, so it is refused at once)')
   .action(async (o: { principal: string }) => {
-    const n = await withTarget(() => revokeKeysCommand(o.principal));
+    const { revoked: n, flushed } = await withTarget((t) => revokeKeysCommand(o.principal, { aws: t.kind === 'aws' }));
     console.log(`revoked ${n} key${n === 1 ? '' : 's'} of ${o.principal}`);
+    for (const stage of flushed) console.log(`flushed the authorizer cache of ${stage}`);
   });
 
 const pool = program.command('pool').description('pooled emergency and move-on beds');

@@ -9,7 +9,8 @@ import type { AuthoritySlug } from './reference/authorities.ts';
  * written down in `reasons`. The HTTP edge answers 404 whenever `allowed` is false.
  *
  * The rules (CONTRACT.md, "Consent-governed sharing"):
- * - the owning authority sees every field it still holds;
+ * - the owning authority sees every field it stored, whatever the agreement's retention periods
+ *   (they limit what providers are disclosed, not what the owner reads of its own record);
  * - anyone else only as a provider named in `shareWith`, a party to the agreement in the provider
  *   role, while the agreement is active and today (Europe/London) lies within its validity, for
  *   the referral's purpose as the agreement names it, and while the consent record allows it:
@@ -163,10 +164,8 @@ export function decideDisclosure(
   const present = presentFields(referral);
 
   if (who === referral.owner) {
-    rule('owner', true, `${who} owns referral ${referral.id} and sees every field it holds`);
-    const { kept, expired } = retainedFields(agreement, present, referral.createdAt, now);
-    rule('retention', true, expired.length ? `past retention, no longer shown: ${expired.join(', ')}` : 'every field within its retention period');
-    return { allowed: true, fields: kept, reasons };
+    rule('owner', true, `${who} owns referral ${referral.id} and sees every field it stored (retention limits only what providers are disclosed)`);
+    return { allowed: true, fields: present, reasons };
   }
 
   rule('owner', false, `${who} is not the owner (${referral.owner})`);

@@ -1,7 +1,7 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
 import { referralsRoutes } from '../../infra/routes/referrals.ts';
-import { badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
+import { badRequest, notFound, unprocessable } from '../http/errors.ts';
 import {
   decideDisclosure, failedRules, project, referralProblems, type Decision,
 } from '../domain/disclosure.ts';
@@ -62,7 +62,7 @@ function sharedView(r: ReferralItem, fields: string[]) {
   return { id: r.id, agreementId: r.agreementId, agreementVersion: r.agreementVersion, purpose: r.purpose, ...project(r, fields), disclosed: fields };
 }
 
-/** The owner's view: every field it still holds, the lawful basis, consent history and who it is shared with. */
+/** The owner's view: every field it stored, the lawful basis, consent history and who it is shared with. */
 function ownerView(r: ReferralItem, fields: string[], responses?: ResponseItem[]) {
   return {
     ...sharedView(r, fields),
@@ -157,7 +157,6 @@ export const handler = lambda(referralsRoutes, {
     }
     const outcome = await recordConsent(req.principal, req.params.id, { status, recordedAt, by: by ?? principalId(req.principal) }, now);
     if (outcome.kind === 'not-found') throw notFound();
-    if (outcome.kind === 'stale') throw conflict(`A consent record made later (${outcome.current}) is already in place.`);
     const found = await getReferralWithResponses(req.params.id);
     if (!found) throw notFound();
     return { body: ownerView(found.referral, decide(found.referral, req.principal, now).fields, found.responses) };

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { routes, RouteDef, RouteKey } from '../../infra/routes.ts';
 import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
 import type { IdempotencyStore, StoredAnswer } from '../store/idempotency.ts';
+import { IdempotencyKey } from '../../schemas/common.ts';
 import { log, type Log } from './log.ts';
 import {
   badRequest, forbidden, HttpError, notFound, payloadTooLarge, PROBLEM_LIMITS, problemTitle, unauthorized, unprocessable,
@@ -15,8 +16,9 @@ import {
 /**
  * The HTTP edge, written once: every Lambda behind the API is `lambda({...routes})`.
  * Middleware, in order: response + problem+json + x-request-id + access log; route and
- * principal (roles from infra/routes.ts); body limit; JSON/CSV + strict zod parsing;
- * Idempotency-Key. Handlers receive typed, validated input and return `{status?, body}`.
+ * principal (roles from infra/routes.ts); body limit; params, query and JSON/CSV parsing;
+ * Idempotency-Key (on the body as sent); strict zod validation of the body. Handlers receive
+ * typed, validated input and return `{status?, body}`.
  */
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -57,9 +59,14 @@ interface EdgeState {
   params: unknown;
   query: unknown;
   body: unknown;
+  /** The body as sent, before validation: what `Idempotency-Key` compares. */
+  sent: Sent;
   headers: Record<string, string>;
   idempotency?: { principal: Principal; key: string };
 }
+
+/** A request body as it arrived: none, CSV text, parsed JSON, or text that is not JSON. */
+type Sent = { kind: 'none' } | { kind: 'csv'; text: string } | { kind: 'json'; value: unknown } | { kind: 'malformed'; text: string };
 
 type Mw = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult | Reply, Error, Context>;
 /** Per-request state, keyed by the event object the runtime hands us. */
@@ -120,6 +127,7 @@ const response = (): Mw => ({
       params: {},
       query: {},
       body: undefined,
+      sent: { kind: 'none' },
       headers: Object.fromEntries(Object.entries(e.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v ?? '')])),
     });
   },
@@ -196,7 +204,11 @@ function parseWith(schema: z.ZodType | undefined, value: unknown, where: string)
   return result.data;
 }
 
-/** JSON (or CSV where the route takes it) and strict zod validation of params, query and body. */
+/**
+ * Params and query (strict zod), then the body as sent: CSV text where the route takes it, or
+ * JSON parsed but not yet validated (text that is not JSON is kept as it came, for `validate`
+ * to refuse after the Idempotency-Key check has seen it).
+ */
 const parse = (): Mw => ({
   before: (request) => {
     const state = edgeOf(request);
@@ -215,19 +227,28 @@ const parse = (): Mw => ({
     const raw = e.body == null ? '' : e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body;
     const type = (state.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
     if (route.csv && (type === 'text/csv' || type === 'application/csv')) {
-      state.body = raw;
+      state.sent = { kind: 'csv', text: raw };
       return;
     }
     if (type !== 'application/json' && !type.endsWith('+json')) {
       throw new HttpError(415, problemTitle(415), `Send application/json${route.csv ? ' or text/csv' : ''}.`);
     }
-    let json: unknown;
     try {
-      json = JSON.parse(raw);
+      state.sent = { kind: 'json', value: JSON.parse(raw) };
     } catch {
-      throw badRequest('The body is not valid JSON.');
+      state.sent = { kind: 'malformed', text: raw };
     }
-    state.body = parseWith(route.body, json, 'body');
+  },
+});
+
+/** Malformed JSON → 400; the body through the route's strict zod schema. */
+const validate = (): Mw => ({
+  before: (request) => {
+    const state = edgeOf(request);
+    const { sent } = state;
+    if (sent.kind === 'csv') state.body = sent.text;
+    else if (sent.kind === 'malformed') throw badRequest('The body is not valid JSON.');
+    else if (sent.kind === 'json') state.body = parseWith(state.route!.body, sent.value, 'body');
   },
 });
 
@@ -239,18 +260,35 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * What a request's body is, for `Idempotency-Key`: the body as sent, not as validated and
+ * normalised. JSON in a canonical form (keys sorted, no whitespace), so key order and layout do
+ * not make a different body; CSV and text that is not JSON exactly as sent.
+ */
+function sentText(sent: Sent): string {
+  switch (sent.kind) {
+    case 'none': return stableStringify(undefined);
+    case 'json': return stableStringify(sent.value);
+    case 'csv':
+    case 'malformed': return sent.text;
+  }
+}
 
-/** `Idempotency-Key` on creating POSTs: one effect, the first 2xx answer replayed, 422 on a changed body. */
+/**
+ * `Idempotency-Key` on creating POSTs: one effect, the first 2xx answer replayed, 422 on a changed
+ * body. Runs before the body is validated, so a key already used with another body is 422 whether
+ * or not this body would validate (a claim whose body then fails validation is released).
+ */
 const idempotency = (store: IdempotencyStore | undefined): Mw => ({
   before: async (request) => {
     const state = edgeOf(request);
     const key = state.headers['idempotency-key'];
     if (!state.route?.idempotent || key === undefined || !state.principal) return;
-    if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1-128 letters, digits or . _ : -', [{ path: 'Idempotency-Key', message: 'invalid' }]);
-    const fingerprint = createHash('sha256')
-      .update(`${request.event.httpMethod} ${request.event.path}\n${typeof state.body === 'string' ? state.body : stableStringify(state.body)}`)
-      .digest('hex');
+    const valid = IdempotencyKey.safeParse(key);
+    if (!valid.success) {
+      throw badRequest('Idempotency-Key must be 1-255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: valid.error.issues[0]!.message }]);
+    }
+    const fingerprint = createHash('sha256').update(`${request.event.httpMethod} ${request.event.path}\n${sentText(state.sent)}`).digest('hex');
     if (!store) throw new Error(`route ${state.routeKey} is idempotent but its Lambda was built without an idempotency store`);
     const claim = await store.claim(state.principal, key, fingerprint);
     if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request.');
@@ -301,7 +339,7 @@ export function lambda<K extends RouteKey>(
     throw new Error(`${needsIdempotency.join(', ')} honour Idempotency-Key: pass { idempotency } from functions/store/idempotency.ts`);
   }
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult | Reply, Error, Context>()
-    .use([response(), routeAndPrincipal(table, served), bodyLimit(), parse(), idempotency(deps.idempotency)])
+    .use([response(), routeAndPrincipal(table, served), bodyLimit(), parse(), idempotency(deps.idempotency), validate()])
     .handler(async (event) => {
       const state = states.get(event)!;
       const impl = (impls as unknown as Record<string, (req: unknown) => Promise<Reply>>)[state.routeKey!];

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { routeList } from '../../infra/routes.ts';
-import { Problem } from '../../schemas/common.ts';
+import { IdempotencyKey, Problem } from '../../schemas/common.ts';
 
 /** OpenAPI 3.1, generated from the route table and its zod schemas: the contract as code says it. */
 
@@ -90,7 +90,7 @@ export function openApiDocument(): Record<string, unknown> {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+        schema: jsonSchema(IdempotencyKey, 'input'),
         description: 'Same key and body within 24 h replays the first 2xx answer; a different body is 422.',
       });
     }

@@ -198,11 +198,14 @@ export const sharedPointerPage = (provider: Principal, limit: number, afterSk?: 
 
 // ---------------------------------------------------------------- consent
 
-export type ConsentOutcome = { kind: 'recorded' } | { kind: 'not-found' } | { kind: 'stale'; current: string };
+export type ConsentOutcome = { kind: 'recorded' } | { kind: 'not-found' };
 
 /**
- * Records a consent change on the owner's referral: `not-found` when the referral is not the
- * caller's; `stale` when a consent record made later than this one is already in place.
+ * Records a consent change on the owner's referral (`not-found` when it is not the caller's).
+ * The latest change to arrive is the consent in force, whatever its `recordedAt`: a withdrawal
+ * dated earlier than the record in place still takes effect on the very next read. Every change is
+ * appended to `consentHistory` in arrival order. One atomic update sets both, so concurrent
+ * changes lose nothing: each is in the history, and the one applied last is in force.
  */
 export async function recordConsent(owner: Principal, id: string, record: ConsentRecord, now: Date): Promise<ConsentOutcome> {
   try {
@@ -211,17 +214,15 @@ export async function recordConsent(owner: Principal, id: string, record: Consen
         TableName: config.tableName,
         Key: keys.referral(id),
         UpdateExpression: 'SET lawfulBasis.consent = :c, consentHistory = list_append(if_not_exists(consentHistory, :none), :one), updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND #owner = :me AND (attribute_not_exists(lawfulBasis.consent) OR lawfulBasis.consent.recordedAt <= :t)',
+        ConditionExpression: 'attribute_exists(pk) AND #owner = :me',
         ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':c': record, ':none': [], ':one': [record], ':now': now.toISOString(), ':me': principalId(owner), ':t': record.recordedAt },
+        ExpressionAttributeValues: { ':c': record, ':none': [], ':one': [record], ':now': now.toISOString(), ':me': principalId(owner) },
       }),
     );
     return { kind: 'recorded' };
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    const current = await getReferral(id);
-    if (!current || current.owner !== principalId(owner)) return { kind: 'not-found' };
-    return { kind: 'stale', current: current.lawfulBasis.consent?.recordedAt ?? '' };
+    return { kind: 'not-found' };
   }
 }
 

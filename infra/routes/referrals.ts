@@ -39,11 +39,11 @@ export const referralsRoutes = {
   'POST /v1/referrals/{id}/consent': {
     handler: 'referrals',
     access: ['authority'],
-    summary: 'Record consent given or withdrawn (owner); takes effect on the very next read',
+    summary: 'Record consent given or withdrawn (owner); the latest change, whatever its recordedAt, takes effect on the very next read',
     params: ReferralId,
     body: ConsentChange,
     response: ReferralView,
-    statuses: [409, 422],
+    statuses: [422],
   },
   'POST /v1/referrals/{id}/responses': {
     handler: 'referrals',

@@ -526,21 +526,24 @@ describe('consent withdrawn mid-flight', () => {
     expect(trail.filter((e) => e.principal === OWNER)).toEqual([]);
   }, 120_000);
 
-  it('consent records raced: the one recorded latest stands, whatever order they arrive in', async () => {
+  it('consent records raced: none is lost, the one that arrived last stands whatever its recordedAt, and the next read obeys it', async () => {
     const OWNER = 'authority:central-bedfordshire';
-    for (const last of ['withdrawn', 'given'] as const) {
-      const id = (await created(call(OWNER, 'POST', '/v1/referrals', { body: referralBody(['harbour-care']) }), 'referral')).id;
-      const base = Date.now() - 10_000;
-      const records = Array.from({ length: 8 }, (_, i) => ({ status: (i % 2 === 0) === (last === 'given') ? 'withdrawn' : 'given', recordedAt: new Date(base + i * 1000).toISOString() }));
-      expect(records[7]!.status).toBe(last);
-      const shuffled = [...records].sort(() => Math.random() - 0.5);
-      const answers = await Promise.all(shuffled.map((body) => call(OWNER, 'POST', `/v1/referrals/${id}/consent`, { body })));
-      for (const a of answers) expect([200, 409], a.text).toContain(a.status);
-      const now = (await call(OWNER, 'GET', `/v1/referrals/${id}`)).json;
-      expect(now.lawfulBasis.consent).toMatchObject({ status: last, recordedAt: records[7]!.recordedAt });
-      const history = now.consentHistory.map((c: any) => c.recordedAt);
-      expect(history).toEqual([...history].sort());
-      expect((await call('provider:harbour-care', 'GET', `/v1/referrals/${id}`)).status).toBe(last === 'given' ? 200 : 404);
+    const id = (await created(call(OWNER, 'POST', '/v1/referrals', { body: referralBody(['harbour-care']) }), 'referral')).id;
+    const base = Date.now() - 10_000;
+    const records = Array.from({ length: 8 }, (_, i) => ({ status: i % 2 ? 'given' : 'withdrawn', recordedAt: new Date(base + i * 1000).toISOString() }));
+    const shuffled = [...records].sort(() => Math.random() - 0.5);
+    const answers = await Promise.all(shuffled.map((body) => call(OWNER, 'POST', `/v1/referrals/${id}/consent`, { body })));
+    for (const a of answers) expect(a.status, a.text).toBe(200);
+    const now = (await call(OWNER, 'GET', `/v1/referrals/${id}`)).json;
+    expect(now.consentHistory.map((c: any) => c.recordedAt).sort()).toEqual(records.map((r) => r.recordedAt));
+    expect(now.lawfulBasis.consent).toEqual(now.consentHistory.at(-1));
+    expect((await call('provider:harbour-care', 'GET', `/v1/referrals/${id}`)).status).toBe(now.lawfulBasis.consent.status === 'given' ? 200 : 404);
+
+    // then each of two records dated before all of them, one after the other: each stands at once
+    for (const status of ['withdrawn', 'given'] as const) {
+      const older = { status, recordedAt: new Date(base - 60_000).toISOString() };
+      expect((await call(OWNER, 'POST', `/v1/referrals/${id}/consent`, { body: older })).status).toBe(200);
+      expect((await call('provider:harbour-care', 'GET', `/v1/referrals/${id}`)).status).toBe(status === 'given' ? 200 : 404);
     }
   });
 });

@@ -246,15 +246,35 @@ describe('consent changes', () => {
     expect((await call(NAMED, 'GET', `/v1/referrals/${id}`)).status).toBe(200);
   });
 
-  it('refuses a record older than the one in place (409) or in the future (422)', async () => {
-    const id = await create();
-    expect((await consent(id, 'withdrawn', '2026-03-01T12:00:00Z')).status).toBe(200);
-    const stale = await consent(id, 'given', '2026-02-01T12:00:00Z');
-    expect(stale.status).toBe(409);
+  it('the latest change wins whatever its recordedAt: a withdrawal dated earlier than the record in place still blocks the next read', async () => {
+    const id = await create({}, {}, { consent: { status: 'given', recordedAt: '2026-03-01T12:00:00Z', by: 'SW' } });
+    expect((await call(NAMED, 'GET', `/v1/referrals/${id}`)).status).toBe(200);
+
+    const w = await consent(id, 'withdrawn', '2026-02-01T12:00:00Z');
+    expect(w.status, w.text).toBe(200);
+    expect(w.json.lawfulBasis.consent).toMatchObject({ status: 'withdrawn', recordedAt: '2026-02-01T12:00:00.000Z' });
     expect((await call(NAMED, 'GET', `/v1/referrals/${id}`)).status).toBe(404);
+    expect((await call(NAMED_2, 'GET', `/v1/referrals/${id}`)).status).toBe(404);
+
+    // given again, dated earlier still: readable again at once; the history keeps every change as it arrived
+    const g = await consent(id, 'given', '2026-01-15T09:00:00Z');
+    expect(g.status, g.text).toBe(200);
+    expect((await call(NAMED, 'GET', `/v1/referrals/${id}`)).status).toBe(200);
+    const owner = await call(OWNER, 'GET', `/v1/referrals/${id}`);
+    expect(owner.json.lawfulBasis.consent.status).toBe('given');
+    expect(owner.json.consentHistory.map((c: any) => [c.status, c.recordedAt])).toEqual([
+      ['given', '2026-03-01T12:00:00.000Z'],
+      ['withdrawn', '2026-02-01T12:00:00.000Z'],
+      ['given', '2026-01-15T09:00:00.000Z'],
+    ]);
+  });
+
+  it('refuses a record made in the future (422) or a status other than given or withdrawn (400)', async () => {
+    const id = await create();
     expect((await consent(id, 'given', new Date(Date.now() + 3_600_000).toISOString())).status).toBe(422);
     const bad = await call(OWNER, 'POST', `/v1/referrals/${id}/consent`, { body: { status: 'refused', recordedAt: '2026-03-02T00:00:00Z' } });
     expect(bad.status).toBe(400);
+    expect((await call(NAMED, 'GET', `/v1/referrals/${id}`)).status).toBe(200);
   });
 });
 

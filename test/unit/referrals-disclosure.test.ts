@@ -183,15 +183,23 @@ describe('decideDisclosure', () => {
     });
   });
 
-  it('withholds fields past their retention, and denies when nothing is left', () => {
+  it('withholds from providers fields past their retention, and denies when nothing is left', () => {
     const created = new Date(NOW.getTime() - 200 * 86_400_000).toISOString(); // past 180 days, within 730
     const d = decideDisclosure(ISP, referral({ createdAt: created }), HARBOUR, PURPOSE, NOW);
     expect(d).toMatchObject({ allowed: true, fields: ['authority'] });
-    const owner = decideDisclosure(ISP, referral({ createdAt: created }), ESSEX, PURPOSE, NOW);
-    expect(owner.fields).toEqual(['authority', 'child.childRef']);
     const a = structuredClone(ISP);
     a.purposes.find((p) => p.id === PURPOSE)!.disclosures[0]!.fields = ['child.age'];
     expect(failed(decideDisclosure(a, referral({ createdAt: created }), HARBOUR, PURPOSE, NOW))).toEqual(['owner', 'retention']);
+  });
+
+  it('gives the owner every field it stored, however far past the retention periods', () => {
+    for (const days of [200, 731, 3650]) {
+      const r = referral({ createdAt: new Date(NOW.getTime() - days * 86_400_000).toISOString() });
+      const owner = decideDisclosure(ISP, r, ESSEX, PURPOSE, NOW);
+      expect(owner.allowed).toBe(true);
+      expect(owner.fields, `${days} days on`).toEqual([...REFERRAL_FIELDS]);
+      expect(project(r, owner.fields)).toEqual({ authority: 'essex', child: r.child });
+    }
   });
 
   describe('properties', () => {
