@@ -11,7 +11,7 @@ import { bedRefusal, endRefusal, homeRefusal, PoolRefusal, rankCandidates, stepD
 import { getHome } from '../store/homes.ts';
 import {
   allBeds, allocate, cancelRequest, createBed, createRequest, endAllocation, getAllocation, getBed, getRequest, getRequestAndBed,
-  listAllocations, listBeds, listRequests, loadLedger, setBedStatus,
+  listAllocations, listBeds, listRequests, setBedStatus,
   type AllocationItem, type BedItem, type RequestItem,
 } from '../store/pool.ts';
 
@@ -217,11 +217,5 @@ export const handler = lambda(poolRoutes, {
       httpRequestId: requestId,
     });
     return { body: { ...allocationReply(ended), ...(stepDown ? { stepDown: allocationReply(stepDown) } : {}) } };
-  }),
-
-  'GET /v1/pool/ledger': refusing<'GET /v1/pool/ledger'>(async ({ principal, query }) => {
-    const ledger = await loadLedger(query.from, query.to);
-    if (principal.kind === 'authority') ledger.authorities = ledger.authorities.filter((a) => a.authority === principal.id);
-    return { body: ledger };
   }),
 }, { idempotency });

@@ -4,6 +4,7 @@ import type { HandlerDef, RouteDef } from './types.ts';
 /** Pooled emergency and move-on beds (issue 4): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
 export const poolHandlers = {
   pool: { grants: ['table:read', 'table:write'] },
+  'pool-ledger': { grants: ['table:read'] },
 } as const satisfies Record<string, HandlerDef>;
 
 export const poolRoutes = {
@@ -114,7 +115,7 @@ export const poolRoutes = {
     statuses: [409, 422],
   },
   'GET /v1/pool/ledger': {
-    handler: 'pool',
+    handler: 'pool-ledger',
     access: ['authority', 'programme-office'],
     summary: "Occupied and void nights per bed and each authority's use against its funded share, for from..to inclusive (to at most today)",
     query: pool.LedgerQuery,
