@@ -32,6 +32,13 @@ export const handlers = {
   ...spendHandlers,
 } as const;
 
+/**
+ * How long API Gateway keeps the authorizer's answer for one x-api-key (the stack's
+ * resultsCacheTtl). `hub --aws keys revoke` flushes it. The local gateway does not cache unless
+ * HUB_AUTHORIZER_CACHE_SECONDS asks it to (the pool benchmark measures both ways).
+ */
+export const AUTHORIZER_CACHE_SECONDS = 300;
+
 export type HandlerName = keyof typeof handlers;
 export type RouteKey = keyof typeof routes;
 

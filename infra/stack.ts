@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { LAMBDA_BUNDLING } from './bundling.ts';
-import { handlers, jobs, routeList, type Grant, type HandlerDef } from './routes.ts';
+import { AUTHORIZER_CACHE_SECONDS, handlers, jobs, routeList, type Grant, type HandlerDef } from './routes.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Read lazily by functions/domain/geo.ts from LAMBDA_TASK_ROOT. */
@@ -193,7 +193,7 @@ export class HubStack extends Stack {
       identitySources: [apigw.IdentitySource.header('x-api-key')],
       // cached per key; `hub --aws keys revoke` flushes this cache (functions/cli/keys.ts), so a
       // revoked key is refused at once
-      resultsCacheTtl: Duration.minutes(5),
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
     for (const { method, path, def } of routeList) {

@@ -11,6 +11,15 @@ import { handler as authorizer } from '../../functions/handlers/authorizer.ts';
  * proxy events and calling the same authorizer and handler code that runs in Lambda.
  */
 
+/**
+ * API Gateway caches the authorizer's answer per x-api-key (infra/routes.ts
+ * AUTHORIZER_CACHE_SECONDS). Locally the cache is off unless HUB_AUTHORIZER_CACHE_SECONDS is set,
+ * so a key revoked in the local store is refused on the very next request; only allowed answers
+ * for a request carrying exactly one key are cached.
+ */
+const cacheMs = Number(process.env.HUB_AUTHORIZER_CACHE_SECONDS ?? 0) * 1000;
+const authorized = new Map<string, { principal: string; until: number }>();
+
 /** API Gateway's own payload limit; the hub's 256 KB limit is the edge's to enforce. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -111,7 +120,10 @@ export async function handle(req: IncomingMessage, res: ServerResponse): Promise
   }
 
   let principal: string | undefined;
-  if (route.def.access !== 'public') {
+  const keys = Object.entries(multiValueHeaders).flatMap(([k, v]) => (k.toLowerCase() === 'x-api-key' ? v : []));
+  const cached = cacheMs > 0 && keys.length === 1 ? authorized.get(keys[0]!) : undefined;
+  if (route.def.access !== 'public' && cached && cached.until > Date.now()) principal = cached.principal;
+  else if (route.def.access !== 'public') {
     try {
       const auth = await authorizer({
         type: 'REQUEST',
@@ -128,6 +140,7 @@ export async function handle(req: IncomingMessage, res: ServerResponse): Promise
         requestContext: {} as never,
       });
       principal = String(auth.context?.principal);
+      if (cacheMs > 0 && keys.length === 1) authorized.set(keys[0]!, { principal, until: Date.now() + cacheMs });
     } catch (e) {
       if ((e as Error).message === 'Unauthorized') return gatewayProblem(res, 401, 'A valid x-api-key header is required.', requestId);
       console.error('authorizer failed', e);

@@ -43,10 +43,12 @@ export async function timeMany(n: number, fn: (i: number) => Promise<unknown> | 
 export const round = (x: number, dp = 2) => Math.round(x * 10 ** dp) / 10 ** dp;
 
 /** The local stack (in memory) and the gateway in its own process, as the tests use them. */
-export async function startBenchHub(): Promise<{ ctx: BenchContext; stop(): Promise<void> }> {
-  const stack: LocalStack = await startLocalStack();
-  const env = { ...process.env, ...stack.env, PORT: '0', LOG_LEVEL: 'SILENT' } as Record<string, string>;
-  const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/serve.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+/** The local gateway in its own process, on the stack `env` points at; `extra` adds to its environment. */
+export async function startGatewayProcess(env: Record<string, string>, extra: Record<string, string> = {}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/serve.ts'], {
+    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'SILENT', ...extra },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     gateway.stdout!.on('data', (d: Buffer) => {
@@ -56,9 +58,22 @@ export async function startBenchHub(): Promise<{ ctx: BenchContext; stop(): Prom
     });
     gateway.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
   });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        gateway.once('exit', () => resolve());
+        gateway.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function startBenchHub(): Promise<{ ctx: BenchContext; stop(): Promise<void> }> {
+  const stack: LocalStack = await startLocalStack();
+  const gateway = await startGatewayProcess(stack.env);
   const keys = new Map<string, Promise<string>>();
   const ctx: BenchContext = {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: gateway.baseUrl,
     env: stack.env,
     keyFor: (p) => {
       if (!keys.has(p)) keys.set(p, createApiKey(parsePrincipal(p)!));
@@ -68,7 +83,7 @@ export async function startBenchHub(): Promise<{ ctx: BenchContext; stop(): Prom
   return {
     ctx,
     stop: async () => {
-      gateway.kill('SIGTERM');
+      await gateway.stop();
       await stack.stop();
     },
   };

@@ -6,7 +6,8 @@ import { keys } from '../../functions/store/keys.ts';
 import type { HomeItem } from '../../functions/store/homes.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
-import { percentile, round, type BenchContext, type BenchRow } from './harness.ts';
+import { AUTHORIZER_CACHE_SECONDS } from '../../infra/routes.ts';
+import { percentile, round, startGatewayProcess, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
  * Pooled-bed allocation under contention (issue 4): 500 allocation requests fired at once over
@@ -33,6 +34,12 @@ async function post(ctx: Ctx, who: string, path: string, body: unknown): Promise
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
+}
+
+async function get(ctx: Ctx, who: string, path: string): Promise<number> {
+  const res = await fetch(new URL(path, ctx.baseUrl), { headers: { 'x-api-key': await ctx.keyFor(who) } });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 /** Runs `fn` over `items` with at most `width` in flight. */
@@ -76,7 +83,44 @@ async function rawConditionalWrites(n: number, distinct: number): Promise<{ perS
   return { perSecond: n / ((performance.now() - started) / 1000), succeeded };
 }
 
-export async function run(ctx: Ctx): Promise<BenchRow[]> {
+/** One contended run on a gateway: fresh beds and requests, warm-up, then 500 allocations at once. */
+async function contend(ctx: Ctx, urn: string, today: string, tag: string) {
+  const beds = await pooled(Array.from({ length: BEDS }), 10, async () => {
+    const r = await post(ctx, 'programme-office', '/v1/pool/beds', { homeUrn: urn, kind: 'emergency', weeklyCost: 7000, contractRef: `BENCH-${tag}`, from: addDays(today, -1) });
+    if (r.status !== 201) throw new Error(`bench: creating a bed answered ${r.status}`);
+    return r.json.id as string;
+  });
+  const requests = await pooled(Array.from({ length: REQUESTS }), 25, async (_, i) => {
+    const r = await post(ctx, `authority:${AUTHORITY_SLUGS[i % AUTHORITY_SLUGS.length]}`, '/v1/pool/requests', {
+      kind: 'emergency', urgency: 'today', neededFrom: today, child: { childRef: `BENCH-${tag}-${i}`, age: 14, sex: 'female', needs: [] },
+    });
+    if (r.status !== 201) throw new Error(`bench: creating a request answered ${r.status}`);
+    return r.json.id as string;
+  });
+
+  // warm-up, not measured: the gateway's first allocations compile the handler's paths
+  const warmBed = (await post(ctx, 'programme-office', '/v1/pool/beds', { homeUrn: urn, kind: 'emergency', weeklyCost: 7000, contractRef: `BENCH-WARM-${tag}`, from: addDays(today, -1) })).json.id;
+  const warmRequests = await pooled(Array.from({ length: 20 }), 10, async (_, i) =>
+    (await post(ctx, 'authority:essex', '/v1/pool/requests', { kind: 'emergency', urgency: 'today', neededFrom: today, child: { childRef: `BENCH-W${tag}${i}`, age: 14, sex: 'female', needs: [] } })).json.id);
+  await Promise.all(warmRequests.map((requestId) => post(ctx, 'programme-office', '/v1/pool/allocations', { requestId, bedId: warmBed, startDate: today })));
+  await rawConditionalWrites(50, 50);
+
+  // the contended run: all 500 at once
+  const started = performance.now();
+  const answers = await Promise.all(requests.map((requestId, i) => post(ctx, 'programme-office', '/v1/pool/allocations', { requestId, bedId: beds[i % BEDS], startDate: today })));
+  const seconds = (performance.now() - started) / 1000;
+  const winners = answers.filter((a) => a.status === 201);
+  return {
+    beds,
+    perSecond: REQUESTS / seconds,
+    winners: winners.length,
+    bedsWon: new Set(winners.map((w) => w.json.bedId)).size,
+    refused: answers.filter((a) => a.status === 409).length,
+    latencies: answers.map((a) => a.ms).sort((a, b) => a - b),
+  };
+}
+
+export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const today = londonToday();
 
   // one home for the beds, written as a HomeItem (homes are another feature's routes)
@@ -88,64 +132,74 @@ export async function run(ctx: Ctx): Promise<BenchRow[]> {
   };
   await dynamo().send(new PutCommand({ TableName: config.tableName, Item: { ...keys.home(urn), type: 'home', ...home } }));
 
-  const beds = await pooled(Array.from({ length: BEDS }), 10, async () => {
-    const r = await post(ctx, 'programme-office', '/v1/pool/beds', {
-      homeUrn: urn, kind: 'emergency', weeklyCost: 7000, contractRef: 'BENCH', from: addDays(today, -1),
-    });
-    if (r.status !== 201) throw new Error(`bench: creating a bed answered ${r.status}`);
-    return r.json.id as string;
-  });
-  const requests = await pooled(Array.from({ length: REQUESTS }), 25, async (_, i) => {
-    const r = await post(ctx, `authority:${AUTHORITY_SLUGS[i % AUTHORITY_SLUGS.length]}`, '/v1/pool/requests', {
-      kind: 'emergency', urgency: 'today', neededFrom: today, child: { childRef: `BENCH-${i}`, age: 14, sex: 'female', needs: [] },
-    });
-    if (r.status !== 201) throw new Error(`bench: creating a request answered ${r.status}`);
-    return r.json.id as string;
-  });
-
-  // warm-up, not measured: the gateway's first allocations compile the handler's paths
-  const warmBed = (await post(ctx, 'programme-office', '/v1/pool/beds', { homeUrn: urn, kind: 'emergency', weeklyCost: 7000, contractRef: 'BENCH-WARM', from: addDays(today, -1) })).json.id;
-  const warmRequests = await pooled(Array.from({ length: 20 }), 10, async (_, i) =>
-    (await post(ctx, 'authority:essex', '/v1/pool/requests', { kind: 'emergency', urgency: 'today', neededFrom: today, child: { childRef: `BENCH-W${i}`, age: 14, sex: 'female', needs: [] } })).json.id);
-  await Promise.all(warmRequests.map((requestId) => post(ctx, 'programme-office', '/v1/pool/allocations', { requestId, bedId: warmBed, startDate: today })));
-  await rawConditionalWrites(50, 50);
-
-  // the contended run: all 500 at once
-  const started = performance.now();
-  const answers = await Promise.all(requests.map((requestId, i) => post(ctx, 'programme-office', '/v1/pool/allocations', { requestId, bedId: beds[i % BEDS], startDate: today })));
-  const seconds = (performance.now() - started) / 1000;
-  const winners = answers.filter((a) => a.status === 201);
-  const refused = answers.filter((a) => a.status === 409);
-  const other = answers.length - winners.length - refused.length;
-  const bedsWon = new Set(winners.map((w) => w.json.bedId)).size;
-  const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+  // as the local gateway runs by default: the authorizer looks the key up on every request
+  const run1 = await contend(ctx, urn, today, 'A');
 
   // the same DynamoDB Local, same run: raw conditional writes, 500 at once
   const raw = await rawConditionalWrites(REQUESTS, REQUESTS);
   const rawContended = await rawConditionalWrites(REQUESTS, BEDS);
 
-  return [
+  // the floor any authenticated route stands on here: 500 reads of a bed at once over HTTP
+  // (the authorizer's key lookup + one GetItem), for the programme office
+  const readStarted = performance.now();
+  const reads = await Promise.all(run1.beds.flatMap((bedId) => Array.from({ length: REQUESTS / BEDS }, () => get(ctx, 'programme-office', `/v1/pool/beds/${bedId}`))));
+  const readSeconds = (performance.now() - readStarted) / 1000;
+  if (reads.some((st) => st !== 200)) throw new Error('bench: reading a bed failed');
+
+  // as deployed: API Gateway keeps the authorizer's answer per key (AUTHORIZER_CACHE_SECONDS);
+  // a second local gateway on the same store, with that cache on
+  const cached = await startGatewayProcess(ctx.env, { HUB_AUTHORIZER_CACHE_SECONDS: String(AUTHORIZER_CACHE_SECONDS) });
+  let run2: Awaited<ReturnType<typeof contend>>;
+  let raw2: Awaited<ReturnType<typeof rawConditionalWrites>>;
+  try {
+    run2 = await contend({ ...ctx, baseUrl: cached.baseUrl }, urn, today, 'B');
+    raw2 = await rawConditionalWrites(REQUESTS, REQUESTS);
+  } finally {
+    await cached.stop();
+  }
+
+  const judged = (r: typeof run1, label: string): BenchRow[] => [
     {
-      name: `pool: winners of ${REQUESTS} concurrent allocations for ${BEDS} beds`,
-      value: winners.length,
+      name: `pool: winners of ${REQUESTS} concurrent allocations for ${BEDS} beds (${label})`,
+      value: r.winners,
       unit: 'winners',
-      target: `= ${BEDS}, one per bed (distinct beds won: ${bedsWon})`,
-      ok: winners.length === BEDS && bedsWon === BEDS,
+      target: `= ${BEDS}, one per bed (distinct beds won: ${r.bedsWon})`,
+      ok: r.winners === BEDS && r.bedsWon === BEDS,
     },
     {
-      name: 'pool: allocations answered/s under contention (HTTP, conditional transaction)',
-      value: round1(REQUESTS / seconds),
+      name: `pool: losers answered 409 with a reason (${label})`,
+      value: r.refused,
+      unit: `409s (other statuses: ${REQUESTS - r.winners - r.refused})`,
+      target: `${REQUESTS - BEDS}, none other`,
+      ok: r.refused === REQUESTS - BEDS && r.winners + r.refused === REQUESTS,
+    },
+  ];
+  return [
+    ...judged(run1, 'key looked up per request'),
+    {
+      name: 'pool: allocations answered/s under contention, HTTP, key looked up per request (local default)',
+      value: round1(run1.perSecond),
       unit: 'ops/s',
       baseline: { name: 'DynamoDB Local conditional PutItem/s, 500 at once, distinct keys', value: round1(raw.perSecond) },
+      target: '≥ 0.5× raw conditional writes',
+      ok: run1.perSecond >= 0.5 * raw.perSecond,
     },
-    { name: 'pool: allocation latency p50 under contention (all 500 in flight)', value: round1(percentile(latencies, 50)), unit: 'ms' },
-    { name: 'pool: allocation latency p95 under contention (all 500 in flight)', value: round1(percentile(latencies, 95)), unit: 'ms' },
     {
-      name: 'pool: losers answered 409 with a reason',
-      value: refused.length,
-      unit: `409s (other statuses: ${other})`,
-      target: `${REQUESTS - BEDS}, none other`,
-      ok: refused.length === REQUESTS - BEDS && other === 0,
+      name: 'pool: the same allocations/s, beside the HTTP floor',
+      value: round1(run1.perSecond),
+      unit: 'ops/s',
+      baseline: { name: 'authenticated HTTP reads of a bed/s, 500 at once (key lookup + 1 GetItem)', value: round1(REQUESTS / readSeconds) },
+    },
+    { name: 'pool: allocation latency p50 under contention (all 500 in flight)', value: round1(percentile(run1.latencies, 50)), unit: 'ms' },
+    { name: 'pool: allocation latency p95 under contention (all 500 in flight)', value: round1(percentile(run1.latencies, 95)), unit: 'ms' },
+    ...judged(run2, 'authorizer answer cached per key, as deployed'),
+    {
+      name: `pool: allocations answered/s under contention, HTTP, authorizer answer cached per key (API Gateway, ${AUTHORIZER_CACHE_SECONDS} s)`,
+      value: round1(run2.perSecond),
+      unit: 'ops/s',
+      baseline: { name: 'DynamoDB Local conditional PutItem/s, 500 at once, distinct keys (measured right after)', value: round1(raw2.perSecond) },
+      target: '≥ 0.5× raw conditional writes',
+      ok: run2.perSecond >= 0.5 * raw2.perSecond,
     },
     { name: 'DynamoDB Local conditional PutItem/s (attribute_not_exists), 500 at once, distinct keys', value: round1(raw.perSecond), unit: 'ops/s' },
     {
