@@ -57,13 +57,6 @@ export const ReferralLawfulBasis = z
     if (b.schedule1Condition !== undefined && b.article9 === undefined) {
       ctx.addIssue({ code: 'custom', message: 'a Schedule 1 condition only applies with an article 9 condition', path: ['article9'] });
     }
-    for (const [basis, present] of [['6(1)(a)', b.article6 === '6(1)(a)'], ['9(2)(a)', b.article9 === '9(2)(a)']] as const) {
-      if (!present) continue;
-      if (b.consent === undefined) ctx.addIssue({ code: 'custom', message: `required when the basis is consent (${basis})`, path: ['consent'] });
-      else if (b.consent.status === 'not-sought') {
-        ctx.addIssue({ code: 'custom', message: `consent is the basis (${basis}): it cannot be not-sought`, path: ['consent', 'status'] });
-      }
-    }
   });
 
 export const SettingSuitability = z.enum(['suitable', 'suitable-with-support', 'not-suitable']);

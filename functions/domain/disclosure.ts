@@ -14,7 +14,8 @@ import type { AuthoritySlug } from './reference/authorities.ts';
  * - anyone else only as a provider named in `shareWith`, a party to the agreement in the provider
  *   role, while the agreement is active and today (Europe/London) lies within its validity, for
  *   the referral's purpose as the agreement names it, and while the consent record allows it:
- *   consent as the basis (6(1)(a)) needs `given`; any other basis `given` or `not-sought`;
+ *   consent as the basis (6(1)(a), or explicit consent 9(2)(a)) needs `given`; any other basis
+ *   `given` or `not-sought`;
  *   `refused` or `withdrawn` blocks every provider whatever the basis;
  * - a provider receives only the data items the agreement lists for its role and that purpose,
  *   never `child.childRef`, and no item whose retention period has run out.
@@ -136,10 +137,11 @@ export function consentAllows(basis: ReferralRecord['lawfulBasis']): { ok: boole
   const status: ConsentStatus = basis.consent?.status ?? 'not-sought';
   const recorded = basis.consent ? `consent ${status} (recorded ${basis.consent.recordedAt})` : 'no consent record (not sought)';
   if (status === 'refused' || status === 'withdrawn') return { ok: false, detail: `${recorded}: blocks every provider whatever the basis` };
-  if (basis.article6 === '6(1)(a)') {
+  const consentBasis = [basis.article6 === '6(1)(a)' && '6(1)(a)', basis.article9 === '9(2)(a)' && '9(2)(a)'].filter(Boolean).join(' and ');
+  if (consentBasis) {
     return status === 'given'
-      ? { ok: true, detail: `consent is the basis (6(1)(a)) and is given` }
-      : { ok: false, detail: `consent is the basis (6(1)(a)) and is ${status}, not given` };
+      ? { ok: true, detail: `consent is the basis (${consentBasis}) and is given` }
+      : { ok: false, detail: `consent is the basis (${consentBasis}) and is ${basis.consent ? status : 'not recorded'}, not given` };
   }
   return { ok: true, detail: `basis ${basis.article6}; ${recorded} allows sharing` };
 }

@@ -117,7 +117,6 @@ describe('creating a referral', () => {
     ['9(2)(g) without a Schedule 1 condition', {}, {}, { schedule1Condition: undefined }, 'lawfulBasis.schedule1Condition'],
     ['a Schedule 1 condition not written part<N>-para<M>', {}, {}, { schedule1Condition: 'para18' }, 'lawfulBasis.schedule1Condition'],
     ['a Schedule 1 paragraph that part does not have', {}, {}, { schedule1Condition: 'part2-para3' }, 'lawfulBasis.schedule1Condition'],
-    ['consent as the basis without a consent record', {}, {}, { article6: '6(1)(a)' }, 'lawfulBasis.consent'],
     ['an unknown need', {}, { needs: ['arson'] }, {}, 'child.needs.0'],
     ['an unknown lawful basis field', {}, {}, { legitimateInterest: true }, 'lawfulBasis.legitimateInterest'],
     ['an unknown urgency', {}, { urgency: 'asap' }, {}, 'child.urgency'],
@@ -232,6 +231,17 @@ describe('reading a referral', () => {
     expect((await call(NAMED, 'GET', `/v1/referrals/${id}`)).status).toBe(200);
     expect((await consent(id, 'withdrawn')).status).toBe(200);
     expect((await call(NAMED, 'GET', `/v1/referrals/${id}`)).status).toBe(404);
+  });
+
+  it.each([
+    ['not sought', { consent: { status: 'not-sought', recordedAt: '2026-01-05T10:00:00Z', by: 'SW' } }],
+    ['not recorded', {}],
+  ])('with consent as the basis but %s, the referral is stored and no provider may read it until consent is given', async (_what, record) => {
+    const id = await create({}, {}, { article6: '6(1)(a)', article9: '9(2)(a)', schedule1Condition: undefined, ...record });
+    expect((await call(OWNER, 'GET', `/v1/referrals/${id}`)).status).toBe(200);
+    for (const who of [NAMED, NAMED_2]) expect((await call(who, 'GET', `/v1/referrals/${id}`)).status).toBe(404);
+    expect((await consent(id, 'given')).status).toBe(200);
+    expect((await call(NAMED, 'GET', `/v1/referrals/${id}`)).status).toBe(200);
   });
 
   it('consent refused at the outset blocks every provider whatever the basis', async () => {

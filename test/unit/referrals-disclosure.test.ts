@@ -178,6 +178,14 @@ describe('decideDisclosure', () => {
       expect(consentAllows({ article6: '6(1)(a)' }).ok).toBe(false);
     });
 
+    it('treats explicit consent under Art 9 (9(2)(a)) as a consent basis too', () => {
+      const record = (status: 'given' | 'not-sought') => ({ status, recordedAt: '2026-01-01T00:00:00.000Z', by: 'x' });
+      expect(consentAllows({ article6: '6(1)(e)', article9: '9(2)(a)' }).ok).toBe(false);
+      expect(consentAllows({ article6: '6(1)(e)', article9: '9(2)(a)', consent: record('not-sought') }).ok).toBe(false);
+      expect(consentAllows({ article6: '6(1)(e)', article9: '9(2)(a)', consent: record('given') }).ok).toBe(true);
+      expect(consentAllows({ article6: '6(1)(e)', article9: '9(2)(g)', consent: record('not-sought') }).ok).toBe(true);
+    });
+
     it('never stops the owner', () => {
       expect(decideDisclosure(ISP, withConsent('withdrawn'), ESSEX, PURPOSE, NOW).allowed).toBe(true);
     });
