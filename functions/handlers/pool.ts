@@ -196,9 +196,6 @@ export const handler = lambda(poolRoutes, {
   'POST /v1/pool/allocations/{id}/end': refusing<'POST /v1/pool/allocations/{id}/end'>(async ({ principal, params, body, requestId }) => {
     const allocation = await getAllocation(principal, params.id, true);
     if (!allocation) throw notFound('No such allocation.');
-    if (body.stepDownTo !== undefined && principal.kind !== 'programme-office') {
-      throw forbidden('Only the programme office moves a child into another pooled bed.');
-    }
     const refusal = endRefusal(allocation, body.endDate);
     if (refusal) throw refusal;
     if (body.stepDownTo !== undefined) {

@@ -107,7 +107,7 @@ export const poolRoutes = {
   'POST /v1/pool/allocations/{id}/end': {
     handler: 'pool',
     access: ['authority', 'programme-office'],
-    summary: 'End an allocation with an SSDA903 reason, freeing the bed; stepDownTo (programme office) moves the child into a move-on bed in the same step',
+    summary: 'End an allocation with an SSDA903 reason, freeing the bed; stepDownTo moves the child into a move-on bed in the same step',
     params: pool.AllocationParams,
     body: pool.EndAllocationBody,
     response: pool.EndedAllocation,

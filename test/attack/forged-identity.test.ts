@@ -354,16 +354,20 @@ describe('forged identity in bodies', () => {
       expect(r.json.errors).toEqual([{ path: 'homeUrn', message: expect.any(String) }]);
     }
     expect((await call(ATTACKER, 'GET', `/v1/referrals/${attacker.referralId}`)).json.responses).toEqual([]);
-    // an authority may not move its child into a bed of its choosing (the programme office's step)
+    // an authority may step its own child down, but never into a bed another authority's child holds
     const bedHome = await putStoreHome({ owner: `provider:atk-beds-${unique()}` });
     const bed = (await created(call(PO, 'POST', '/v1/pool/beds', { body: { homeUrn: bedHome.urn, kind: 'emergency', weeklyCost: 700, contractRef: `ATK-${unique()}`, from: addDays(today, -3) } }), 'bed')).id;
     const moveOn = (await created(call(PO, 'POST', '/v1/pool/beds', { body: { homeUrn: bedHome.urn, kind: 'move-on', weeklyCost: 700, contractRef: `ATK-${unique()}`, from: addDays(today, -3) } }), 'bed')).id;
+    const victimReq = (await created(call(VICTIM, 'POST', '/v1/pool/requests', { body: poolRequestBody(today, { kind: 'move-on' }) }), 'request')).id;
+    const victimAlloc = (await created(call(PO, 'POST', '/v1/pool/allocations', { body: { requestId: victimReq, bedId: moveOn, startDate: addDays(today, -1) } }), 'allocation')).id;
     const req = (await created(call(ATTACKER, 'POST', '/v1/pool/requests', { body: poolRequestBody(today) }), 'request')).id;
     const alloc = (await created(call(PO, 'POST', '/v1/pool/allocations', { body: { requestId: req, bedId: bed, startDate: addDays(today, -1) } }), 'allocation')).id;
     const step = await call(ATTACKER, 'POST', `/v1/pool/allocations/${alloc}/end`, { body: { endDate: today, reason: 'PLACE', stepDownTo: moveOn } });
-    expect(step.status).toBe(403);
-    expect((await call(PO, 'GET', `/v1/pool/beds/${moveOn}`)).json.status).toBe('available');
+    expect(step.status).toBe(409);
+    expect((await call(PO, 'GET', `/v1/pool/beds/${moveOn}`)).json.allocation.id).toBe(victimAlloc);
     expect((await call(ATTACKER, 'GET', `/v1/pool/allocations/${alloc}`)).json.status).toBe('active');
+    expect((await call(ATTACKER, 'POST', `/v1/pool/allocations/${victimAlloc}/end`, { body: { endDate: today, reason: 'PLACE' } })).status).toBe(404);
+    expect((await call(VICTIM, 'GET', `/v1/pool/allocations/${victimAlloc}`)).json.status).toBe('active');
   });
 
   it('the victim reads everything back unchanged', async () => {

@@ -360,14 +360,14 @@ describe('ending and stepping down', () => {
     expect((await allocate(await newRequest('authority:essex'), bedId, addDays(today, -2))).status).toBe(201);
   });
 
-  it('stepDownTo moves the child from an emergency bed into a move-on bed in one step (programme office only)', async () => {
+  it('stepDownTo moves the child from an emergency bed into a move-on bed in one step', async () => {
     const emergency = await newBed();
     const moveOn = await newBed({ kind: 'move-on' });
     const otherEmergency = await newBed();
     const req = await newRequest('authority:norfolk');
     const alloc = (await allocate(req, emergency, addDays(today, -5))).json;
     const body = { endDate: today, reason: 'PLACE', stepDownTo: moveOn };
-    expect((await call('authority:norfolk', 'POST', `/v1/pool/allocations/${alloc.id}/end`, { body })).status).toBe(403);
+    expect((await call('authority:essex', 'POST', `/v1/pool/allocations/${alloc.id}/end`, { body })).status).toBe(404);
     const notMoveOn = await call(PO, 'POST', `/v1/pool/allocations/${alloc.id}/end`, { body: { ...body, stepDownTo: otherEmergency } });
     expect(notMoveOn.status).toBe(422);
     expect((await getBed(emergency))!.status).toBe('occupied');
@@ -378,6 +378,17 @@ describe('ending and stepping down', () => {
     expect((await getBed(emergency, true))!).toMatchObject({ status: 'available', availableFrom: today });
     expect((await getBed(moveOn, true))!).toMatchObject({ status: 'occupied', allocation: { id: r.json.stepDown.id } });
     expect((await call('authority:norfolk', 'GET', `/v1/pool/allocations/${r.json.stepDown.id}`)).json.status).toBe('active');
+  });
+
+  it('the owning authority may step its own child down too, and the audit trail says who did', async () => {
+    const emergency = await newBed();
+    const moveOn = await newBed({ kind: 'move-on' });
+    const alloc = (await allocate(await newRequest('authority:suffolk'), emergency, addDays(today, -3))).json;
+    const r = await call('authority:suffolk', 'POST', `/v1/pool/allocations/${alloc.id}/end`, { body: { endDate: today, reason: 'PLACE', stepDownTo: moveOn } });
+    expect(r.status, r.text).toBe(200);
+    expect(r.json.stepDown).toMatchObject({ bedId: moveOn, authority: 'suffolk', status: 'active', steppedDownFrom: alloc.id });
+    expect((await getBed(moveOn, true))!).toMatchObject({ status: 'occupied', allocation: { id: r.json.stepDown.id } });
+    expect((await bedAudit(moveOn)).map((e: any) => e.principal)).toContain('authority:suffolk');
   });
 
   it('a step-down into an occupied move-on bed is 409 and changes nothing', async () => {
