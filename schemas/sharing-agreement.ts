@@ -29,7 +29,10 @@ export const Schedule1Condition = z
   .max(12)
   .regex(/^part[1-3]-para\d{1,2}$/, 'part<N>-para<M>, e.g. part2-para18')
   .refine((s) => {
-    const [, part, para] = /^part(\d)-para(\d+)$/.exec(s)!;
+    // zod runs this check even when the regex above failed: that failure is the one to report
+    const m = /^part(\d)-para(\d+)$/.exec(s);
+    if (!m) return true;
+    const [, part, para] = m;
     const n = Number(para);
     return part === '1' ? n >= 1 && n <= 4 : part === '2' ? n >= 5 && n <= 28 : n >= 29 && n <= 37;
   }, 'no such paragraph in that part of DPA 2018 Schedule 1 (Part 1: 1-4, Part 2: 5-28, Part 3: 29-37)');

@@ -115,6 +115,8 @@ describe('creating a referral', () => {
     ['a full postcode as the outcode', {}, { homeOutcode: 'CM1 1AA' }, {}, 'child.homeOutcode'],
     ['an outcode the hub does not know', {}, { homeOutcode: 'ZZ9' }, {}, 'child.homeOutcode'],
     ['9(2)(g) without a Schedule 1 condition', {}, {}, { schedule1Condition: undefined }, 'lawfulBasis.schedule1Condition'],
+    // found by fuzz-schemas: a condition not shaped part<N>-para<M> was a 500
+    ['a Schedule 1 condition that is not one', {}, {}, { schedule1Condition: 'para18' }, 'lawfulBasis.schedule1Condition'],
     ['consent as the basis without a consent record', {}, {}, { article6: '6(1)(a)' }, 'lawfulBasis.consent'],
     ['an unknown need', {}, { needs: ['arson'] }, {}, 'child.needs.0'],
     ['an unknown lawful basis field', {}, {}, { legitimateInterest: true }, 'lawfulBasis.legitimateInterest'],
