@@ -45,11 +45,21 @@ export const IsoDateTime = z.iso.datetime().max(40);
 /** An outward code as the hub stores and answers it (normalised: upper case, no spaces). */
 export const OutcodeOut = z.string().max(4).regex(/^[A-Z]{1,2}\d[A-Z\d]?$/);
 
+/**
+ * Pounds and pence: a whole number of pence, give or take float noise (`0.1 + 0.2`). A non-zero
+ * amount under a penny (`1e-200`) is not within the noise of 0 — stored, it would underflow
+ * DynamoDB's number range.
+ */
+function isPoundsAndPence(n: number): boolean {
+  const pence = Math.round(n * 100);
+  return Math.abs(n) < 1e12 && Math.abs(n * 100 - pence) < 1e-6 && (pence !== 0 || n === 0);
+}
+
 /** GBP as a JSON number with at most 2 decimal places. */
 export const Money = z
   .number()
   .finite()
-  .refine((n) => Math.abs(n) < 1e12 && Number.isInteger(Math.round(n * 100)) && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, 'GBP with at most 2 decimal places')
+  .refine(isPoundsAndPence, 'GBP with at most 2 decimal places')
   .meta({ description: 'GBP, at most 2 decimal places' });
 export const NonNegativeMoney = Money.refine((n) => n >= 0, 'must not be negative');
 

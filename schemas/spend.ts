@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { normaliseName } from '../functions/domain/provider-groups.ts';
 import { PLACE_CODES_BY_YEAR } from '../functions/domain/reference/codes.ts';
 import { AuthoritySlug, ChildRef, IsoDateTime, listOf, Money, NonNegativeMoney, PlacementProvider, Urn } from './common.ts';
 
@@ -137,9 +138,16 @@ export type Rollup = z.output<typeof Rollup>;
 
 // ---------------------------------------------------------------- provider-group mapping
 
-export const ProviderGroupParams = z.strictObject({ group: Name });
+/**
+ * A provider group's name or alias: the mapping keys it by its normalised name, so it must keep a
+ * letter or digit once normalised (`★` and `♥` would otherwise be one entry, the later silently
+ * replacing the earlier, and an alias `***` would claim every name without letters).
+ */
+const GroupName = Name.refine((s) => normaliseName(s) !== '', 'must contain a letter or digit');
+
+export const ProviderGroupParams = z.strictObject({ group: GroupName });
 export const ProviderGroupMappingBody = z.strictObject({
-  aliases: z.array(Name).max(500).default([]),
+  aliases: z.array(GroupName).max(500).default([]),
   companiesHouseNumbers: z.array(CompaniesHouseNumber).max(500).default([]),
 });
 export const ProviderGroupMapping = z

@@ -120,6 +120,8 @@ export function openApiDocument(): Record<string, unknown> {
       400,
       ...(def.access === 'public' ? [] : [401, 403]),
       ...(def.body ? [413, 415] : []),
+      // Idempotency-Key: 409 while the first request with the key is in progress, 422 when it was used with another body
+      ...(def.idempotent ? [409, 422] : []),
       ...statuses.filter((n) => n >= 400),
       429,
       500,

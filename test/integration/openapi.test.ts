@@ -91,7 +91,10 @@ describe('OpenAPI document', () => {
           expect(Object.keys(response.content), `${where} ${status}`).toEqual(['application/problem+json']);
         }
       }
-      if (def.idempotent) expect(op.parameters.map((p: any) => p.name), where).toContain('Idempotency-Key');
+      if (def.idempotent) {
+        expect(op.parameters.map((p: any) => p.name), where).toContain('Idempotency-Key');
+        expect(statuses, where).toEqual(expect.arrayContaining(['409', '422']));
+      }
     }
   });
 

@@ -313,6 +313,18 @@ describe('rollups', () => {
     expect(list.json.items.find((g: any) => g.group === 'Kestrel Group')).toMatchObject({ source: 'hub' });
   });
 
+  it('400s a group name or alias with no letter or digit, which would share one entry with every other (found by fuzz-schemas)', async () => {
+    const nameless = await call(PO, 'PUT', `/v1/provider-groups/${encodeURIComponent('★')}`, { body: { aliases: ['Starling Homes'] } });
+    expect(nameless.status, nameless.text).toBe(400);
+    expect(nameless.json.errors).toEqual([{ path: 'group', message: 'must contain a letter or digit' }]);
+    const alias = await call(PO, 'PUT', '/v1/provider-groups/Starling%20Group', { body: { aliases: ['Starling Homes', '—'] } });
+    expect(alias.status, alias.text).toBe(400);
+    expect(alias.json.errors).toEqual([{ path: 'aliases.1', message: 'must contain a letter or digit' }]);
+    const groups = (await call(PO, 'GET', '/v1/provider-groups', { query: { limit: 100 } })).json.items.map((g: any) => g.group);
+    expect(groups).not.toContain('★');
+    expect(groups).not.toContain('Starling Group');
+  });
+
   it('a deleted batch is no longer counted', async () => {
     const keep = await jsonPost(ESSEX, five('2013-02', 'Keep Care', 'KC'));
     const drop = await jsonPost(ESSEX, five('2013-02', 'Drop Care', 'DC', 7));

@@ -3,7 +3,7 @@ import { call, isProblem, unique } from '../support/hub.ts';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createVacancy } from '../../functions/store/vacancies.ts';
 import { handler as lapseJob } from '../../functions/jobs/lapse-vacancies.ts';
-import { newUrn, postVacancy, putHome } from './homes-fixtures.ts';
+import { homeBody, newUrn, postVacancy, putHome } from './homes-fixtures.ts';
 
 /** Vacancies over HTTP: post, reconfirm, withdraw/fill/change beds, lapse; owners only. */
 
@@ -61,6 +61,22 @@ describe('POST /v1/homes/{urn}/vacancies', () => {
     const tooMany = await call(owner, 'POST', `/v1/homes/${urn}/vacancies`, { body: { beds: 4, availableFrom: '2026-01-05' } });
     expect(tooMany.status).toBe(422);
     expect((await call(owner, 'GET', `/v1/homes/${urn}/vacancies`)).json.items).toEqual([]);
+  });
+
+  it('400s a price that is a fraction of a penny, however small, and stores nothing (found by fuzz-schemas: 5e-324 was a 500)', async () => {
+    const urn = await putHome(owner);
+    for (const weeklyPrice of [5e-324, 1e-200, -1e-131, 1e-9]) {
+      const vacancy = await call(owner, 'POST', `/v1/homes/${urn}/vacancies`, { body: { beds: 1, availableFrom: '2026-01-05', weeklyPrice } });
+      expect(vacancy.status, `vacancy ${weeklyPrice}: ${vacancy.text}`).toBe(400);
+      expect(vacancy.json.errors).toContainEqual({ path: 'weeklyPrice', message: expect.stringMatching(/2 decimal places/) });
+      const home = await call(owner, 'PUT', `/v1/homes/${urn}`, { body: homeBody({ weeklyPrice }) });
+      expect(home.status, `home ${weeklyPrice}: ${home.text}`).toBe(400);
+    }
+    expect((await call(owner, 'GET', `/v1/homes/${urn}/vacancies`)).json.items).toEqual([]);
+    expect((await call(owner, 'GET', `/v1/homes/${urn}`)).json.weeklyPrice).toBe(5963.5);
+    // pounds and pence are still pounds and pence, float noise and all
+    const fine = await call(owner, 'POST', `/v1/homes/${urn}/vacancies`, { body: { beds: 1, availableFrom: '2026-01-05', weeklyPrice: 0.1 + 0.2 } });
+    expect(fine.status, fine.text).toBe(201);
   });
 
   it('honours Idempotency-Key: one vacancy, the same answer replayed; 422 on a different body', async () => {

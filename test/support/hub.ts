@@ -25,6 +25,8 @@ export interface CallOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
+  /** Another hub than the run's (an isolated one, test/support/isolated.ts). */
+  baseUrl?: string;
 }
 
 export interface CallResult<T = any> {
@@ -43,7 +45,7 @@ export async function call<T = any>(who: string | null, method: string, path: st
     body = JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  const url = new URL(path, baseUrl());
+  const url = new URL(path, opts.baseUrl ?? baseUrl());
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const res = await fetch(url, { method, headers, body });
   const text = await res.text();

@@ -14,8 +14,8 @@ import { provisionBucket, provisionTable } from '../../infra/local/provision.ts'
 export interface IsolatedHub {
   baseUrl: string;
   key(principal: string): Promise<string>;
-  /** Every item in this hub's table (a test-only Scan). */
-  itemCount(): Promise<number>;
+  /** Every item in this hub's table (a test-only Scan), but those of the `type`s in `except`. */
+  itemCount(except?: readonly string[]): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -45,11 +45,16 @@ export async function startIsolatedHub(name: string): Promise<IsolatedHub> {
       if (!keys.has(p)) keys.set(p, createApiKey(parsePrincipal(p)!));
       return keys.get(p)!;
     },
-    itemCount: async () => {
+    itemCount: async (except = []) => {
       let n = 0;
       let start: Record<string, never> | undefined;
+      const filter = except.length === 0 ? {} : {
+        FilterExpression: `attribute_not_exists(#type) OR NOT (#type IN (${except.map((_, i) => `:t${i}`).join(', ')}))`,
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: Object.fromEntries(except.map((t, i) => [`:t${i}`, { S: t }])),
+      };
       do {
-        const page = await raw.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: start, ConsistentRead: true }));
+        const page = await raw.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: start, ConsistentRead: true, ...filter }));
         n += page.Count ?? 0;
         start = page.LastEvaluatedKey as typeof start;
       } while (start);
