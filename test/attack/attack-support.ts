@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
-import { call as hubCall, type CallOptions, type CallResult, isProblem } from '../support/hub.ts';
+import { call as hubCall, pageAll as hubPageAll, type CallOptions, type CallResult, isProblem } from '../support/hub.ts';
 
 /**
  * Shared helpers of the attack suite (not a test file): a counting `call`, small concurrent
@@ -27,20 +27,8 @@ export async function inBatches<T>(tasks: readonly (() => Promise<T>)[], size = 
   return out;
 }
 
-/** Every item of a list route, paged with its cursor to the end. */
-export async function pageAll<T = any>(who: string, path: string, query: Record<string, string | number> = {}): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const r = await call(who, 'GET', path, { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } });
-    expect(r.status, `${who} GET ${path}: ${r.text}`).toBe(200);
-    items.push(...r.json.items);
-    cursor = r.json.nextCursor;
-    expect(++pages, `${path} never ends`).toBeLessThan(500);
-  } while (cursor);
-  return items;
-}
+/** Every item of a list route, paged with its cursor to the end (counted like every call here). */
+export const pageAll = <T = any>(who: string, path: string, query: Record<string, string | number> = {}): Promise<T[]> => hubPageAll<T>(who, path, query, call);
 
 /** Every result of a vacancy search, paged to the end. */
 export async function searchAll(who: string, body: Record<string, unknown>): Promise<any[]> {

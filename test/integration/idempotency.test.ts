@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { londonToday } from '../../functions/domain/calendar-days.ts';
-import { call, isProblem, listAll, unique, type CallResult } from '../support/hub.ts';
+import { call, isProblem, pageAll, unique, type CallResult } from '../support/hub.ts';
 
 /**
  * `Idempotency-Key` as the contract words it: same key and same body → the same status and body
@@ -24,7 +24,7 @@ const postRaw = (key: string, rawBody: string) =>
   call(WHO, 'POST', '/v1/pool/requests', { rawBody, headers: { 'idempotency-key': key, 'content-type': 'application/json' } });
 
 /** The caller's pool requests for these childRefs (as stored: trimmed). */
-const requestsFor = async (...refs: string[]) => (await listAll(WHO, '/v1/pool/requests')).filter((r) => refs.includes(r.child.childRef));
+const requestsFor = async (...refs: string[]) => (await pageAll(WHO, '/v1/pool/requests')).filter((r) => refs.includes(r.child.childRef));
 
 /** A pool request made under a fresh key. */
 async function made() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, isProblem, listAll, unique } from '../support/hub.ts';
+import { call, isProblem, pageAll, unique } from '../support/hub.ts';
 import { putHome } from '../support/pool-fixtures.ts';
 import { bedAudit, getBed } from '../../functions/store/pool.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
@@ -42,15 +42,7 @@ describe('pooled beds', () => {
     expect(one.status).toBe(200);
     expect(one.json).toMatchObject({ id, kind: 'emergency', status: 'available', weeklyCost: 5963.5, shares: { essex: 0.5, suffolk: 0.25, norfolk: 0.25 } });
     expect(one.json.allocation).toBeUndefined();
-    let found = false;
-    let cursor: string | undefined;
-    do {
-      const page = await call('authority:luton', 'GET', '/v1/pool/beds', { query: { limit: 100, cursor } });
-      expect(page.status).toBe(200);
-      found ||= page.json.items.some((b: any) => b.id === id && b.status === 'available');
-      cursor = page.json.nextCursor;
-    } while (cursor);
-    expect(found).toBe(true);
+    expect((await pageAll('authority:luton', '/v1/pool/beds')).some((b: any) => b.id === id && b.status === 'available')).toBe(true);
   });
 
   it('refuses bad beds: unknown home 422, shares not summing to 1 or naming a stranger 400, unknown fields 400, authorities 403', async () => {
@@ -150,7 +142,7 @@ describe('pool requests', () => {
     expect(named.json.errors).toEqual([{ path: 'child.name', message: 'unknown field' }]);
     expect((await call(PO, 'POST', '/v1/pool/requests', { body: {} })).status).toBe(403);
     const control = await newRequest('authority:thurrock', { child: { childRef: `${childRef}-ok`, age: 14, sex: 'female', needs: [] } });
-    const stored = await listAll('authority:thurrock', '/v1/pool/requests');
+    const stored = await pageAll('authority:thurrock', '/v1/pool/requests');
     expect(stored.map((r: any) => r.id)).toContain(control);
     expect(stored.map((r: any) => r.child?.childRef)).toContain(`${childRef}-ok`);
     expect(stored.map((r: any) => r.child?.childRef)).not.toContain(childRef);

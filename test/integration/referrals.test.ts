@@ -4,7 +4,7 @@ import { readAgreementsFrom } from '../../functions/store/agreements.ts';
 import { AuditEntryExists, listAudit, writeAuditEntries, writeAuditEntry } from '../../functions/store/audit.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { keys } from '../../functions/store/keys.ts';
-import { call, isProblem, listAll, unique } from '../support/hub.ts';
+import { call, isProblem, pageAll, unique } from '../support/hub.ts';
 
 const ISP = readAgreementsFrom('sharing-agreements').find((a) => a.id === 'commission-east-placements-isp')!;
 const PROVIDER_FIELDS = ISP.purposes.find((p) => p.id === 'placement-matching')!.disclosures.find((d) => d.recipientRole === 'provider')!.fields;
@@ -48,17 +48,7 @@ async function create(over: Record<string, unknown> = {}, child: Record<string, 
   return r.json.id;
 }
 
-const trail = async (id: string, who = OWNER) => {
-  const items: any[] = [];
-  let cursor: string | undefined;
-  do {
-    const r = await call(who, 'GET', '/v1/audit', { query: { referralId: id, limit: 100, cursor } });
-    expect(r.status, r.text).toBe(200);
-    items.push(...r.json.items);
-    cursor = r.json.nextCursor;
-  } while (cursor);
-  return items;
-};
+const trail = (id: string, who = OWNER) => pageAll(who, '/v1/audit', { referralId: id });
 
 const consent = (id: string, status: 'withdrawn' | 'given', recordedAt = new Date().toISOString(), who = OWNER) =>
   call(who, 'POST', `/v1/referrals/${id}/consent`, { body: { status, recordedAt } });
@@ -106,7 +96,7 @@ describe('creating a referral', () => {
     expect(r.json.errors).toContainEqual({ path, message: 'unknown field' });
     const control = referralBody();
     expect((await call(who, 'POST', '/v1/referrals', { body: control })).status).toBe(201);
-    const stored = (await listAll(who, '/v1/referrals')).map((x: any) => x.child?.childRef);
+    const stored = (await pageAll(who, '/v1/referrals')).map((x: any) => x.child?.childRef);
     expect(stored).toContain(control.child.childRef);
     expect(stored).not.toContain(body.child.childRef);
   });
@@ -390,14 +380,7 @@ describe('the audit trail', () => {
     expect(new Set(pages.flat().map((e) => e.requestId)).size).toBe(5);
 
     for (const [who, query] of [[OWNER, {}], [OFFICE, {}]] as const) {
-      const seen: any[] = [];
-      let c: string | undefined;
-      do {
-        const r = await call(who, 'GET', '/v1/audit', { query: { ...query, limit: 100, cursor: c } });
-        expect(r.status).toBe(200);
-        seen.push(...r.json.items);
-        c = r.json.nextCursor;
-      } while (c);
+      const seen = await pageAll(who, '/v1/audit', query);
       expect(seen.filter((e) => e.referralId === id)).toHaveLength(5);
       expect(new Set(seen.map((e) => `${e.referralId} ${e.requestId}`)).size).toBe(seen.length);
     }

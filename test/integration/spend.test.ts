@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { call, isProblem, listAll } from '../support/hub.ts';
+import { call, isProblem, pageAll } from '../support/hub.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { getObjectBytes } from '../../functions/store/objects.ts';
 import { keys } from '../../functions/store/keys.ts';
@@ -85,7 +85,7 @@ describe('spend batches', () => {
     const one = await call(SUFFOLK, 'GET', `/v1/spend/batches/${id}`);
     expect(one.status).toBe(200);
     expect(one.json).toMatchObject({ batchId: id, authority: 'suffolk', format: 'json', lines: 2, accepted: 0, rejected: 2, months: [], spend: 0 });
-    expect((await listAll(SUFFOLK, '/v1/spend/batches')).map((b) => b.batchId)).toContain(id);
+    expect((await pageAll(SUFFOLK, '/v1/spend/batches')).map((b) => b.batchId)).toContain(id);
     expect(JSON.parse((await call(SUFFOLK, 'GET', `/v1/spend/batches/${id}/raw`)).text)).toEqual({ lines: bad });
 
     // the same post again is the same batch: 200 with the first answer
@@ -105,7 +105,7 @@ describe('spend batches', () => {
 
     expect((await call(SUFFOLK, 'DELETE', `/v1/spend/batches/${id}`)).status).toBe(204);
     expect((await call(SUFFOLK, 'GET', `/v1/spend/batches/${id}`)).status).toBe(404);
-    expect((await listAll(SUFFOLK, '/v1/spend/batches')).map((b) => b.batchId)).not.toContain(id);
+    expect((await pageAll(SUFFOLK, '/v1/spend/batches')).map((b) => b.batchId)).not.toContain(id);
   });
 
   it('an all-invalid batch contributes nothing to a rollup', async () => {

@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey } from '../../functions/store/api-keys.ts';
 
@@ -66,15 +66,17 @@ export function isProblem(r: CallResult): boolean {
 /** A unique suffix for test data so files never collide. */
 export const unique = (): string => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
-/** Every item of a list, paged to its end with `limit=100`. */
-export async function listAll<T = any>(who: string, path: string, query: Record<string, string> = {}): Promise<T[]> {
+/** Every item of a list route, paged with its cursor to the end (`via`: another `call`, e.g. a counting one). */
+export async function pageAll<T = any>(who: string, path: string, query: Record<string, string | number> = {}, via: typeof call = call): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
+  let pages = 0;
   do {
-    const page = await call(who, 'GET', path, { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } });
-    if (page.status !== 200) throw new Error(`${path} → ${page.status}`);
-    items.push(...page.json.items);
-    cursor = page.json.nextCursor;
+    const r = await via(who, 'GET', path, { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } });
+    expect(r.status, `${who} GET ${path}: ${r.text}`).toBe(200);
+    items.push(...r.json.items);
+    cursor = r.json.nextCursor;
+    expect(++pages, `${path} never ends`).toBeLessThan(500);
   } while (cursor);
   return items;
 }
