@@ -27,11 +27,10 @@ export const Article9 = z.enum([
 export const Schedule1Condition = z
   .string()
   .max(12)
-  .regex(/^part[1-3]-para\d{1,2}$/, 'part<N>-para<M>, e.g. part2-para18')
+  // abort: zod would otherwise run the paragraph check below on a string the pattern refused
+  .regex(/^part[1-3]-para\d{1,2}$/, { error: 'part<N>-para<M>, e.g. part2-para18', abort: true })
   .refine((s) => {
-    const m = /^part(\d)-para(\d+)$/.exec(s);
-    if (!m) return true; // the pattern above has already said what is wrong (zod runs both checks)
-    const [, part, para] = m;
+    const [, part, para] = /^part(\d)-para(\d+)$/.exec(s)!;
     const n = Number(para);
     return part === '1' ? n >= 1 && n <= 4 : part === '2' ? n >= 5 && n <= 28 : n >= 29 && n <= 37;
   }, 'no such paragraph in that part of DPA 2018 Schedule 1 (Part 1: 1-4, Part 2: 5-28, Part 3: 29-37)');
