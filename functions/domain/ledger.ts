@@ -121,11 +121,6 @@ export class Q {
   isZero(): boolean {
     return this.n === 0n;
   }
-  /** Floor, as a BigInt. */
-  floor(): bigint {
-    const q = this.n / this.d;
-    return this.n < 0n && q * this.d !== this.n ? q - 1n : q;
-  }
   /** Nearest integer, halves away from zero. */
   round(): bigint {
     const abs = this.n < 0n ? -this.n : this.n;

@@ -12,7 +12,7 @@ export {
   ALLOCATION_STATUSES, BED_STATUSES, ID_PATTERNS, POOL_KINDS, REQUEST_STATUSES, sharesSumToOne,
   type AllocationStatus, type BedStatus, type PoolKind, type RequestStatus,
 } from './pool-codes.ts';
-import { ID_PATTERNS, type AllocationStatus, type BedStatus, type PoolKind } from './pool-codes.ts';
+import type { AllocationStatus, BedStatus, PoolKind } from './pool-codes.ts';
 
 /**
  * Why the pool refused: `conflict` (409: the state changed under the caller, e.g. the bed is
