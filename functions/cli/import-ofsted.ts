@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import cliProgress from 'cli-progress';
 import { authorityOfOutcode } from '../domain/geo.ts';
-import { decodeRegister, findHeader, interpretRow, registerDate, type OfstedHome } from '../domain/ofsted.ts';
+import { interpretRow, parseRegister, registerDate, type OfstedHeader, type OfstedHome } from '../domain/ofsted.ts';
 import {
   getHomes, inHouseProvider, putProviderProfiles, refreshVacancySnapshots, writeHomesVersioned, writeHomeVersioned, type HomeItem, type ProviderRef,
 } from '../store/homes.ts';
@@ -93,13 +92,17 @@ export function mergeOfstedHome(row: OfstedHome, existing: HomeItem | undefined,
   return home;
 }
 
-export async function importOfsted(file: string, opts: { region?: string; progress?: boolean } = {}): Promise<Summary> {
-  const started = performance.now();
-  const { text, encoding } = decodeRegister(await readFile(file));
-  const rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
-  const header = findHeader(rows);
+/** An Ofsted provider-level CSV as published, decoded and parsed: its rows and where its header is. */
+export async function readRegister(file: string): Promise<{ encoding: ReturnType<typeof parseRegister>['encoding']; rows: string[][]; header: OfstedHeader }> {
+  const { encoding, rows, header } = parseRegister(await readFile(file));
   if (!header) throw new Error(`${basename(file)}: no header row naming URN and Provision type in the first 20 rows; is this Ofsted's provider-level file?`);
   if (header.columns.urn === undefined || header.columns.provisionType === undefined) throw new Error(`${basename(file)}: header lacks URN or Provision type`);
+  return { encoding, rows, header };
+}
+
+export async function importOfsted(file: string, opts: { region?: string; progress?: boolean } = {}): Promise<Summary> {
+  const started = performance.now();
+  const { encoding, rows, header } = await readRegister(file);
 
   const asAt = registerDate(rows, header.row);
   const reasons: Record<string, number> = {};

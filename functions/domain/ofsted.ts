@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { isKnownOutcode, outcodeOfPostcode } from './geo.ts';
 import { providerIdFromName } from './principal.ts';
 import { AUTHORITIES, type AuthoritySlug } from './reference/authorities.ts';
@@ -260,4 +261,11 @@ export function decodeRegister(bytes: Uint8Array): { text: string; encoding: 'ut
     const text = new TextDecoder('windows-1252').decode(bytes).replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0)] ?? c);
     return { text, encoding: 'windows-1252' };
   }
+}
+
+/** A register file's bytes decoded and parsed as CSV: its rows, and its header when one is found. */
+export function parseRegister(bytes: Uint8Array): { encoding: ReturnType<typeof decodeRegister>['encoding']; rows: string[][]; header: OfstedHeader | undefined } {
+  const { text, encoding } = decodeRegister(bytes);
+  const rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
+  return { encoding, rows, header: findHeader(rows) };
 }

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import type * as z from 'zod';
-import { importOfsted } from '../../functions/cli/import-ofsted.ts';
-import { decodeRegister, findHeader, interpretRow } from '../../functions/domain/ofsted.ts';
+import { importOfsted, readRegister } from '../../functions/cli/import-ofsted.ts';
+import { interpretRow } from '../../functions/domain/ofsted.ts';
 import { parseCsvBatch, penceToText, prepareBatch } from '../../functions/domain/spend.ts';
 import { AUTHORITY_SLUGS, type AuthoritySlug } from '../../functions/domain/reference/authorities.ts';
 import { NEEDS_CODES, type NeedCode } from '../../functions/domain/reference/codes.ts';
@@ -54,10 +53,8 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 // ------------------------------------------------------------------ homes and vacancies
 
 /** The URNs of the register's children's homes, read the way the importer reads them. */
-function childrensHomeUrns(file: string): string[] {
-  const { text } = decodeRegister(readFileSync(file));
-  const rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
-  const header = findHeader(rows)!;
+async function childrensHomeUrns(file: string): Promise<string[]> {
+  const { rows, header } = await readRegister(file);
   return rows
     .slice(header.row + 1)
     .map((r) => interpretRow(r, header))
@@ -81,7 +78,7 @@ export async function loadHomesAndVacancies(seed = 3900, now = new Date()): Prom
   const importMs = performance.now() - t;
 
   t = performance.now();
-  const homes = await getHomes(childrensHomeUrns(ENGLAND_REGISTER));
+  const homes = await getHomes(await childrensHomeUrns(ENGLAND_REGISTER));
   const rnd = prng(seed);
   const vacancies = [...homes.values()].map((home) => {
     const beds = Math.max(1, home.registeredPlaces);

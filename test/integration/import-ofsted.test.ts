@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importOfsted } from '../../functions/cli/import-ofsted.ts';
 import { getHome, getProviderProfile } from '../../functions/store/homes.ts';
@@ -9,7 +9,7 @@ import { homeBody, postVacancy } from './homes-fixtures.ts';
 
 /** The Ofsted importer against the real local store, on a register written like Ofsted's and on the shared files. */
 
-const DATA = '/work/shared/data';
+const DATA = resolve(import.meta.dirname, '../../../shared/data');
 const EAST = `${DATA}/ofsted_providers_2025-03-31_east_of_england_raw.csv`;
 const ENGLAND_2024 = `${DATA}/ofsted_providers_2024-03-31_england.csv`;
 

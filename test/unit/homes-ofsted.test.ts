@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'csv-parse/sync';
-import { authorityFromName, cleanOrganisation, councilOwner, decodeRegister, findHeader, interpretRow, registerDate } from '../../functions/domain/ofsted.ts';
+import { authorityFromName, cleanOrganisation, councilOwner, interpretRow, parseRegister, registerDate } from '../../functions/domain/ofsted.ts';
 import { providerIdFromName } from '../../functions/domain/principal.ts';
 
 /** Reading Ofsted's provider-level register as published (pure: no store). */
 
-const DATA = '/work/shared/data';
+const DATA = resolve(import.meta.dirname, '../../../shared/data');
 const FILES = {
   east2025: `${DATA}/ofsted_providers_2025-03-31_east_of_england_raw.csv`,
   england2025: `${DATA}/ofsted_providers_2025-03-31_england.csv`,
@@ -14,10 +14,8 @@ const FILES = {
 };
 
 function read(bytes: Uint8Array) {
-  const { text, encoding } = decodeRegister(bytes);
-  const rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
-  const header = findHeader(rows)!;
-  return { rows, header, encoding };
+  const { rows, header, encoding } = parseRegister(bytes);
+  return { rows, header: header!, encoding };
 }
 
 /** A small register in Ofsted's layout: title rows, a header cell with a leading newline, Windows-1252. */
