@@ -94,7 +94,8 @@ const HOME_ATTRIBUTES = [
   'provisionType', 'ofstedLocalAuthority', 'inspectedOn', 'ofstedAsAt', 'source',
 ] as const satisfies readonly (keyof HomeItem)[];
 
-function toHome(item: Record<string, unknown>): HomeItem {
+/** A stored home item as the HomeItem the API knows (storage keys dropped). */
+export function toHome(item: Record<string, unknown>): HomeItem {
   const home: Record<string, unknown> = {};
   for (const k of HOME_ATTRIBUTES) if (item[k] !== undefined) home[k] = item[k];
   return home as unknown as HomeItem;

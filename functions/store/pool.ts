@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import type { NeedCode, ReasonPlaceChange, Sex, Urgency } from '../domain/reference/codes.ts';
@@ -8,8 +9,10 @@ import {
   allocationNotActive, bedNotAvailable, ownerOfId, PoolRefusal, requestNotPending,
   type AllocationStatus, type BedStatus, type PoolKind, type RequestStatus,
 } from '../domain/pool.ts';
+import { homeUrnOfBedId } from '../domain/pool-codes.ts';
 import { computeLedger, type Ledger } from '../domain/ledger.ts';
 import { config, dynamo } from './config.ts';
+import { getHome, toHome, type HomeItem } from './homes.ts';
 import { keys } from './keys.ts';
 import { ttlAfter } from './table.ts';
 
@@ -57,6 +60,8 @@ export interface BedItem {
   status: BedStatus;
   availableFrom: string;
   allocation?: AllocationSummary;
+  /** An allocation taking the bed at this moment (see claimBed); never shown by the API. */
+  claim?: { id: string; until: number };
   createdAt: string;
   createdBy: string;
   version: number;
@@ -181,7 +186,7 @@ export interface NewBed {
 /** Registers a pooled bed, available from its contract start. `id` only for seeding fixed demo data. */
 export async function createBed(by: Principal, bed: NewBed, opts: { id?: string; now?: Date } = {}): Promise<BedItem> {
   const now = opts.now ?? new Date();
-  const id = opts.id ?? `bed_${newId(now.getTime())}`;
+  const id = opts.id ?? `bed_${bed.homeUrn.toLowerCase()}_${newId(now.getTime())}`;
   const item: BedItem = {
     id,
     ...bed,
@@ -292,14 +297,21 @@ export async function getRequest(who: Principal, id: string, consistent = false)
 }
 
 /**
- * A request and a bed in one consistent BatchGetItem round trip (an allocation reads both before
- * its transaction; under contention most callers are refused on what this read shows, so one
- * round trip instead of two is most of an allocation's cost).
+ * Everything an allocation decides on, in one consistent BatchGetItem round trip: the request,
+ * the bed and, when the bed's id names it (bed_<urn>_…), the bed's home. Under contention most
+ * callers are refused on what this read shows, so one round trip instead of three is most of an
+ * allocation's cost. `home()` reads the home separately only for a bed whose id does not name it.
  */
-export async function getRequestAndBed(who: Principal, requestId: string, bedId: string): Promise<{ request?: RequestItem; bed?: BedItem }> {
+export async function getAllocationFacts(
+  who: Principal,
+  requestId: string,
+  bedId: string,
+): Promise<{ request?: RequestItem; bed?: BedItem; home(): Promise<HomeItem | undefined> }> {
   const requestAt = requestKey(who, requestId);
   const bedAt = keys.poolBed(bedId);
-  let wanted: { pk: string; sk: string }[] = requestAt ? [requestAt, bedAt] : [bedAt];
+  const urn = homeUrnOfBedId(bedId);
+  const homeAt = urn ? keys.home(urn) : undefined;
+  let wanted = [requestAt, bedAt, homeAt].filter((k): k is { pk: string; sk: string } => k !== undefined);
   const found: Record<string, unknown>[] = [];
   for (let attempt = 0; wanted.length > 0; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt)));
@@ -308,7 +320,17 @@ export async function getRequestAndBed(who: Principal, requestId: string, bedId:
     wanted = (out.UnprocessedKeys?.[table()]?.Keys ?? []) as { pk: string; sk: string }[];
   }
   const at = (key: { pk: string; sk: string } | undefined) => key && found.find((i) => i.pk === key.pk && i.sk === key.sk);
-  return { request: strip<RequestItem>(at(requestAt)), bed: strip<BedItem>(at(bedAt)) };
+  const bed = strip<BedItem>(at(bedAt));
+  const homeItem = at(homeAt);
+  return {
+    request: strip<RequestItem>(at(requestAt)),
+    bed,
+    home: async () => {
+      if (!bed) return undefined;
+      if (bed.homeUrn === urn) return homeItem ? toHome(homeItem) : undefined;
+      return getHome(bed.homeUrn);
+    },
+  };
 }
 
 /** Own requests for an authority, every request for the programme office; newest first. */
@@ -412,16 +434,78 @@ function auditPut(bedId: string, entry: Record<string, unknown>, at: string): Tr
   };
 }
 
-/** Takes a free bed for an allocation: available, holding none, free by `startDate`. */
-function takeBed(bedId: string, summary: AllocationSummary): TransactItems[number] {
+/**
+ * How long a claim on a bed holds when its holder never finishes its transaction (a Lambda that
+ * timed out or crashed between the two steps): at least the Lambda timeout (29 s), so a live
+ * holder is never overtaken. Safety does not depend on it: the transaction re-checks the claim.
+ */
+export const BED_CLAIM_MS = 30_000;
+
+/** The bed is free for a new allocation from `:start`, and no live claim but `:claim` (if any) holds it. */
+const bedFree = (claimed: boolean) =>
+  'attribute_exists(pk) AND #s = :available AND attribute_not_exists(allocation) AND availableFrom <= :start AND ' +
+  (claimed ? '#c.id = :claim' : '(attribute_not_exists(#c) OR #c.#u < :now)');
+
+/**
+ * Claims a free bed for the allocation `claimId`, with one conditional write, before the
+ * allocation's transaction. Under contention every caller but one is refused here, on a
+ * single-item write, instead of each running (and failing) a four-item transaction: in DynamoDB
+ * a cancelled transaction still consumes write capacity for every item.
+ */
+async function claimBed(bedId: string, claimId: string, startDate: string, now: number): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.poolBed(bedId),
+        UpdateExpression: 'SET #c = :c',
+        ConditionExpression: bedFree(false),
+        ExpressionAttributeNames: { '#s': 'status', '#c': 'claim', '#u': 'until' },
+        ExpressionAttributeValues: { ':available': 'available', ':start': startDate, ':now': now, ':c': { id: claimId, until: now + BED_CLAIM_MS } },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) throw whyBedRefused(unmarshall(e.Item ?? {}));
+    throw e;
+  }
+}
+
+/** Gives up a claim that did not become an allocation (only while it is still ours). */
+async function releaseClaim(bedId: string, claimId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.poolBed(bedId),
+        UpdateExpression: 'REMOVE #c',
+        ConditionExpression: '#c.id = :claim',
+        ExpressionAttributeNames: { '#c': 'claim' },
+        ExpressionAttributeValues: { ':claim': claimId },
+      }),
+    );
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+  }
+}
+
+/**
+ * Takes a free bed for an allocation, in a transaction: available, holding none, free by
+ * `startDate`, and either claimed by this allocation (`claimed`) or under no live claim.
+ */
+function takeBed(bedId: string, summary: AllocationSummary, claimed: boolean, now: number): TransactItems[number] {
   return {
     Update: {
       TableName: table(),
       Key: keys.poolBed(bedId),
-      UpdateExpression: 'SET #s = :occupied, allocation = :a, version = version + :one',
-      ConditionExpression: 'attribute_exists(pk) AND #s = :available AND attribute_not_exists(allocation) AND availableFrom <= :start',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':occupied': 'occupied', ':available': 'available', ':a': summary, ':start': summary.startDate, ':one': 1 },
+      UpdateExpression: 'SET #s = :occupied, allocation = :a, version = version + :one REMOVE #c',
+      ConditionExpression: bedFree(claimed),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      ExpressionAttributeNames: { '#s': 'status', '#c': 'claim', ...(claimed ? {} : { '#u': 'until' }) },
+      ExpressionAttributeValues: {
+        ':occupied': 'occupied', ':available': 'available', ':a': summary, ':start': summary.startDate, ':one': 1,
+        ...(claimed ? { ':claim': summary.id } : { ':now': now }),
+      },
     },
   };
 }
@@ -436,14 +520,18 @@ function putAllocation(item: AllocationItem): TransactItems[number] {
   };
 }
 
-type Reasons = Array<{ Code?: string }>;
+type Reasons = Array<{ Code?: string; Item?: Record<string, AttributeValue> }>;
+
+/** Per transaction item: undefined when its condition held, else the item as it stood (`{}` when absent). */
+type Failures = (Record<string, unknown> | undefined)[];
 
 /**
  * Runs a transaction; when DynamoDB cancels it only because another transaction held one of
  * its items (TransactionConflict), tries again after a short random wait. Any condition that
- * failed is handed to `refusal` to become a PoolRefusal.
+ * failed is handed to `refusal`, with the item as it stood (every conditional item asks for
+ * ALL_OLD on failure), to become a PoolRefusal without another read.
  */
-async function transact(items: TransactItems, refusal: (failed: boolean[]) => Promise<PoolRefusal>): Promise<void> {
+async function transact(items: TransactItems, refusal: (failed: Failures) => PoolRefusal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
@@ -451,8 +539,8 @@ async function transact(items: TransactItems, refusal: (failed: boolean[]) => Pr
     } catch (e) {
       if (!(e instanceof TransactionCanceledException)) throw e;
       const reasons = (e.CancellationReasons ?? []) as Reasons;
-      const failed = items.map((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
-      if (failed.some(Boolean)) throw await refusal(failed);
+      const failed: Failures = items.map((_, i) => (reasons[i]?.Code === 'ConditionalCheckFailed' ? unmarshall(reasons[i]!.Item ?? {}) : undefined));
+      if (failed.some(Boolean)) throw refusal(failed);
       const conflicted = reasons.some((r) => r.Code === 'TransactionConflict');
       if (!conflicted) throw e;
       if (attempt >= CONFLICT_ATTEMPTS) {
@@ -463,12 +551,14 @@ async function transact(items: TransactItems, refusal: (failed: boolean[]) => Pr
   }
 }
 
-async function whyBedRefused(bedId: string, field = 'bedId'): Promise<PoolRefusal> {
-  const bed = await getBed(bedId, true);
-  if (!bed) return bedNotAvailable('The bed no longer exists.', field);
+/** Why a bed's condition failed, from the bed as it stood (`{}` when it no longer exists). */
+function whyBedRefused(bed: Record<string, unknown>, field = 'bedId', now = Date.now()): PoolRefusal {
+  if (!bed.pk) return bedNotAvailable('The bed no longer exists.', field);
   if (bed.status === 'out-of-service') return bedNotAvailable('The bed is out of service.', field);
   if (bed.allocation) return bedNotAvailable('The bed is occupied.', field);
-  return bedNotAvailable(`The bed is free from ${bed.availableFrom}.`, field);
+  const claim = bed.claim as { until?: number } | undefined;
+  if (claim && Number(claim.until) >= now) return bedNotAvailable('Another allocation is taking this bed at this moment.', field);
+  return bedNotAvailable(`The bed is free from ${String(bed.availableFrom)}.`, field);
 }
 
 export interface AllocateInput {
@@ -482,10 +572,12 @@ export interface AllocateInput {
 }
 
 /**
- * Allocates a bed to a pending request in one transaction: the bed (available, no allocation,
- * free by the start date) becomes occupied, the request (still pending) becomes allocated, and
- * the allocation and a write-once audit entry are written. Under any concurrency one caller
- * wins a bed and a request; the others get a 409 PoolRefusal with its reason.
+ * Allocates a bed to a pending request: first a claim on the bed (one conditional write, where
+ * contenders are refused), then one transaction in which the bed (still free and claimed by us)
+ * becomes occupied, the request (still pending) becomes allocated, and the allocation and a
+ * write-once audit entry are written. Under any concurrency one caller wins a bed and a request;
+ * the others get a 409 PoolRefusal with its reason. A claim that does not become an allocation
+ * is released at once (or lapses after BED_CLAIM_MS if its holder died).
  */
 export async function allocate(input: AllocateInput): Promise<AllocationItem> {
   const now = input.now ?? new Date();
@@ -502,31 +594,35 @@ export async function allocate(input: AllocateInput): Promise<AllocationItem> {
     createdBy: principalId(input.by),
   };
   const summary: AllocationSummary = { id, requestId: request.id, authority: request.authority, startDate };
-  await transact(
-    [
-      takeBed(bedId, summary),
-      {
-        Update: {
-          TableName: table(),
-          Key: keys.poolRequest(request.authority, request.id),
-          UpdateExpression: 'SET #s = :allocated, allocationId = :id, bedId = :bed',
-          ConditionExpression: 'attribute_exists(pk) AND #s = :pending AND authority = :owner',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':allocated': 'allocated', ':pending': 'pending', ':owner': request.authority, ':id': id, ':bed': bedId },
+  await claimBed(bedId, id, startDate, now.getTime());
+  try {
+    await transact(
+      [
+        takeBed(bedId, summary, true, now.getTime()),
+        {
+          Update: {
+            TableName: table(),
+            Key: keys.poolRequest(request.authority, request.id),
+            UpdateExpression: 'SET #s = :allocated, allocationId = :id, bedId = :bed',
+            ConditionExpression: 'attribute_exists(pk) AND #s = :pending AND authority = :owner',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':allocated': 'allocated', ':pending': 'pending', ':owner': request.authority, ':id': id, ':bed': bedId },
+          },
         },
+        putAllocation(allocation),
+        auditPut(bedId, { action: 'pool.allocate', principal: principalId(input.by), allocationId: id, requestId: request.id, authority: request.authority, startDate, httpRequestId: input.httpRequestId }, allocation.createdAt),
+      ],
+      (failed) => {
+        if (failed[0]) return whyBedRefused(failed[0]);
+        if (failed[1]) return requestNotPending(`The request is ${String(failed[1].status ?? 'gone')}; only a pending request can be allocated.`);
+        return new PoolRefusal('conflict', 'allocation-exists', 'requestId', 'This allocation was already written.');
       },
-      putAllocation(allocation),
-      auditPut(bedId, { action: 'pool.allocate', principal: principalId(input.by), allocationId: id, requestId: request.id, authority: request.authority, startDate, httpRequestId: input.httpRequestId }, allocation.createdAt),
-    ],
-    async (failed) => {
-      if (failed[0]) return whyBedRefused(bedId);
-      if (failed[1]) {
-        const now = await getRequest({ kind: 'programme-office' }, request.id, true);
-        return requestNotPending(`The request is ${now?.status ?? 'gone'}; only a pending request can be allocated.`);
-      }
-      return new PoolRefusal('conflict', 'allocation-exists', 'requestId', 'This allocation was already written.');
-    },
-  );
+    );
+  } catch (e) {
+    await releaseClaim(bedId, id).catch(() => undefined); // if even this fails, the claim lapses (BED_CLAIM_MS)
+    throw e;
+  }
   return allocation;
 }
 
@@ -602,14 +698,14 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
   ];
   if (next) {
     items.push(
-      takeBed(next.bedId, { id: next.id, requestId: next.requestId, authority: next.authority, startDate: next.startDate }),
+      takeBed(next.bedId, { id: next.id, requestId: next.requestId, authority: next.authority, startDate: next.startDate }, false, now.getTime()),
       putAllocation(next),
       auditPut(next.bedId, { action: 'pool.step-down', principal: by, allocationId: next.id, steppedDownFrom: allocation.id, requestId: next.requestId, authority: next.authority, startDate: next.startDate, httpRequestId: input.httpRequestId }, at),
     );
   }
-  await transact(items, async (failed) => {
+  await transact(items, (failed) => {
     if (failed[0] || failed[1]) return allocationNotActive();
-    if (failed[3]) return whyBedRefused(next!.bedId, 'stepDownTo');
+    if (failed[3]) return whyBedRefused(failed[3], 'stepDownTo');
     return new PoolRefusal('conflict', 'allocation-exists', 'stepDownTo', 'This allocation was already written.');
   });
   return next ? { ended, stepDown: next } : { ended };
