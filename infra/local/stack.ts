@@ -13,6 +13,8 @@ import { startS3Server } from './s3-server.ts';
  */
 export interface LocalStack {
   env: Record<string, string>;
+  /** DynamoDB Local's process id (the benchmarks attribute CPU to it). */
+  dynamoPid?: number;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startLocalStack(opts: { dataDir?: string } = {}): Promise<
   await provisionBucket();
   return {
     env,
+    dynamoPid: dynamo.process.pid,
     stop: async () => {
       await Promise.all([dynamo.stop(), s3.stop()]);
       if (!opts.dataDir) rmSync(s3Dir, { recursive: true, force: true });

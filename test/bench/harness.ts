@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey } from '../../functions/store/api-keys.ts';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
@@ -6,6 +7,8 @@ import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 /** What every benchmark gets, and what it reports. */
 export interface BenchContext {
   baseUrl: string;
+  /** The processes the hub runs in here, for CPU attribution (cpuMs). */
+  pids: { dynamodb?: number; gateway?: number };
   keyFor(principal: string): Promise<string>;
   env: Record<string, string>;
 }
@@ -42,9 +45,25 @@ export async function timeMany(n: number, fn: (i: number) => Promise<unknown> | 
 
 export const round = (x: number, dp = 2) => Math.round(x * 10 ** dp) / 10 ** dp;
 
-/** The local stack (in memory) and the gateway in its own process, as the tests use them. */
+/**
+ * CPU time (user + system, ms) a process has used so far: from /proc on Linux (clock ticks of
+ * 10 ms), this process's own from process.cpuUsage(); NaN where neither can tell.
+ */
+export function cpuMs(pid: number | undefined = process.pid): number {
+  if (pid === process.pid) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 /** The local gateway in its own process, on the stack `env` points at; `extra` adds to its environment. */
-export async function startGatewayProcess(env: Record<string, string>, extra: Record<string, string> = {}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startGatewayProcess(env: Record<string, string>, extra: Record<string, string> = {}): Promise<{ baseUrl: string; pid?: number; stop(): Promise<void> }> {
   const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/serve.ts'], {
     env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'SILENT', ...extra },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -60,6 +79,7 @@ export async function startGatewayProcess(env: Record<string, string>, extra: Re
   });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    pid: gateway.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         gateway.once('exit', () => resolve());
@@ -74,6 +94,7 @@ export async function startBenchHub(): Promise<{ ctx: BenchContext; stop(): Prom
   const keys = new Map<string, Promise<string>>();
   const ctx: BenchContext = {
     baseUrl: gateway.baseUrl,
+    pids: { dynamodb: stack.dynamoPid, gateway: gateway.pid },
     env: stack.env,
     keyFor: (p) => {
       if (!keys.has(p)) keys.set(p, createApiKey(parsePrincipal(p)!));

@@ -7,7 +7,7 @@ import type { HomeItem } from '../../functions/store/homes.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
 import { AUTHORIZER_CACHE_SECONDS } from '../../infra/routes.ts';
-import { percentile, round, startGatewayProcess, type BenchContext, type BenchRow } from './harness.ts';
+import { cpuMs, percentile, round, startGatewayProcess, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
  * Pooled-bed allocation under contention (issue 4): 500 allocation requests fired at once over
@@ -23,7 +23,21 @@ import { percentile, round, startGatewayProcess, type BenchContext, type BenchRo
 const BEDS = 10;
 const REQUESTS = 500;
 
-type Ctx = Pick<BenchContext, 'baseUrl' | 'keyFor'>;
+type Ctx = Pick<BenchContext, 'baseUrl' | 'keyFor' | 'pids'>;
+
+/** CPU (ms) each process spent per operation while `fn` ran `ops` operations: where the time goes on this machine. */
+async function withCpu<T>(pids: Ctx['pids'], ops: number, fn: () => Promise<T>): Promise<{ result: T; cpu: { dynamodb: number; gateway: number; bench: number; total: number } }> {
+  const sample = () => ({ dynamodb: cpuMs(pids.dynamodb), gateway: pids.gateway ? cpuMs(pids.gateway) : 0, bench: cpuMs() });
+  const before = sample();
+  const result = await fn();
+  const after = sample();
+  const per = (k: keyof typeof before) => (after[k] - before[k]) / ops;
+  const cpu = { dynamodb: per('dynamodb'), gateway: per('gateway'), bench: per('bench') };
+  return { result, cpu: { ...cpu, total: cpu.dynamodb + cpu.gateway + cpu.bench } };
+}
+
+const cpuText = (c: { dynamodb: number; gateway: number; bench: number }) =>
+  `DynamoDB Local ${round(c.dynamodb, 2)} + gateway ${round(c.gateway, 2)} + load generator ${round(c.bench, 2)}`;
 
 async function post(ctx: Ctx, who: string, path: string, body: unknown): Promise<{ status: number; json: any; ms: number }> {
   const started = performance.now();
@@ -107,11 +121,14 @@ async function contend(ctx: Ctx, urn: string, today: string, tag: string) {
 
   // the contended run: all 500 at once
   const started = performance.now();
-  const answers = await Promise.all(requests.map((requestId, i) => post(ctx, 'programme-office', '/v1/pool/allocations', { requestId, bedId: beds[i % BEDS], startDate: today })));
+  const { result: answers, cpu } = await withCpu(ctx.pids, REQUESTS, () =>
+    Promise.all(requests.map((requestId, i) => post(ctx, 'programme-office', '/v1/pool/allocations', { requestId, bedId: beds[i % BEDS], startDate: today }))),
+  );
   const seconds = (performance.now() - started) / 1000;
   const winners = answers.filter((a) => a.status === 201);
   return {
     beds,
+    cpu,
     perSecond: REQUESTS / seconds,
     winners: winners.length,
     bedsWon: new Set(winners.map((w) => w.json.bedId)).size,
@@ -136,7 +153,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const run1 = await contend(ctx, urn, today, 'A');
 
   // the same DynamoDB Local, same run: raw conditional writes, 500 at once
-  const raw = await rawConditionalWrites(REQUESTS, REQUESTS);
+  const { result: raw, cpu: rawCpu } = await withCpu({ dynamodb: ctx.pids.dynamodb }, REQUESTS, () => rawConditionalWrites(REQUESTS, REQUESTS));
   const rawContended = await rawConditionalWrites(REQUESTS, BEDS);
 
   // the floor any authenticated route stands on here: 500 reads of a bed at once over HTTP
@@ -152,7 +169,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   let run2: Awaited<ReturnType<typeof contend>>;
   let raw2: Awaited<ReturnType<typeof rawConditionalWrites>>;
   try {
-    run2 = await contend({ ...ctx, baseUrl: cached.baseUrl }, urn, today, 'B');
+    run2 = await contend({ ...ctx, baseUrl: cached.baseUrl, pids: { dynamodb: ctx.pids.dynamodb, gateway: cached.pid } }, urn, today, 'B');
     raw2 = await rawConditionalWrites(REQUESTS, REQUESTS);
   } finally {
     await cached.stop();
@@ -190,6 +207,12 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       unit: 'ops/s',
       baseline: { name: 'authenticated HTTP reads of a bed/s, 500 at once (key lookup + 1 GetItem)', value: round1(REQUESTS / readSeconds) },
     },
+    {
+      name: `pool: CPU per allocation, key looked up per request (${cpuText(run1.cpu)}; 2 cores shared)`,
+      value: round(run1.cpu.total, 2),
+      unit: 'ms CPU',
+      baseline: { name: `CPU per raw conditional PutItem (${cpuText(rawCpu)})`, value: round(rawCpu.total, 2) },
+    },
     { name: 'pool: allocation latency p50 under contention (all 500 in flight)', value: round1(percentile(run1.latencies, 50)), unit: 'ms' },
     { name: 'pool: allocation latency p95 under contention (all 500 in flight)', value: round1(percentile(run1.latencies, 95)), unit: 'ms' },
     ...judged(run2, 'authorizer answer cached per key, as deployed'),
@@ -200,6 +223,12 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       baseline: { name: 'DynamoDB Local conditional PutItem/s, 500 at once, distinct keys (measured right after)', value: round1(raw2.perSecond) },
       target: '≥ 0.5× raw conditional writes',
       ok: run2.perSecond >= 0.5 * raw2.perSecond,
+    },
+    {
+      name: `pool: CPU per allocation, authorizer answer cached (${cpuText(run2.cpu)})`,
+      value: round(run2.cpu.total, 2),
+      unit: 'ms CPU',
+      baseline: { name: 'CPU per raw conditional PutItem (as above)', value: round(rawCpu.total, 2) },
     },
     { name: 'DynamoDB Local conditional PutItem/s (attribute_not_exists), 500 at once, distinct keys', value: round1(raw.perSecond), unit: 'ops/s' },
     {
