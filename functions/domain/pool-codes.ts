@@ -15,19 +15,10 @@ export const ALLOCATION_STATUSES = ['active', 'ended'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 
 export const ID_PATTERNS = {
-  bed: /^bed_(?:(?:sc\d{6}|\d{7})_)?[0-9a-z]{8,40}$/,
+  bed: /^bed_[0-9a-z]{8,40}$/,
   request: /^req_[a-z-]+_[0-9a-z]{8,40}$/,
   allocation: /^alc_[a-z-]+_[0-9a-z]{8,40}$/,
 } as const;
-
-/**
- * The Ofsted URN of the home a bed id names. Beds are minted as `bed_<urn>_…` (the URN
- * lower-cased) so an allocation can read the request, the bed and its home in one round trip;
- * beds registered before that carry no URN, and their home is read from the bed.
- */
-export function homeUrnOfBedId(id: string): string | undefined {
-  return /^bed_(sc\d{6}|\d{7})_/.exec(id)?.[1]!.toUpperCase();
-}
 
 /** Shares name each authority at most once (the schema's keys), are in (0, 1] and sum to 1 within 1e-9. */
 export function sharesSumToOne(shares: Partial<Record<AuthoritySlug, number>>): boolean {

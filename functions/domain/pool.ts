@@ -12,7 +12,7 @@ export {
   ALLOCATION_STATUSES, BED_STATUSES, ID_PATTERNS, POOL_KINDS, REQUEST_STATUSES, sharesSumToOne,
   type AllocationStatus, type BedStatus, type PoolKind, type RequestStatus,
 } from './pool-codes.ts';
-import type { AllocationStatus, BedStatus, PoolKind } from './pool-codes.ts';
+import type { AllocationStatus, BedStatus, PoolKind, RequestStatus } from './pool-codes.ts';
 
 /**
  * Why the pool refused: `conflict` (409: the state changed under the caller, e.g. the bed is
@@ -76,10 +76,18 @@ export const contractCovers = (bed: Pick<BedFacts, 'from' | 'to'>, date: string)
   bed.from <= date && (bed.to === undefined || date <= bed.to);
 
 /**
- * Rules an allocation must pass before the store tries it. The store's transaction then
- * re-checks what can change under us (bed free, request pending).
+ * Rules an allocation must pass before the store's transaction: the request exists and is
+ * pending, the bed suits it (bedRefusal) and the bed's home can care for the child (homeRefusal).
+ * The transaction then re-checks what can change under us (bed free, request pending).
  */
-export function allocationRefusal(bed: BedFacts, request: RequestFacts, home: HomeFacts | undefined, startDate: string): PoolRefusal | undefined {
+export function allocationRefusal(
+  bed: BedFacts,
+  request: (RequestFacts & { status: RequestStatus }) | undefined,
+  home: HomeFacts | undefined,
+  startDate: string,
+): PoolRefusal | undefined {
+  if (!request) return new PoolRefusal('unprocessable', 'unknown request', 'requestId', 'No such pool request.');
+  if (request.status !== 'pending') return requestNotPending(`The request is ${request.status}; only a pending request can be allocated.`);
   return bedRefusal(bed, request, startDate) ?? homeRefusal(request, home);
 }
 

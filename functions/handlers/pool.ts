@@ -7,10 +7,10 @@ import type { RouteKey } from '../../infra/routes.ts';
 import type { Principal } from '../domain/principal.ts';
 import { londonToday } from '../domain/calendar-days.ts';
 import { isKnownOutcode } from '../domain/geo.ts';
-import { bedRefusal, endRefusal, homeRefusal, PoolRefusal, rankCandidates, stepDownRefusal } from '../domain/pool.ts';
+import { endRefusal, PoolRefusal, rankCandidates, stepDownRefusal } from '../domain/pool.ts';
 import { getHome } from '../store/homes.ts';
 import {
-  allBeds, allocate, cancelRequest, createBed, createRequest, endAllocation, getAllocation, getBed, getRequest, getAllocationFacts,
+  allBeds, allocate, cancelRequest, createBed, createRequest, endAllocation, getAllocation, getBed, getRequest,
   listAllocations, listBeds, listRequests, setBedStatus,
   type AllocationItem, type BedItem, type RequestItem,
 } from '../store/pool.ts';
@@ -170,15 +170,7 @@ export const handler = lambda(poolRoutes, {
   }),
 
   'POST /v1/pool/allocations': refusing<'POST /v1/pool/allocations'>(async ({ principal, body, requestId }) => {
-    const { request, bed, home } = await getAllocationFacts(principal, body.requestId, body.bedId);
-    if (!request) throw unprocessable('No such pool request.', [{ path: 'requestId', message: 'unknown request' }]);
-    if (!bed) throw unprocessable('No such pooled bed.', [{ path: 'bedId', message: 'unknown bed' }]);
-    if (request.status !== 'pending') {
-      throw new PoolRefusal('conflict', 'request-not-pending', 'requestId', `The request is ${request.status}; only a pending request can be allocated.`);
-    }
-    const refusal = bedRefusal(bed, request, body.startDate) ?? homeRefusal(request, await home());
-    if (refusal) throw refusal;
-    const allocation = await allocate({ request, bedId: bed.id, startDate: body.startDate, by: principal, httpRequestId: requestId });
+    const allocation = await allocate({ requestId: body.requestId, bedId: body.bedId, startDate: body.startDate, by: principal, httpRequestId: requestId });
     return { status: 201, body: allocationReply(allocation), headers: { location: `/v1/pool/allocations/${allocation.id}` } };
   }),
 

@@ -6,13 +6,12 @@ import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import type { NeedCode, ReasonPlaceChange, Sex, Urgency } from '../domain/reference/codes.ts';
 import {
-  allocationNotActive, bedNotAvailable, ownerOfId, PoolRefusal, requestNotPending,
+  allocationNotActive, allocationRefusal, bedNotAvailable, ownerOfId, PoolRefusal, requestNotPending,
   type AllocationStatus, type BedStatus, type PoolKind, type RequestStatus,
 } from '../domain/pool.ts';
-import { homeUrnOfBedId } from '../domain/pool-codes.ts';
 import { computeLedger, type Ledger } from '../domain/ledger.ts';
 import { config, dynamo } from './config.ts';
-import { getHome, toHome, type HomeItem } from './homes.ts';
+import { toHome, type HomeItem } from './homes.ts';
 import { keys } from './keys.ts';
 import { ttlAfter } from './table.ts';
 
@@ -186,7 +185,7 @@ export interface NewBed {
 /** Registers a pooled bed, available from its contract start. `id` only for seeding fixed demo data. */
 export async function createBed(by: Principal, bed: NewBed, opts: { id?: string; now?: Date } = {}): Promise<BedItem> {
   const now = opts.now ?? new Date();
-  const id = opts.id ?? `bed_${bed.homeUrn.toLowerCase()}_${newId(now.getTime())}`;
+  const id = opts.id ?? `bed_${newId(now.getTime())}`;
   const item: BedItem = {
     id,
     ...bed,
@@ -296,22 +295,11 @@ export async function getRequest(who: Principal, id: string, consistent = false)
   return strip<RequestItem>(Item);
 }
 
-/**
- * Everything an allocation decides on, in one consistent BatchGetItem round trip: the request,
- * the bed and, when the bed's id names it (bed_<urn>_…), the bed's home. Under contention most
- * callers are refused on what this read shows, so one round trip instead of three is most of an
- * allocation's cost. `home()` reads the home separately only for a bed whose id does not name it.
- */
-export async function getAllocationFacts(
-  who: Principal,
-  requestId: string,
-  bedId: string,
-): Promise<{ request?: RequestItem; bed?: BedItem; home(): Promise<HomeItem | undefined> }> {
+/** A request and a home in one consistent BatchGetItem round trip (either may be absent). */
+async function getRequestAndHome(who: Principal, requestId: string, homeUrn: string): Promise<{ request?: RequestItem; home?: HomeItem }> {
   const requestAt = requestKey(who, requestId);
-  const bedAt = keys.poolBed(bedId);
-  const urn = homeUrnOfBedId(bedId);
-  const homeAt = urn ? keys.home(urn) : undefined;
-  let wanted = [requestAt, bedAt, homeAt].filter((k): k is { pk: string; sk: string } => k !== undefined);
+  const homeAt = keys.home(homeUrn);
+  let wanted = requestAt ? [requestAt, homeAt] : [homeAt];
   const found: Record<string, unknown>[] = [];
   for (let attempt = 0; wanted.length > 0; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt)));
@@ -320,17 +308,8 @@ export async function getAllocationFacts(
     wanted = (out.UnprocessedKeys?.[table()]?.Keys ?? []) as { pk: string; sk: string }[];
   }
   const at = (key: { pk: string; sk: string } | undefined) => key && found.find((i) => i.pk === key.pk && i.sk === key.sk);
-  const bed = strip<BedItem>(at(bedAt));
   const homeItem = at(homeAt);
-  return {
-    request: strip<RequestItem>(at(requestAt)),
-    bed,
-    home: async () => {
-      if (!bed) return undefined;
-      if (bed.homeUrn === urn) return homeItem ? toHome(homeItem) : undefined;
-      return getHome(bed.homeUrn);
-    },
-  };
+  return { request: strip<RequestItem>(at(requestAt)), home: homeItem ? toHome(homeItem) : undefined };
 }
 
 /** Own requests for an authority, every request for the programme office; newest first. */
@@ -441,33 +420,37 @@ function auditPut(bedId: string, entry: Record<string, unknown>, at: string): Tr
  */
 export const BED_CLAIM_MS = 30_000;
 
-/** The bed is free for a new allocation from `:start`, and no live claim but `:claim` (if any) holds it. */
-const bedFree = (claimed: boolean) =>
-  'attribute_exists(pk) AND #s = :available AND attribute_not_exists(allocation) AND availableFrom <= :start AND ' +
-  (claimed ? '#c.id = :claim' : '(attribute_not_exists(#c) OR #c.#u < :now)');
+/** The bed is in service and holds no allocation. */
+const BED_OPEN = 'attribute_exists(pk) AND #s = :available AND attribute_not_exists(allocation)';
+/** No allocation is taking the bed at this moment (a claim that lapsed does not count). */
+const UNCLAIMED = '(attribute_not_exists(#c) OR #c.#u < :now)';
 
 /**
- * Claims a free bed for the allocation `claimId`, with one conditional write, before the
- * allocation's transaction. Under contention every caller but one is refused here, on a
- * single-item write, instead of each running (and failing) a four-item transaction: in DynamoDB
- * a cancelled transaction still consumes write capacity for every item.
+ * Claims an open bed with one conditional write, the first thing an allocation does: under
+ * contention every caller but one is refused here, on a single-item write, before reading
+ * anything else and instead of each running (and failing) a four-item transaction; in DynamoDB a
+ * cancelled transaction still consumes write capacity for every item. Answers the bed as
+ * claimed; a bed that does not exist is a 422, one that is not free a 409 with the reason.
  */
-async function claimBed(bedId: string, claimId: string, startDate: string, now: number): Promise<void> {
+async function claimBed(bedId: string, claimId: string, now: number): Promise<BedItem> {
   try {
-    await dynamo().send(
+    const { Attributes } = await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.poolBed(bedId),
         UpdateExpression: 'SET #c = :c',
-        ConditionExpression: bedFree(false),
+        ConditionExpression: `${BED_OPEN} AND ${UNCLAIMED}`,
         ExpressionAttributeNames: { '#s': 'status', '#c': 'claim', '#u': 'until' },
-        ExpressionAttributeValues: { ':available': 'available', ':start': startDate, ':now': now, ':c': { id: claimId, until: now + BED_CLAIM_MS } },
+        ExpressionAttributeValues: { ':available': 'available', ':now': now, ':c': { id: claimId, until: now + BED_CLAIM_MS } },
+        ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
+    return strip<BedItem>(Attributes)!;
   } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) throw whyBedRefused(unmarshall(e.Item ?? {}));
-    throw e;
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    if (!e.Item) throw new PoolRefusal('unprocessable', 'unknown bed', 'bedId', 'No such pooled bed.');
+    throw whyBedRefused(unmarshall(e.Item), 'bedId', now);
   }
 }
 
@@ -491,20 +474,21 @@ async function releaseClaim(bedId: string, claimId: string): Promise<void> {
 
 /**
  * Takes a free bed for an allocation, in a transaction: available, holding none, free by
- * `startDate`, and either claimed by this allocation (`claimed`) or under no live claim.
+ * `startDate`, and either claimed by this allocation (`claimId`) or under no live claim.
  */
-function takeBed(bedId: string, summary: AllocationSummary, claimed: boolean, now: number): TransactItems[number] {
+function takeBed(bedId: string, summary: AllocationSummary, claimId: string | undefined, now: number): TransactItems[number] {
+  const claimed = claimId !== undefined;
   return {
     Update: {
       TableName: table(),
       Key: keys.poolBed(bedId),
       UpdateExpression: 'SET #s = :occupied, allocation = :a, version = version + :one REMOVE #c',
-      ConditionExpression: bedFree(claimed),
+      ConditionExpression: `${BED_OPEN} AND availableFrom <= :start AND ${claimed ? '#c.id = :claim' : UNCLAIMED}`,
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       ExpressionAttributeNames: { '#s': 'status', '#c': 'claim', ...(claimed ? {} : { '#u': 'until' }) },
       ExpressionAttributeValues: {
         ':occupied': 'occupied', ':available': 'available', ':a': summary, ':start': summary.startDate, ':one': 1,
-        ...(claimed ? { ':claim': summary.id } : { ':now': now }),
+        ...(claimed ? { ':claim': claimId } : { ':now': now }),
       },
     },
   };
@@ -562,9 +546,10 @@ function whyBedRefused(bed: Record<string, unknown>, field = 'bedId', now = Date
 }
 
 export interface AllocateInput {
-  request: RequestItem;
+  requestId: string;
   bedId: string;
   startDate: string;
+  /** The programme office (it alone allocates): it reads any authority's request by its id. */
   by: Principal;
   /** The HTTP request id, for the audit entry. */
   httpRequestId: string;
@@ -572,33 +557,42 @@ export interface AllocateInput {
 }
 
 /**
- * Allocates a bed to a pending request: first a claim on the bed (one conditional write, where
- * contenders are refused), then one transaction in which the bed (still free and claimed by us)
- * becomes occupied, the request (still pending) becomes allocated, and the allocation and a
- * write-once audit entry are written. Under any concurrency one caller wins a bed and a request;
- * the others get a 409 PoolRefusal with its reason. A claim that does not become an allocation
- * is released at once (or lapses after BED_CLAIM_MS if its holder died).
+ * Allocates a bed to a pending request:
+ *   1. claims the bed (one conditional write: contenders are refused here, see claimBed);
+ *   2. reads the request and the bed's home in one round trip, and checks the allocation's rules
+ *      (allocationRefusal: request pending, bed suits it, home can care for the child);
+ *   3. one transaction: the bed (still free and claimed by us) becomes occupied, the request
+ *      (still pending) becomes allocated, and the allocation and a write-once audit entry are
+ *      written.
+ * Under any concurrency one caller wins a bed and a request; the others get a 409 PoolRefusal
+ * with its reason. A claim that does not become an allocation is released at once (or lapses
+ * after BED_CLAIM_MS if its holder died), so bed refusals come before request refusals.
  */
 export async function allocate(input: AllocateInput): Promise<AllocationItem> {
   const now = input.now ?? new Date();
-  const { request, bedId, startDate } = input;
-  const id = `alc_${request.authority}_${newId(now.getTime())}`;
-  const allocation: AllocationItem = {
-    id,
-    requestId: request.id,
-    bedId,
-    authority: request.authority,
-    startDate,
-    status: 'active',
-    createdAt: now.toISOString(),
-    createdBy: principalId(input.by),
-  };
-  const summary: AllocationSummary = { id, requestId: request.id, authority: request.authority, startDate };
-  await claimBed(bedId, id, startDate, now.getTime());
+  const { bedId, startDate } = input;
+  const claimId = `clm_${newId(now.getTime())}`;
+  const bed = await claimBed(bedId, claimId, now.getTime());
   try {
+    const { request, home } = await getRequestAndHome(input.by, input.requestId, bed.homeUrn);
+    const refusal = allocationRefusal(bed, request, home, startDate);
+    if (refusal) throw refusal;
+    if (!request) throw new Error('unreachable: allocationRefusal refuses an unknown request');
+    const id = `alc_${request.authority}_${newId(now.getTime())}`;
+    const allocation: AllocationItem = {
+      id,
+      requestId: request.id,
+      bedId,
+      authority: request.authority,
+      startDate,
+      status: 'active',
+      createdAt: now.toISOString(),
+      createdBy: principalId(input.by),
+    };
+    const summary: AllocationSummary = { id, requestId: request.id, authority: request.authority, startDate };
     await transact(
       [
-        takeBed(bedId, summary, true, now.getTime()),
+        takeBed(bedId, summary, claimId, now.getTime()),
         {
           Update: {
             TableName: table(),
@@ -619,11 +613,11 @@ export async function allocate(input: AllocateInput): Promise<AllocationItem> {
         return new PoolRefusal('conflict', 'allocation-exists', 'requestId', 'This allocation was already written.');
       },
     );
+    return allocation;
   } catch (e) {
-    await releaseClaim(bedId, id).catch(() => undefined); // if even this fails, the claim lapses (BED_CLAIM_MS)
+    await releaseClaim(bedId, claimId).catch(() => undefined); // if even this fails, the claim lapses (BED_CLAIM_MS)
     throw e;
   }
-  return allocation;
 }
 
 export interface EndInput {
@@ -698,7 +692,7 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
   ];
   if (next) {
     items.push(
-      takeBed(next.bedId, { id: next.id, requestId: next.requestId, authority: next.authority, startDate: next.startDate }, false, now.getTime()),
+      takeBed(next.bedId, { id: next.id, requestId: next.requestId, authority: next.authority, startDate: next.startDate }, undefined, now.getTime()),
       putAllocation(next),
       auditPut(next.bedId, { action: 'pool.step-down', principal: by, allocationId: next.id, steppedDownFrom: allocation.id, requestId: next.requestId, authority: next.authority, startDate: next.startDate, httpRequestId: input.httpRequestId }, at),
     );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   allocationRefusal, endRefusal, ownerOfId, rankCandidates, sharesSumToOne, stepDownRefusal,
-  type BedFacts, type RequestFacts,
+  type BedFacts, type RequestFacts, type RequestStatus,
 } from '../../functions/domain/pool.ts';
 import type { HomeFacts } from '../../functions/domain/matching.ts';
 
@@ -17,7 +17,8 @@ const home = (over: Partial<HomeFacts> = {}): HomeFacts => ({
 const bed = (id: string, over: Partial<BedFacts> = {}): BedFacts => ({
   id, homeUrn: 'SC000001', kind: 'emergency', status: 'available', from: '2025-01-01', availableFrom: '2025-01-01', ...over,
 });
-const request = (over: Partial<RequestFacts> = {}): RequestFacts => ({
+const request = (over: Partial<RequestFacts & { status: RequestStatus }> = {}): RequestFacts & { status: RequestStatus } => ({
+  status: 'pending',
   kind: 'emergency',
   urgency: 'today',
   neededFrom: '2025-06-01',
@@ -80,6 +81,12 @@ describe('allocation rules', () => {
     expect(allocationRefusal(bed('b', { kind: 'move-on' }), request(), home(), '2025-06-01')).toMatchObject({ kind: 'unprocessable', reason: 'kind-mismatch' });
     expect(allocationRefusal(bed('b', { to: '2025-05-31' }), request(), home(), '2025-06-01')).toMatchObject({ kind: 'unprocessable', reason: 'outside-contract' });
     expect(allocationRefusal(bed('b'), request(), home({ excludes: ['self-harm'] }), '2025-06-01')).toMatchObject({ kind: 'unprocessable', reason: 'home-cannot-take-child' });
+  });
+
+  it('refuses an unknown request (422) and one no longer pending (409) before looking at the bed', () => {
+    expect(allocationRefusal(bed('b', { kind: 'move-on' }), undefined, home(), '2025-06-01')).toMatchObject({ kind: 'unprocessable', reason: 'unknown request', field: 'requestId' });
+    expect(allocationRefusal(bed('b', { kind: 'move-on' }), request({ status: 'cancelled' }), home(), '2025-06-01')).toMatchObject({ kind: 'conflict', reason: 'request-not-pending' });
+    expect(allocationRefusal(bed('b'), request({ status: 'allocated' }), home(), '2025-06-01')).toMatchObject({ kind: 'conflict', reason: 'request-not-pending' });
   });
 
   it('refuses a bed that is not free (409 bed-not-available)', () => {

@@ -115,7 +115,7 @@ export async function seed(): Promise<void> {
   // Essex's child: an emergency bed twelve days ago, stepped down into move-on three days ago.
   const essex = await getRequest(PO, 'req_essex_demo00000001', true);
   if (essex?.status === 'pending') {
-    const placed = await allocate({ request: essex, bedId: 'bed_demo0emergency01', startDate: essex.neededFrom, by: PO, httpRequestId: 'demo-seed' });
+    const placed = await allocate({ requestId: essex.id, bedId: 'bed_demo0emergency01', startDate: essex.neededFrom, by: PO, httpRequestId: 'demo-seed' });
     await endAllocation({
       allocation: placed, endDate: maxDate(essex.neededFrom, addDays(today, -3)), reason: 'PLACE', stepDownTo: 'bed_demo00moveon0001', by: PO, httpRequestId: 'demo-seed',
     });
@@ -123,6 +123,6 @@ export async function seed(): Promise<void> {
   // Norfolk's child: in an emergency bed since five days ago.
   const norfolk = await getRequest(PO, 'req_norfolk_demo00000001', true);
   if (norfolk?.status === 'pending') {
-    await allocate({ request: norfolk, bedId: 'bed_demo0emergency03', startDate: norfolk.neededFrom, by: PO, httpRequestId: 'demo-seed' });
+    await allocate({ requestId: norfolk.id, bedId: 'bed_demo0emergency03', startDate: norfolk.neededFrom, by: PO, httpRequestId: 'demo-seed' });
   }
 }
