@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { authorityOfOutcode, normaliseOutcode } from '../domain/geo.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import { AUTHORITIES, type AuthoritySlug } from '../domain/reference/authorities.ts';
 import type { CareAlongside, NeedCode, OfstedRating, PlacementType, Sex } from '../domain/reference/codes.ts';
 import { notFound, preconditionFailed } from '../http/errors.ts';
+import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { keys } from './keys.ts';
 import { toVacancy, vacancyRecord, type VacancyItem } from './vacancy-record.ts';
@@ -111,22 +112,10 @@ async function getHomeConsistent(urn: string): Promise<HomeItem | undefined> {
   return Item ? toHome(Item) : undefined;
 }
 
-/** Many homes by URN (BatchGet, 100 at a time); missing URNs are absent from the map. */
+/** Many homes by URN; missing URNs are absent from the map. */
 export async function getHomes(urns: readonly string[]): Promise<Map<string, HomeItem>> {
-  const found = new Map<string, HomeItem>();
-  const unique = [...new Set(urns)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [config.tableName]: { Keys: unique.slice(i, i + 100).map((u) => ({ ...keys.home(u) })) },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      const out = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[config.tableName] ?? []) found.set(String(item.urn), toHome(item));
-      request = out.UnprocessedKeys as typeof request;
-      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-    }
-  }
-  return found;
+  const items = await batchGet(urns.map((u) => keys.home(u)));
+  return new Map(items.map((item) => [String(item.urn), toHome(item)]));
 }
 
 /**
@@ -185,24 +174,11 @@ export async function putProviderProfile(profile: ProviderRef, now = new Date())
 
 /** Records many provider profiles, writing only those that are new or changed (BatchGet, then BatchWrite). */
 export async function putProviderProfiles(profiles: readonly ProviderRef[], now = new Date()): Promise<number> {
-  const changed: ProviderRef[] = [];
-  for (let i = 0; i < profiles.length; i += 100) {
-    const chunk = profiles.slice(i, i + 100);
-    const stored = new Map<string, Record<string, unknown>>();
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [config.tableName]: { Keys: chunk.map((p) => ({ ...keys.providerProfile(p.id) })) },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      const out = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[config.tableName] ?? []) stored.set(String(item.id), item);
-      request = out.UnprocessedKeys as typeof request;
-      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-    }
-    for (const p of chunk) {
-      const s = stored.get(p.id);
-      if (!s || s.name !== p.name || s.group !== p.group) changed.push(p);
-    }
-  }
+  const stored = new Map((await batchGet(profiles.map((p) => keys.providerProfile(p.id)))).map((item) => [String(item.id), item]));
+  const changed = profiles.filter((p) => {
+    const s = stored.get(p.id);
+    return !s || s.name !== p.name || s.group !== p.group;
+  });
   for (let i = 0; i < changed.length; i += 25) {
     let request: Record<string, unknown[]> | undefined = {
       [config.tableName]: changed.slice(i, i + 25).map((p) => ({

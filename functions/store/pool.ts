@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { principalId, type Principal } from '../domain/principal.ts';
@@ -10,6 +10,7 @@ import {
   type AllocationStatus, type BedStatus, type PoolKind, type RequestStatus,
 } from '../domain/pool.ts';
 import { computeLedger, type Ledger } from '../domain/ledger.ts';
+import { batchGet, itemAt } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { toHome, type HomeItem } from './homes.ts';
 import { keys } from './keys.ts';
@@ -299,17 +300,9 @@ export async function getRequest(who: Principal, id: string, consistent = false)
 async function getRequestAndHome(who: Principal, requestId: string, homeUrn: string): Promise<{ request?: RequestItem; home?: HomeItem }> {
   const requestAt = requestKey(who, requestId);
   const homeAt = keys.home(homeUrn);
-  let wanted = requestAt ? [requestAt, homeAt] : [homeAt];
-  const found: Record<string, unknown>[] = [];
-  for (let attempt = 0; wanted.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt)));
-    const out = await dynamo().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: wanted, ConsistentRead: true } } }));
-    found.push(...(out.Responses?.[table()] ?? []));
-    wanted = (out.UnprocessedKeys?.[table()]?.Keys ?? []) as { pk: string; sk: string }[];
-  }
-  const at = (key: { pk: string; sk: string } | undefined) => key && found.find((i) => i.pk === key.pk && i.sk === key.sk);
-  const homeItem = at(homeAt);
-  return { request: strip<RequestItem>(at(requestAt)), home: homeItem ? toHome(homeItem) : undefined };
+  const found = await batchGet(requestAt ? [requestAt, homeAt] : [homeAt], { consistent: true });
+  const homeItem = itemAt(found, homeAt);
+  return { request: strip<RequestItem>(itemAt(found, requestAt)), home: homeItem ? toHome(homeItem) : undefined };
 }
 
 /** Own requests for an authority, every request for the programme office; newest first. */

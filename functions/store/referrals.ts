@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandInput, type BatchGetCommandOutput, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { randomUUID } from 'node:crypto';
 import { presentFields, retentionDays, type ConsentRecord, type ReferralRecord } from '../domain/disclosure.ts';
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
+import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { keys } from './keys.ts';
 import { ttlAfter } from './table.ts';
@@ -129,21 +130,10 @@ export async function getReferralWithResponses(id: string): Promise<{ referral: 
   return referral ? { referral, responses } : undefined;
 }
 
-/** Consistent batch read, in the order asked; ids with no referral (expired) are left out. */
+/** Consistent batch read; ids with no referral (expired) are left out. */
 export async function getReferrals(ids: readonly string[]): Promise<Map<string, ReferralItem>> {
-  const found = new Map<string, ReferralItem>();
-  for (let i = 0; i < ids.length; i += 100) {
-    let request: BatchGetCommandInput['RequestItems'] = {
-      [config.tableName]: { Keys: [...new Set(ids.slice(i, i + 100))].map((id) => ({ ...keys.referral(id) })), ConsistentRead: true },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out: BatchGetCommandOutput = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[config.tableName] ?? []) found.set(String(item.id), toItem(item));
-      request = out.UnprocessedKeys;
-    }
-  }
-  return found;
+  const items = await batchGet(ids.map((id) => keys.referral(id)), { consistent: true });
+  return new Map(items.map((item) => [String(item.id), toItem(item)]));
 }
 
 // ---------------------------------------------------------------- paging the indexes

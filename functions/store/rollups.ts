@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Rollup } from '../../schemas/spend.ts';
 import { RollupAggregator, renderRollupCsv, renderRollupJson, sha256 } from '../domain/rollup.ts';
 import { monthsOf, periodStart, type StoredRow } from '../domain/spend.ts';
-import { config, dynamo } from './config.ts';
+import { batchGet } from './batch-get.ts';
+import { config } from './config.ts';
 import { deleteObjects, getObjectText, openObject, putObject } from './objects.ts';
 import type { HomeItem } from './homes.ts';
 import { keys } from './keys.ts';
@@ -121,21 +121,12 @@ export async function streamPeriodRows(
 async function homeGroups(urns: string[]): Promise<{ groups: Map<string, string | undefined>; updatedAt?: string }> {
   const groups = new Map<string, string | undefined>(urns.map((u) => [u, undefined]));
   let updatedAt: string | undefined;
-  for (let i = 0; i < urns.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [config.tableName]: { Keys: urns.slice(i, i + 100).map((u) => ({ ...keys.home(u) })) },
-    };
-    while (request && Object.keys(request).length) {
-      const r = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of (r.Responses?.[config.tableName] ?? []) as HomeItem[]) {
-        const g = item.provider?.group?.trim();
-        groups.set(item.urn, g ? g : undefined);
-        if (item.updatedAt) {
-          const t = new Date(item.updatedAt).toISOString();
-          if (!updatedAt || t > updatedAt) updatedAt = t;
-        }
-      }
-      request = r.UnprocessedKeys as typeof request;
+  for (const item of (await batchGet(urns.map((u) => keys.home(u)))) as unknown as HomeItem[]) {
+    const g = item.provider?.group?.trim();
+    groups.set(item.urn, g ? g : undefined);
+    if (item.updatedAt) {
+      const t = new Date(item.updatedAt).toISOString();
+      if (!updatedAt || t > updatedAt) updatedAt = t;
     }
   }
   return { groups, ...(updatedAt ? { updatedAt } : {}) };

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import { renderStoredLines, type PreparedBatch, type StoredRow } from '../domain/spend.ts';
 import type { SpendBatchAnswer } from '../../schemas/spend.ts';
+import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { deleteObjects, getObjectText, isNoSuchKey, openObject, putObject } from './objects.ts';
 import { keys } from './keys.ts';
@@ -248,18 +249,8 @@ export async function monthBatches(month: string): Promise<MonthBatchRef[]> {
 
 /** When each month's spend last changed (absent for a month that never had any). */
 export async function monthsChangedAt(months: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < months.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
-      [config.tableName]: { Keys: months.slice(i, i + 100).map((m) => ({ ...keys.spendMonthMeta(m) })), ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length) {
-      const r = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of r.Responses?.[config.tableName] ?? []) out.set(String(item.pk).slice('SPENDMONTH#'.length), String(item.changedAt));
-      request = r.UnprocessedKeys as typeof request;
-    }
-  }
-  return out;
+  const items = await batchGet(months.map((m) => keys.spendMonthMeta(m)), { consistent: true });
+  return new Map(items.map((item) => [String(item.pk).slice('SPENDMONTH#'.length), String(item.changedAt)]));
 }
 
 export class BatchVanished extends Error {}
