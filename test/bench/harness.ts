@@ -31,6 +31,9 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
+/** The middle value (the upper middle of an even count), without reordering `xs`. */
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 /** Runs fn n times (after warm-up) and answers the sorted durations in ms. */
 export async function timeMany(n: number, fn: (i: number) => Promise<unknown> | unknown, warmup = Math.min(20, n)): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn(i);

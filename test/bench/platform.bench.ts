@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { LAMBDA_BUNDLING } from '../../infra/bundling.ts';
 import { handlers, jobs } from '../../infra/routes.ts';
-import { percentile, round, timeMany, type BenchRow } from './harness.ts';
+import { median, percentile, round, timeMany, type BenchRow } from './harness.ts';
 
 /**
  * The platform figures: each Lambda bundle's size (target ≤ 300 KB) and cold module-init time
@@ -50,7 +50,7 @@ function coldImportMs(file: string, runs = 5): number {
     const ms = Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'eu-west-2', LOG_LEVEL: 'SILENT' } }).trim());
     times.push(ms);
   }
-  return percentile(times.sort((a, b) => a - b), 50);
+  return median(times);
 }
 
 function healthEvent(): APIGatewayProxyEvent {

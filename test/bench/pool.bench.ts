@@ -8,7 +8,7 @@ import { allocate, createBed, createRequest } from '../../functions/store/pool.t
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
 import { AUTHORIZER_CACHE_SECONDS } from '../../infra/routes.ts';
-import { cpuMs, percentile, round, startGatewayProcess, type BenchContext, type BenchRow } from './harness.ts';
+import { cpuMs, median, percentile, round, startGatewayProcess, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
  * Pooled-bed allocation under contention (issue 4): 500 allocation requests fired at once over
@@ -194,7 +194,6 @@ async function inProcess(urn: string, today: string): Promise<{ perSecond: numbe
     raws.push(raw.perSecond);
     winners.push(settled.filter((o) => o.status === 'fulfilled').length);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return { perSecond: median(rates), rawPerSecond: median(raws), winners };
 }
 
@@ -211,7 +210,6 @@ async function httpFloor(ctx: Ctx, beds: string[]): Promise<number> {
 
 /** The median round by allocation rate, the median raw rate, and the mean CPU of each. */
 function summary(rounds: Round[]) {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const mean = (pick: (r: Round) => Cpu): Cpu => {
     const sum = (k: keyof Cpu) => rounds.reduce((t, r) => t + pick(r)[k], 0) / rounds.length;
     return { dynamodb: sum('dynamodb'), gateway: sum('gateway'), bench: sum('bench'), total: sum('total') };

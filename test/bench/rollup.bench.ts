@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { loadSpend, type SpendDataset } from './england.ts';
-import { round, type BenchContext, type BenchRow } from './harness.ts';
+import { median, round, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
  * Pooled-spend rollup at scale: 1,000,000 seeded spend lines for a financial year (./england.ts:
@@ -38,7 +38,6 @@ async function child(mode: 'read' | 'rollup', period: string, env: Record<string
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
