@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { LAMBDA_BUNDLING } from './bundling.ts';
-import { AUTHORIZER_CACHE_SECONDS, handlers, jobs, routeList, type Grant, type HandlerDef } from './routes.ts';
+import { AUTHORIZER_CACHE_SECONDS, handlers, jobs, routeList, type Grant, type HandlerDef } from '../functions/routes/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Read lazily by functions/domain/geo.ts from LAMBDA_TASK_ROOT. */
@@ -21,7 +21,7 @@ const PLAN_LIMITS = { rateLimit: 50, burstLimit: 100, quotaPerDay: 200_000 } as 
 /**
  * The hub in AWS: one DynamoDB table and one S3 bucket (customer-managed KMS), a Lambda per
  * handler file with only the grants the route table gives it, a REST API built from
- * infra/routes.ts behind a REQUEST authorizer, a usage plan per authority, and EventBridge
+ * functions/routes/index.ts behind a REQUEST authorizer, a usage plan per authority, and EventBridge
  * schedules for the jobs.
  */
 export class HubStack extends Stack {

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { PROBLEM_LIMITS } from '../functions/http/errors.ts';
-import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
+import { PROBLEM_LIMITS } from './codes.ts';
+import { AUTHORITY_SLUGS } from './codes.ts';
 import {
   CARE_ALONGSIDE, NEEDS_CODES, OFSTED_RATINGS, PLACE_CODES, PLACE_PROVIDER_CODES,
   REASON_PLACE_CHANGE_CODES, SEXES, URGENCIES,
-} from '../functions/domain/reference/codes.ts';
+} from './codes.ts';
 
 /** Shared building blocks: code lists, dates, money, lists and problems (CONTRACT.md "Conventions"). */
 

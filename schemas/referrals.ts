@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { isKnownOutcode } from '../functions/domain/geo.ts';
 import {
   AuthoritySlug, CareAlongside, ChildRef, IsoDateTime, ListQuery, listOf, NeedCode, Outcode, PlacementType, Principal, Sex,
   Urgency, Urn, Age,
 } from './common.ts';
 import { Article6, Article9, PurposeId, Schedule1Condition } from './sharing-agreement.ts';
-import { REFERRAL_FIELDS } from '../functions/domain/disclosure.ts';
+import { REFERRAL_FIELDS } from './codes.ts';
 
 /**
  * Consent-governed sharing (CONTRACT.md "Consent-governed sharing"): referrals for placement
@@ -69,7 +68,8 @@ export const ReferralChild = z.strictObject({
   /** The standard's risk flags and settings, as needs codes. */
   needs: z.array(NeedCode).max(16).refine((n) => unique(n), 'each need once'),
   /** Outward code only (e.g. CM1): a full postcode is refused. */
-  homeOutcode: Outcode.refine((o) => isKnownOutcode(o), 'an outcode the hub does not know').optional(),
+  /** Whether the hub knows it is checked by the domain (400 naming `child.homeOutcode`). */
+  homeOutcode: Outcode.optional(),
   /** Today / <5 days / >5 days. */
   urgency: Urgency.optional(),
   /** Who the child can live alongside. */

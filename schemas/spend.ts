@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { normaliseName } from '../functions/domain/provider-groups.ts';
-import { PLACE_CODES_BY_YEAR } from '../functions/domain/reference/codes.ts';
+import { normaliseName } from './codes.ts';
+import { PLACE_CODES_BY_YEAR } from './codes.ts';
 import { AuthoritySlug, ChildRef, IsoDateTime, listOf, Money, NonNegativeMoney, PlacementProvider, Urn } from './common.ts';
 
 /** Pooled spend (CONTRACT.md "Pooled spend"): spend lines, batches and rollups. */

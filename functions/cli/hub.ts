@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { openTarget, type Target } from './target.ts';
+import { openTarget, type LocalStarter, type Target } from './target.ts';
 import { createKeyCommand, revokeKeysCommand } from './keys.ts';
 import { poolBeds, poolLedger } from './pool.ts';
 import { importOfsted } from './import-ofsted.ts';
@@ -9,11 +9,12 @@ import { runRollupCommand } from './rollup.ts';
  * `hub`: the operator's command line. Every command acts on the local store by default
  * (the running hub's, or .local/ directly) and on AWS with --aws.
  */
+let startLocal: LocalStarter;
 const program = new Command('hub').description('Commission East hub operations').option('--aws', 'act on the deployed stack (TABLE_NAME, BUCKET_NAME, AWS credentials)', false);
 
 async function withTarget<T>(fn: (t: Target) => Promise<T>): Promise<T> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const target = await openTarget({ aws: program.opts().aws });
+  const target = await openTarget({ aws: program.opts().aws, startLocal });
   try {
     return await fn(target);
   } finally {
@@ -71,7 +72,11 @@ program
     await withTarget(() => runRollupCommand({ period: o.period, progress: process.stdout.isTTY }));
   });
 
-program.parseAsync().catch((e: Error) => {
-  console.error(`hub: ${e.message}`);
-  process.exit(1);
-});
+/** Runs the command line; `local` starts the persisted local store when no hub is running. */
+export function runHub(local: LocalStarter): void {
+  startLocal = local;
+  program.parseAsync().catch((e: Error) => {
+    console.error(`hub: ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -1,6 +1,8 @@
 import { LedgerQuery } from '../../schemas/pool.ts';
 import { zodErrors } from '../http/edge.ts';
-import type { Ledger } from '../domain/ledger.ts';
+import { requireLedgerPeriod, type Ledger } from '../domain/ledger.ts';
+import { londonToday } from '../domain/calendar-days.ts';
+import type { HubError } from '../domain/errors.ts';
 import { allBeds, loadLedger, type BedItem } from '../store/pool.ts';
 
 /**
@@ -114,6 +116,11 @@ export async function poolLedger(opts: PoolLedgerOptions): Promise<void> {
   const parsed = LedgerQuery.safeParse({ from: opts.from, to: opts.to });
   if (!parsed.success) {
     throw new Error(`hub pool ledger: ${zodErrors(parsed.error).map((e) => `--${e.path} ${e.message}`).join('; ')}`);
+  }
+  try {
+    requireLedgerPeriod(parsed.data.to, londonToday());
+  } catch (e) {
+    throw new Error(`hub pool ledger: ${(e as HubError).errors?.map((f) => `--${f.path} ${f.message}`).join('; ')}`);
   }
   const ledger = await loadLedger(parsed.data.from, parsed.data.to);
   console.log(opts.csv ? ledgerCsv(ledger) : ledgerTables(ledger));

@@ -34,7 +34,10 @@ function alive(pid: number): boolean {
   }
 }
 
-export async function openTarget(opts: { aws?: boolean }): Promise<Target> {
+/** Starts the persisted local store for one command (infra/local, handed in by bin/hub.js so functions/ never imports infra/). */
+export type LocalStarter = (opts: { dataDir: string }) => Promise<{ stop(): Promise<void> }>;
+
+export async function openTarget(opts: { aws?: boolean; startLocal: LocalStarter }): Promise<Target> {
   if (opts.aws || process.env.HUB_TARGET === 'aws') {
     for (const v of ['TABLE_NAME', 'BUCKET_NAME']) {
       if (!process.env[v]) throw new Error(`--aws needs ${v} (see the stack outputs: TableName, BucketName)`);
@@ -51,7 +54,6 @@ export async function openTarget(opts: { aws?: boolean }): Promise<Target> {
       return { kind: 'local', close: async () => undefined };
     }
   }
-  const { startLocalStack } = await import('../../infra/local/stack.ts');
-  const stack = await startLocalStack({ dataDir: dataDir() });
+  const stack = await opts.startLocal({ dataDir: dataDir() });
   return { kind: 'local', close: () => stack.stop() };
 }

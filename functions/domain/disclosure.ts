@@ -46,20 +46,8 @@ export interface ReferralRecord {
   createdAt: string;
 }
 
-/** Every data item a referral can carry, as field paths into its representation. */
-export const REFERRAL_FIELDS = [
-  'authority',
-  'child.childRef',
-  'child.age',
-  'child.sex',
-  'child.needs',
-  'child.homeOutcode',
-  'child.urgency',
-  'child.careAlongside',
-  'child.settings',
-  'child.siblings',
-] as const;
-export type ReferralField = (typeof REFERRAL_FIELDS)[number];
+export { REFERRAL_FIELDS, type ReferralField } from '../../schemas/codes.ts';
+import { REFERRAL_FIELDS, type ReferralField } from '../../schemas/codes.ts';
 
 /** Never disclosed to anyone but the owner, whatever an agreement says. */
 export const NEVER_DISCLOSED: readonly string[] = ['child.childRef'];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AUTHORITIES, type AuthoritySlug } from './reference/authorities.ts';
+import { badRequest } from './errors.ts';
 
 /** British National Grid point, metres. */
 export type Point = readonly [easting: number, northing: number];
@@ -36,6 +37,13 @@ export function normaliseOutcode(outcode: string): string {
 
 export function isKnownOutcode(outcode: string): boolean {
   return outcodeTable().has(normaliseOutcode(outcode));
+}
+
+/** 400 naming `path` when the hub does not know the outcode (CONTRACT.md: "an outcode the hub does not know → 400 naming the field"). */
+export function requireKnownOutcode(outcode: string | undefined, path: string): void {
+  if (outcode !== undefined && !isKnownOutcode(outcode)) {
+    throw badRequest(`The hub does not know the outcode ${outcode}.`, [{ path, message: `unknown outcode ${outcode}` }]);
+  }
 }
 
 /** The mean position of the outcode's postcodes, or undefined for an outcode the hub does not know. */

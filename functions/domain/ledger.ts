@@ -1,5 +1,6 @@
 import { AUTHORITY_SLUGS, type AuthoritySlug } from './reference/authorities.ts';
 import { addDays, dayNumber } from './calendar-days.ts';
+import { badRequest } from './errors.ts';
 
 /**
  * The pooled-bed ledger (CONTRACT.md, "Pooled emergency and move-on beds"), computed from the
@@ -179,6 +180,11 @@ export interface LedgerInput {
 }
 
 /** The ledger for `from`..`to` (inclusive): every bed with funded nights in it, and all 11 authorities. */
+/** A ledger period ends at most today (CONTRACT.md: `to` at most today); 400 naming `to` otherwise. */
+export function requireLedgerPeriod(to: string, today: string): void {
+  if (to > today) throw badRequest('The query is not valid.', [{ path: 'to', message: 'must not be after today (Europe/London)' }]);
+}
+
 export function computeLedger({ from, to, beds, allocations }: LedgerInput): Ledger {
   if (to < from) throw new RangeError('to is before from');
   const lo = dayNumber(from);

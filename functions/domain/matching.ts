@@ -1,5 +1,5 @@
-import type { CareAlongside, NeedCode, OfstedRating, Sex } from './reference/codes.ts';
-import { NEEDS_CODES, OFSTED_RATINGS } from './reference/codes.ts';
+import type { CareAlongside, NeedCode, OfstedRating, Sex } from '../../schemas/codes.ts';
+import { NEEDS_CODES, OFSTED_RATINGS } from '../../schemas/codes.ts';
 import { authorityCentroid, milesBetween, milesBetweenXY, outcodeCentroid, type Point } from './geo.ts';
 import { AUTHORITIES, type AuthoritySlug } from './reference/authorities.ts';
 

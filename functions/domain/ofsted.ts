@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { isKnownOutcode, outcodeOfPostcode } from './geo.ts';
 import { providerIdFromName } from './principal.ts';
 import { AUTHORITIES, type AuthoritySlug } from './reference/authorities.ts';
-import type { OfstedRating, PlacementType } from './reference/codes.ts';
+import type { OfstedRating, PlacementType } from '../../schemas/codes.ts';
 
 /**
  * Ofsted's provider-level register ("Children's social care data in England – Provider level"),

@@ -1,8 +1,9 @@
 import { fit, hardRuleFailures, type Child, type HomeFacts } from './matching.ts';
 import { outcodeCentroid } from './geo.ts';
 import { AUTHORITY_SLUGS, type AuthoritySlug } from './reference/authorities.ts';
-import type { NeedCode, Sex, Urgency } from './reference/codes.ts';
+import type { NeedCode, Sex, Urgency } from '../../schemas/codes.ts';
 import { maxDate } from './calendar-days.ts';
+import { HubError } from './errors.ts';
 
 /**
  * Pooled emergency and move-on beds: the rules that do not need the store. Pure.
@@ -11,23 +12,23 @@ import { maxDate } from './calendar-days.ts';
 export {
   ALLOCATION_STATUSES, BED_STATUSES, ID_PATTERNS, POOL_KINDS, REQUEST_STATUSES, sharesSumToOne,
   type AllocationStatus, type BedStatus, type PoolKind, type RequestStatus,
-} from './pool-codes.ts';
-import type { AllocationStatus, BedStatus, PoolKind, RequestStatus } from './pool-codes.ts';
+} from '../../schemas/codes.ts';
+import type { AllocationStatus, BedStatus, PoolKind, RequestStatus } from '../../schemas/codes.ts';
 
 /**
- * Why the pool refused: `conflict` (409: the state changed under the caller, e.g. the bed is
+ * Why the pool refused (a HubError the edge maps once): `conflict` (409: the state changed under the caller, e.g. the bed is
  * taken), `unprocessable` (422: the request breaks a rule), `not-found` (404), `invalid` (400:
  * e.g. a cursor that is not one the hub gave). `reason` is a
  * stable code integrators can branch on; `field` names the input it concerns.
  */
-export class PoolRefusal extends Error {
+export class PoolRefusal extends HubError {
   constructor(
-    readonly kind: 'conflict' | 'unprocessable' | 'not-found' | 'invalid',
+    code: 'conflict' | 'unprocessable' | 'not-found' | 'invalid',
     readonly reason: string,
     readonly field: string,
     detail: string,
   ) {
-    super(detail);
+    super(code, detail, code === 'not-found' ? undefined : [{ path: field, message: reason }]);
   }
 }
 

@@ -8,24 +8,8 @@ import type { ProviderGroupMappingEntry } from './reference/provider-groups.ts';
  * looked up by the caller, once per URN, and handed to `finish`.
  */
 
-const SUFFIXES = new Set(['limited', 'ltd', 'plc', 'llp', 'lp', 'cic', 'inc', 'incorporated', 'company', 'co', 'uk', 'and']);
-
-/** `The Acme (UK) Co. Ltd.` → `acme`; `Children’s & Families` → `childrens and families`. */
-export function normaliseName(name: string): string {
-  const tokens = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/['’‘`]/g, '')
-    .replace(/[&+]/g, ' and ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean);
-  while (tokens.length > 1 && SUFFIXES.has(tokens[tokens.length - 1]!)) tokens.pop();
-  if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
-  return tokens.join(' ');
-}
+export { normaliseName } from '../../schemas/codes.ts';
+import { normaliseName } from '../../schemas/codes.ts';
 
 const TRADING_AS = /\s*[(,]?\s*\b(?:t\s*\/\s*a|t\.a\.|trading\s+as|trading\s+under\s+the\s+name(?:\s+of)?)\s+/i;
 

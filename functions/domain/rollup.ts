@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MAX_GROUPS, type Rollup } from '../../schemas/spend.ts';
 import { GroupResolver, type MappingIndex } from './provider-groups.ts';
 import { AUTHORITY_SLUGS } from './reference/authorities.ts';
-import { PLACE_CODES_BY_YEAR } from './reference/codes.ts';
+import { PLACE_CODES_BY_YEAR } from '../../schemas/codes.ts';
 import { gbpOf, penceToText, STORED_ROW_FIELDS, type StoredRow } from './spend.ts';
 import { suppress, THRESHOLD } from './suppression.ts';
 

@@ -3,7 +3,7 @@ import { csvParseRows } from 'd3-dsv';
 import type * as z from 'zod';
 import { MAX_BATCH_LINES, MAX_LINE_ERRORS, MAX_MONTHS_PER_BATCH, SpendLineInput } from '../../schemas/spend.ts';
 import { londonMidnight } from './calendar-days.ts';
-import { PLACE_CODES_BY_YEAR, type CollectionYear } from './reference/codes.ts';
+import { PLACE_CODES_BY_YEAR, type CollectionYear } from '../../schemas/codes.ts';
 
 /**
  * Spend lines as authorities post them: CSV from a finance system or JSON, validated line by

@@ -1,6 +1,6 @@
 import { lambda } from '../http/edge.ts';
-import { referralsRoutes } from '../../infra/routes/referrals.ts';
-import { badRequest, notFound } from '../http/errors.ts';
+import { referralsRoutes } from '../routes/referrals.ts';
+import { badRequest, notFound } from '../domain/errors.ts';
 import { principalId } from '../domain/principal.ts';
 import { auditTrailOwner, listAudit, type AuditScope } from '../store/audit.ts';
 import { getReferral } from '../store/referrals.ts';

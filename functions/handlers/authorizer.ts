@@ -5,7 +5,7 @@ import { principalForApiKey } from '../store/api-keys.ts';
 /**
  * API Gateway REQUEST authorizer: `x-api-key` → principal. The policy allows the whole API so
  * that API Gateway may cache the answer per key (identity source: the key header) rather than
- * per route; which roles may call which route is enforced by the HTTP edge from infra/routes.ts.
+ * per route; which roles may call which route is enforced by the HTTP edge from functions/routes/index.ts.
  * The key is also the usage identifier, so each authority's usage plan throttles it.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {

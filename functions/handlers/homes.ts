@@ -1,9 +1,9 @@
 import { lambda } from '../http/edge.ts';
-import { homesRoutes } from '../../infra/routes/homes.ts';
-import { openCursor, sealCursor } from '../http/cursor.ts';
-import { badRequest } from '../http/errors.ts';
+import { homesRoutes } from '../routes/homes.ts';
+import { openCursor, sealCursor } from '../store/cursor.ts';
+import { badRequest } from '../domain/errors.ts';
 import { principalId } from '../domain/principal.ts';
-import { isKnownOutcode } from '../domain/geo.ts';
+import { requireKnownOutcode } from '../domain/geo.ts';
 import { listOwnHomes, putHome, readHome, type HomeItem } from '../store/homes.ts';
 import { etagOf, ifMatchOf } from '../http/conditional.ts';
 
@@ -37,9 +37,7 @@ const etag = (h: HomeItem) => etagOf(h.version);
 export const handler = lambda(homesRoutes, {
   'PUT /v1/homes/{urn}': async (req) => {
     const body = req.body;
-    if (body.outcode !== undefined && !isKnownOutcode(body.outcode)) {
-      throw badRequest(`The hub does not know the outcode ${body.outcode}.`, [{ path: 'outcode', message: `unknown outcode ${body.outcode}` }]);
-    }
+    requireKnownOutcode(body.outcode, 'outcode');
     if (body.shareWithRegion !== undefined && req.principal.kind !== 'authority') {
       throw badRequest('shareWithRegion applies only to an authority\'s in-house homes.', [{ path: 'shareWithRegion', message: 'only for in-house homes' }]);
     }

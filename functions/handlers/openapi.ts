@@ -1,5 +1,5 @@
 import { lambda } from '../http/edge.ts';
-import { referenceRoutes } from '../../infra/routes/reference.ts';
+import { referenceRoutes } from '../routes/reference.ts';
 import { openApiDocument } from '../http/openapi.ts';
 
 let document: string | undefined;

@@ -1,13 +1,12 @@
 import { lambda, type HubRequest, type Impl, type Reply } from '../http/edge.ts';
-import { pageInMemory } from '../http/cursor.ts';
+import { pageInMemory } from '../store/cursor.ts';
 import { idempotency } from '../store/idempotency.ts';
-import { poolRoutes } from '../../infra/routes/pool.ts';
-import { badRequest, forbidden, HttpError, notFound, problemTitle, unprocessable } from '../http/errors.ts';
-import type { RouteKey } from '../../infra/routes.ts';
+import { poolRoutes } from '../routes/pool.ts';
+import { notFound, unprocessable } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
 import { londonToday } from '../domain/calendar-days.ts';
-import { isKnownOutcode } from '../domain/geo.ts';
-import { endRefusal, PoolRefusal, rankCandidates, stepDownRefusal } from '../domain/pool.ts';
+import { requireKnownOutcode } from '../domain/geo.ts';
+import { endRefusal, rankCandidates, stepDownRefusal } from '../domain/pool.ts';
 import { getHome } from '../store/homes.ts';
 import {
   allBeds, allocate, cancelRequest, createBed, createRequest, endAllocation, getAllocation, getBed, getRequest,
@@ -65,42 +64,10 @@ const allocationReply = (a: AllocationItem) => ({
   ...(a.steppedDownTo ? { steppedDownTo: a.steppedDownTo } : {}),
 });
 
-// ------------------------------------------------------------------ refusals → HTTP, once
-
-function toHttp(e: unknown): unknown {
-  if (!(e instanceof PoolRefusal)) return e;
-  const errors = [{ path: e.field, message: e.reason }];
-  switch (e.kind) {
-    case 'conflict':
-      return new HttpError(409, problemTitle(409), e.message, errors);
-    case 'unprocessable':
-      return unprocessable(e.message, errors);
-    case 'not-found':
-      return notFound(e.message);
-    case 'invalid':
-      return badRequest(e.message, errors);
-  }
-}
-
-function refusing<K extends RouteKey>(impl: Impl<K>): Impl<K> {
-  return async (req: HubRequest<K>): Promise<Reply> => {
-    try {
-      return await impl(req);
-    } catch (e) {
-      throw toHttp(e);
-    }
-  };
-}
-
-const asAuthority = (p: Principal): Principal & { kind: 'authority' } => {
-  if (p.kind !== 'authority') throw forbidden();
-  return p;
-};
-
 // ------------------------------------------------------------------ routes
 
 export const handler = lambda(poolRoutes, {
-  'POST /v1/pool/beds': refusing<'POST /v1/pool/beds'>(async ({ principal, body }) => {
+  'POST /v1/pool/beds': async ({ principal, body }) => {
     if (!(await getHome(body.homeUrn))) {
       throw unprocessable('No home with this URN is known to the hub; register the home first.', [{ path: 'homeUrn', message: 'unknown home' }]);
     }
@@ -114,28 +81,26 @@ export const handler = lambda(poolRoutes, {
       ...(body.shares ? { shares: body.shares } : {}),
     });
     return { status: 201, body: { id: bed.id, status: bed.status }, headers: { location: `/v1/pool/beds/${bed.id}` } };
-  }),
+  },
 
-  'GET /v1/pool/beds': refusing<'GET /v1/pool/beds'>(async ({ principal, query }) => {
+  'GET /v1/pool/beds': async ({ principal, query }) => {
     const page = await listBeds(query.limit, query.cursor);
     return { body: { items: page.items.map((b) => bedReply(b, principal)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
-  }),
+  },
 
-  'GET /v1/pool/beds/{id}': refusing<'GET /v1/pool/beds/{id}'>(async ({ principal, params }) => {
+  'GET /v1/pool/beds/{id}': async ({ principal, params }) => {
     const bed = await getBed(params.id);
     if (!bed) throw notFound('No such pooled bed.');
     return { body: bedReply(bed, principal) };
-  }),
+  },
 
-  'PATCH /v1/pool/beds/{id}': refusing<'PATCH /v1/pool/beds/{id}'>(async ({ principal, params, body }) => {
+  'PATCH /v1/pool/beds/{id}': async ({ principal, params, body }) => {
     return { body: bedReply(await setBedStatus(params.id, body.status), principal) };
-  }),
+  },
 
-  'POST /v1/pool/requests': refusing<'POST /v1/pool/requests'>(async ({ principal, body }) => {
-    if (body.homeOutcode !== undefined && !isKnownOutcode(body.homeOutcode)) {
-      throw badRequest('The body is not valid.', [{ path: 'homeOutcode', message: 'an outcode the hub does not know' }]);
-    }
-    const request = await createRequest(asAuthority(principal), {
+  'POST /v1/pool/requests': async ({ principal, body }) => {
+    requireKnownOutcode(body.homeOutcode, 'homeOutcode');
+    const request = await createRequest(principal, {
       kind: body.kind,
       urgency: body.urgency,
       neededFrom: body.neededFrom,
@@ -143,49 +108,49 @@ export const handler = lambda(poolRoutes, {
       ...(body.homeOutcode ? { homeOutcode: body.homeOutcode } : {}),
     });
     return { status: 201, body: { id: request.id, status: request.status }, headers: { location: `/v1/pool/requests/${request.id}` } };
-  }),
+  },
 
-  'GET /v1/pool/requests': refusing<'GET /v1/pool/requests'>(async ({ principal, query }) => {
+  'GET /v1/pool/requests': async ({ principal, query }) => {
     const page = await listRequests(principal, query.limit, query.cursor);
     return { body: { items: page.items.map(requestReply), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
-  }),
+  },
 
-  'GET /v1/pool/requests/{id}': refusing<'GET /v1/pool/requests/{id}'>(async ({ principal, params }) => {
+  'GET /v1/pool/requests/{id}': async ({ principal, params }) => {
     const request = await getRequest(principal, params.id);
     if (!request) throw notFound('No such pool request.');
     return { body: requestReply(request) };
-  }),
+  },
 
-  'POST /v1/pool/requests/{id}/cancel': refusing<'POST /v1/pool/requests/{id}/cancel'>(async ({ principal, params }) => {
-    return { body: requestReply(await cancelRequest(asAuthority(principal), params.id)) };
-  }),
+  'POST /v1/pool/requests/{id}/cancel': async ({ principal, params }) => {
+    return { body: requestReply(await cancelRequest(principal, params.id)) };
+  },
 
-  'GET /v1/pool/requests/{id}/candidates': refusing<'GET /v1/pool/requests/{id}/candidates'>(async ({ principal, params, query }) => {
+  'GET /v1/pool/requests/{id}/candidates': async ({ principal, params, query }) => {
     const request = await getRequest(principal, params.id);
     if (!request) throw notFound('No such pool request.');
     const beds = (await allBeds()).filter((b) => b.kind === request.kind && b.status === 'available');
     const homes = new Map(await Promise.all([...new Set(beds.map((b) => b.homeUrn))].map(async (urn) => [urn, await getHome(urn)] as const)));
     const ranked = rankCandidates(request, beds.map((bed) => ({ bed, home: homes.get(bed.homeUrn) })), londonToday());
     return { body: pageInMemory(`pool-candidates:${params.id}`, ranked, query.limit, query.cursor) };
-  }),
+  },
 
-  'POST /v1/pool/allocations': refusing<'POST /v1/pool/allocations'>(async ({ principal, body, requestId }) => {
+  'POST /v1/pool/allocations': async ({ principal, body, requestId }) => {
     const allocation = await allocate({ requestId: body.requestId, bedId: body.bedId, startDate: body.startDate, by: principal, httpRequestId: requestId });
     return { status: 201, body: allocationReply(allocation), headers: { location: `/v1/pool/allocations/${allocation.id}` } };
-  }),
+  },
 
-  'GET /v1/pool/allocations': refusing<'GET /v1/pool/allocations'>(async ({ principal, query }) => {
+  'GET /v1/pool/allocations': async ({ principal, query }) => {
     const page = await listAllocations(principal, query.limit, query.cursor);
     return { body: { items: page.items.map(allocationReply), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
-  }),
+  },
 
-  'GET /v1/pool/allocations/{id}': refusing<'GET /v1/pool/allocations/{id}'>(async ({ principal, params }) => {
+  'GET /v1/pool/allocations/{id}': async ({ principal, params }) => {
     const allocation = await getAllocation(principal, params.id);
     if (!allocation) throw notFound('No such allocation.');
     return { body: allocationReply(allocation) };
-  }),
+  },
 
-  'POST /v1/pool/allocations/{id}/end': refusing<'POST /v1/pool/allocations/{id}/end'>(async ({ principal, params, body, requestId }) => {
+  'POST /v1/pool/allocations/{id}/end': async ({ principal, params, body, requestId }) => {
     const allocation = await getAllocation(principal, params.id, true);
     if (!allocation) throw notFound('No such allocation.');
     const refusal = endRefusal(allocation, body.endDate);
@@ -206,5 +171,5 @@ export const handler = lambda(poolRoutes, {
       httpRequestId: requestId,
     });
     return { body: { ...allocationReply(ended), ...(stepDown ? { stepDown: allocationReply(stepDown) } : {}) } };
-  }),
+  },
 }, { idempotency });

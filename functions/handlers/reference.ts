@@ -1,6 +1,6 @@
 import { lambda } from '../http/edge.ts';
-import { pageInMemory } from '../http/cursor.ts';
-import { referenceRoutes } from '../../infra/routes/reference.ts';
+import { pageInMemory } from '../store/cursor.ts';
+import { referenceRoutes } from '../routes/reference.ts';
 import { AUTHORITIES } from '../domain/reference/authorities.ts';
 import { loadAgreements } from '../store/agreements.ts';
 

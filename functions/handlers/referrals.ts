@@ -1,11 +1,12 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
-import { referralsRoutes } from '../../infra/routes/referrals.ts';
-import { badRequest, notFound, unprocessable } from '../http/errors.ts';
+import { referralsRoutes } from '../routes/referrals.ts';
+import { badRequest, notFound, unprocessable } from '../domain/errors.ts';
 import {
   decideDisclosure, failedRules, project, referralProblems, type Decision,
 } from '../domain/disclosure.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
+import { requireKnownOutcode } from '../domain/geo.ts';
 import { agreementInForce, loadAgreements } from '../store/agreements.ts';
 import { writeAuditEntries, writeAuditEntry, type AuditEntry } from '../store/audit.ts';
 import { getHome } from '../store/homes.ts';
@@ -87,7 +88,8 @@ const PROVIDER_SCAN_LIMIT = 500;
 export const handler = lambda(referralsRoutes, {
   'POST /v1/referrals': async (req) => {
     const now = new Date();
-    const principal = req.principal as Principal & { kind: 'authority' };
+    const principal = req.principal;
+    requireKnownOutcode(req.body.child.homeOutcode, 'child.homeOutcode');
     const agreement = agreementInForce(req.body.agreementId);
     const problems = referralProblems(agreement, req.body, principal, now);
     if (problems.length > 0 || !agreement) throw unprocessable('The sharing agreement does not allow this referral.', problems);

@@ -1,8 +1,8 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
-import { spendRoutes } from '../../infra/routes/spend.ts';
-import { pageInMemory } from '../http/cursor.ts';
-import { conflict, notFound } from '../http/errors.ts';
+import { spendRoutes } from '../routes/spend.ts';
+import { pageInMemory } from '../store/cursor.ts';
+import { conflict, notFound } from '../domain/errors.ts';
 import { rollupFor } from '../domain/rollup.ts';
 import { loadMapping, MappingConflict, putHubMapping } from '../store/provider-groups.ts';
 import { readRollup, runRollup } from '../store/rollups.ts';

@@ -1,8 +1,8 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
-import { spendRoutes } from '../../infra/routes/spend.ts';
-import { openCursor, sealCursor } from '../http/cursor.ts';
-import { badRequest, forbidden, notFound, unprocessable } from '../http/errors.ts';
+import { spendRoutes } from '../routes/spend.ts';
+import { openCursor, sealCursor } from '../store/cursor.ts';
+import { badRequest, notFound, unprocessable } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import {
@@ -13,11 +13,6 @@ import {
 } from '../store/spend.ts';
 
 /** Pooled spend: an authority posts, lists, reads and deletes its own spend batches. */
-
-function ownAuthority(p: Principal): AuthoritySlug {
-  if (p.kind !== 'authority') throw forbidden();
-  return p.id;
-}
 
 const summary = (b: BatchItem) => ({
   batchId: b.batchId,
@@ -33,7 +28,7 @@ const summary = (b: BatchItem) => ({
 
 export const handler = lambda(spendRoutes, {
   'POST /v1/spend/batches': async (req) => {
-    const authority = ownAuthority(req.principal);
+    const authority = req.principal.id;
     const today = ukDate();
     let parsed;
     try {
@@ -53,7 +48,7 @@ export const handler = lambda(spendRoutes, {
   },
 
   'GET /v1/spend/batches': async (req) => {
-    const authority = ownAuthority(req.principal);
+    const authority = req.principal.id;
     // A cursor is sealed for the authority's own list: another list's (or another authority's) is a 400.
     const purpose = `spend-batches:${authority}`;
     const startKey = req.query.cursor ? openCursor<Record<string, unknown>>(purpose, req.query.cursor) : undefined;
@@ -62,13 +57,13 @@ export const handler = lambda(spendRoutes, {
   },
 
   'GET /v1/spend/batches/{batchId}': async (req) => {
-    const item = await getBatch(ownAuthority(req.principal), req.params.batchId, false);
+    const item = await getBatch(req.principal.id, req.params.batchId, false);
     if (!item) throw notFound('No such spend batch.');
     return { body: summary(item) };
   },
 
   'GET /v1/spend/batches/{batchId}/raw': async (req) => {
-    const item = await getBatch(ownAuthority(req.principal), req.params.batchId, false);
+    const item = await getBatch(req.principal.id, req.params.batchId, false);
     const raw = item && (await getBatchRaw(item));
     if (!item || raw === undefined) throw notFound('No such spend batch.');
     return {
@@ -82,7 +77,7 @@ export const handler = lambda(spendRoutes, {
   },
 
   'DELETE /v1/spend/batches/{batchId}': async (req) => {
-    if (!(await deleteBatch(ownAuthority(req.principal), req.params.batchId))) throw notFound('No such spend batch.');
+    if (!(await deleteBatch(req.principal.id, req.params.batchId))) throw notFound('No such spend batch.');
     return { status: 204 };
   },
 }, { idempotency });

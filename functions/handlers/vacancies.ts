@@ -1,7 +1,7 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
-import { homesRoutes } from '../../infra/routes/homes.ts';
-import { openCursor, sealCursor } from '../http/cursor.ts';
+import { homesRoutes } from '../routes/homes.ts';
+import { openCursor, sealCursor } from '../store/cursor.ts';
 import { principalId } from '../domain/principal.ts';
 import { confirmVacancy, createVacancy, listHomeVacancies, patchVacancy, readVacancy, viewOf, type VacancyItem } from '../store/vacancies.ts';
 import { etagOf, ifMatchOf } from '../http/conditional.ts';

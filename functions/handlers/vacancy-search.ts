@@ -1,5 +1,5 @@
 import { lambda } from '../http/edge.ts';
-import { homesRoutes } from '../../infra/routes/homes.ts';
+import { homesRoutes } from '../routes/homes.ts';
 import { searchVacancies } from '../store/search.ts';
 
 /** `POST /v1/vacancies/search`: one federated, ranked search of every vacancy the caller may see. */

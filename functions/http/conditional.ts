@@ -1,4 +1,4 @@
-import { badRequest } from './errors.ts';
+import { badRequest } from '../domain/errors.ts';
 
 /**
  * `If-Match` for versioned resources: the version it names (`3`, `"3"`, `W/"3"`), `*` for any

@@ -3,20 +3,22 @@ import middy from '@middy/core';
 import type { MiddlewareObj, Request as MiddyRequest } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod';
-import type { routes, RouteDef, RouteKey } from '../../infra/routes.ts';
+import type { routes, RouteDef, RouteKey } from '../routes/index.ts';
 import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
 import type { IdempotencyStore, StoredAnswer } from '../store/idempotency.ts';
 import { IdempotencyKey } from '../../schemas/common.ts';
 import { log, type Log } from './log.ts';
 import {
-  badRequest, forbidden, HttpError, notFound, payloadTooLarge, PROBLEM_LIMITS, problemTitle, unauthorized, unprocessable,
+  badRequest, conflict, forbidden, HubError, notFound, payloadTooLarge, unauthorized, unprocessable, unsupportedMediaType,
   type FieldError,
-} from './errors.ts';
+} from '../domain/errors.ts';
+import { PROBLEM_LIMITS } from '../../schemas/codes.ts';
+import { PROBLEM_STATUS, problemTitle } from './problems.ts';
 
 /**
  * The HTTP edge, written once: every Lambda behind the API is `lambda({...routes})`.
  * Middleware, in order: response + problem+json + x-request-id + access log; route and
- * principal (roles from infra/routes.ts); body limit; params, query and JSON/CSV parsing;
+ * principal (roles from functions/routes/index.ts); body limit; params, query and JSON/CSV parsing;
  * Idempotency-Key (on the body as sent); strict zod validation of the body. Handlers receive
  * typed, validated input and return `{status?, body}`.
  */
@@ -28,8 +30,13 @@ type Routes = typeof routes;
 type Out<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;
 type Field<K extends RouteKey, F extends string> = Routes[K] extends { [P in F]: infer S } ? S : undefined;
 
+/** The principal a route admits: narrowed by its access list, so no handler re-checks a role. */
+export type PrincipalOf<K extends RouteKey> = Routes[K]['access'] extends 'public'
+  ? Principal | undefined
+  : Routes[K]['access'] extends readonly (infer R)[] ? Extract<Principal, { kind: R }> : never;
+
 export interface HubRequest<K extends RouteKey> {
-  principal: Routes[K]['access'] extends 'public' ? Principal | undefined : Principal;
+  principal: PrincipalOf<K>;
   params: Out<Field<K, 'params'>>;
   query: Out<Field<K, 'query'>>;
   body: Field<K, 'csv'> extends true ? Out<Field<K, 'body'>> | string : Out<Field<K, 'body'>>;
@@ -96,17 +103,17 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1
  * field errors, and paths (which may name a caller's unknown key), messages and the detail
  * clipped, so a hostile body cannot make the answer echo it back at length.
  */
-export function problem(error: HttpError): Reply {
+export function problem(status: number, error: { detail?: string; errors?: FieldError[]; headers?: Record<string, string> } = {}): Reply {
   const errors = error.errors?.slice(0, PROBLEM_LIMITS.errors).map((e) => ({ path: clip(e.path, PROBLEM_LIMITS.path), message: clip(e.message, PROBLEM_LIMITS.message) }));
   const more = error.errors && error.errors.length > PROBLEM_LIMITS.errors ? ` (the first ${PROBLEM_LIMITS.errors} of ${error.errors.length} errors are listed)` : '';
   const detail = error.detail === undefined ? undefined : clip(error.detail, PROBLEM_LIMITS.detail - more.length) + more;
   return {
-    status: error.status,
+    status,
     headers: { 'content-type': 'application/problem+json', ...error.headers },
     body: {
-      type: `https://commission-east.example/problems/${error.status}`,
-      title: error.title,
-      status: error.status,
+      type: `https://commission-east.example/problems/${status}`,
+      title: problemTitle(status),
+      status,
       ...(detail !== undefined ? { detail } : {}),
       ...(errors !== undefined ? { errors } : {}),
     },
@@ -139,14 +146,14 @@ const response = (): Mw => ({
   onError: (request) => {
     const state = edgeOf(request) ?? { requestId: request.event.requestContext?.requestId ?? 'unknown', started: performance.now(), log };
     const err = request.error;
-    let http: HttpError;
-    if (err instanceof HttpError) http = err;
+    let reply: Reply;
+    if (err instanceof HubError) reply = problem(PROBLEM_STATUS[err.code], err);
     else {
       state.log.error('unhandled error', { error: err as Error, route: state.routeKey });
-      http = new HttpError(500, problemTitle(500), 'Something went wrong on our side; the request id identifies it.');
+      reply = problem(500, { detail: 'Something went wrong on our side; the request id identifies it.' });
     }
-    request.response = render(problem(http), state.requestId);
-    access(state as EdgeState, http.status);
+    request.response = render(reply, state.requestId);
+    access(state as EdgeState, reply.status!);
   },
 });
 
@@ -231,7 +238,7 @@ const parse = (): Mw => ({
       return;
     }
     if (type !== 'application/json' && !type.endsWith('+json')) {
-      throw new HttpError(415, problemTitle(415), `Send application/json${route.csv ? ' or text/csv' : ''}.`);
+      throw unsupportedMediaType(`Send application/json${route.csv ? ' or text/csv' : ''}.`);
     }
     try {
       state.sent = { kind: 'json', value: JSON.parse(raw) };
@@ -292,7 +299,7 @@ const idempotency = (store: IdempotencyStore | undefined): Mw => ({
     if (!store) throw new Error(`route ${state.routeKey} is idempotent but its Lambda was built without an idempotency store`);
     const claim = await store.claim(state.principal, key, fingerprint);
     if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request.');
-    if (claim.kind === 'in-progress') throw new HttpError(409, problemTitle(409), 'A request with this Idempotency-Key is still in progress; retry shortly.');
+    if (claim.kind === 'in-progress') throw conflict('A request with this Idempotency-Key is still in progress; retry shortly.');
     if (claim.kind === 'replay') {
       const a = claim.answer;
       access(state, a.status);
@@ -323,7 +330,7 @@ const idempotency = (store: IdempotencyStore | undefined): Mw => ({
 
 /**
  * Builds a Lambda handler serving some routes of the table. `table` is the part of the route
- * table the handler belongs to (infra/routes/<part>.ts), so the Lambda bundles only that part's
+ * table the handler belongs to (functions/routes/<part>.ts), so the Lambda bundles only that part's
  * schemas; each implementation gets typed, validated input fixed by its route key. A handler
  * serving a creating POST passes the DynamoDB idempotency store; the others do not carry it (nor,
  * when they touch no table, the AWS SDK at all).

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { routeList } from '../../infra/routes.ts';
+import { routeList } from '../routes/index.ts';
 import { IdempotencyKey, Problem } from '../../schemas/common.ts';
 
 /** OpenAPI 3.1, generated from the route table and its zod schemas: the contract as code says it. */

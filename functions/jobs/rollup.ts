@@ -3,7 +3,7 @@ import { periodsOfMonth, ukDate } from '../domain/spend.ts';
 import { NoSpendForPeriod, runRollup } from '../store/rollups.ts';
 
 /**
- * The nightly rollup (EventBridge, infra/routes.ts `jobs.rollup`): this month and last month,
+ * The nightly rollup (EventBridge, functions/routes/index.ts `jobs.rollup`): this month and last month,
  * with the calendar quarters and financial years they fall in. Same inputs give byte-identical
  * objects, so re-running an unchanged period is harmless. Older periods are rolled up on demand
  * (`POST /v1/rollups`, `hub rollup --period`).

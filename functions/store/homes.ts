@@ -3,8 +3,8 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteC
 import { authorityOfOutcode, normaliseOutcode } from '../domain/geo.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import { AUTHORITIES, type AuthoritySlug } from '../domain/reference/authorities.ts';
-import type { CareAlongside, NeedCode, OfstedRating, PlacementType, Sex } from '../domain/reference/codes.ts';
-import { notFound, preconditionFailed } from '../http/errors.ts';
+import type { CareAlongside, NeedCode, OfstedRating, PlacementType, Sex } from '../../schemas/codes.ts';
+import { notFound, preconditionFailed } from '../domain/errors.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { keys } from './keys.ts';

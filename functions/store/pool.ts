@@ -4,7 +4,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException, type Att
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
-import type { NeedCode, ReasonPlaceChange, Sex, Urgency } from '../domain/reference/codes.ts';
+import type { NeedCode, ReasonPlaceChange, Sex, Urgency } from '../../schemas/codes.ts';
 import {
   allocationNotActive, allocationRefusal, bedNotAvailable, ownerOfId, PoolRefusal, requestNotPending,
   type AllocationStatus, type BedStatus, type PoolKind, type RequestStatus,

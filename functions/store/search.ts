@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { outcodeCentroid, type Point } from '../domain/geo.ts';
+import { outcodeCentroid, requireKnownOutcode, type Point } from '../domain/geo.ts';
+import { badRequest } from '../domain/errors.ts';
 import { displayScore, fit, rank, toCandidate, type Candidate, type Child, type RankAfter } from '../domain/matching.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import { AUTHORITIES } from '../domain/reference/authorities.ts';
-import type { CareAlongside, NeedCode, OfstedRating, PlacementType, Sex } from '../domain/reference/codes.ts';
-import { openCursor, sealCursor } from '../http/cursor.ts';
-import { badRequest } from '../http/errors.ts';
+import type { CareAlongside, NeedCode, OfstedRating, PlacementType, Sex } from '../../schemas/codes.ts';
+import { openCursor, sealCursor } from './cursor.ts';
 import type { HomeSnapshot } from './homes.ts';
 import { readOpenVacancies } from './vacancies.ts';
 import type { SearchFacts } from './vacancy-record.ts';
@@ -89,7 +89,7 @@ export async function searchVacancies(p: Principal, q: SearchQuery, clock = new 
   let near: Point | undefined;
   if (q.near) {
     near = outcodeCentroid(q.near.outcode);
-    if (!near) throw badRequest(`The hub does not know the outcode ${q.near.outcode}.`, [{ path: 'near.outcode', message: `unknown outcode ${q.near.outcode}` }]);
+    if (!near) requireKnownOutcode(q.near.outcode, 'near.outcode');
   }
   if (q.maxMiles !== undefined && !near) {
     throw badRequest('maxMiles needs near: the distance is measured from the child\'s home outcode.', [{ path: 'maxMiles', message: 'needs near.outcode' }]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { principalId, type Principal } from '../domain/principal.ts';
-import { conflict, notFound, preconditionFailed, unprocessable } from '../http/errors.ts';
+import { conflict, notFound, preconditionFailed, unprocessable } from '../domain/errors.ts';
 import { config, dynamo } from './config.ts';
 import { getHome, homeSnapshot, ownHome, registerVacancyType, canSeeHome, vacancyTypes, type HomeItem } from './homes.ts';
 import { keys } from './keys.ts';

@@ -1,18 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { routeList, type HandlerName, type RouteDef } from '../routes.ts';
+import { routeList, type HandlerName, type RouteDef } from '../../functions/routes/index.ts';
 import { problem } from '../../functions/http/edge.ts';
-import { HttpError, problemTitle } from '../../functions/http/errors.ts';
 import { handler as authorizer } from '../../functions/handlers/authorizer.ts';
 
 /**
- * The local API Gateway: serves infra/routes.ts over node:http by building API Gateway REST
+ * The local API Gateway: serves functions/routes/index.ts over node:http by building API Gateway REST
  * proxy events and calling the same authorizer and handler code that runs in Lambda.
  */
 
 /**
- * API Gateway caches the authorizer's answer per x-api-key (infra/routes.ts
+ * API Gateway caches the authorizer's answer per x-api-key (functions/routes/index.ts
  * AUTHORIZER_CACHE_SECONDS). Locally the cache is off unless HUB_AUTHORIZER_CACHE_SECONDS is set,
  * so a key revoked in the local store is refused on the very next request; only allowed answers
  * for a request carrying exactly one key are cached.
@@ -89,7 +88,7 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
 }
 
 function gatewayProblem(res: ServerResponse, status: number, detail: string, requestId: string): void {
-  const reply = problem(new HttpError(status, problemTitle(status), detail));
+  const reply = problem(status, { detail });
   send(res, { statusCode: status, headers: { ...reply.headers, 'x-request-id': requestId }, body: JSON.stringify(reply.body) });
 }
 

@@ -3,7 +3,7 @@ import type { CallResult } from '../support/hub.ts';
 import { unique } from '../support/hub.ts';
 import { putHome as putStoreHome } from '../support/pool-fixtures.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
-import { routeList, routes } from '../../infra/routes.ts';
+import { routeList, routes } from '../../functions/routes/index.ts';
 import {
   AUTHORITIES, PO, call, counter, created, expectSameAsMissing, fakeBatchId, fakePoolId, fakeUuid, freshUrn, homeBody, inBatches, missingUrn, observable,
   pageAll, poolRequestBody, referralBody, searchAll, slugOf, spendLine,
@@ -114,7 +114,7 @@ afterAll(() => {
  */
 interface Cell {
   name: string;
-  /** The route it attacks (a key of infra/routes.ts). */
+  /** The route it attacks (a key of functions/routes/index.ts). */
   route: string;
   attack: (attacker: string, victim: Tenant) => { run: () => Promise<CallResult>; id: string };
   missing: (attacker: string) => Promise<{ r: CallResult; id: string }>;

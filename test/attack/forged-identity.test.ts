@@ -7,7 +7,7 @@ import {
 } from './attack-support.ts';
 import { rawRequest, type RawAnswer } from './raw-http.ts';
 import { handler as authorizer } from '../../functions/handlers/authorizer.ts';
-import { routes } from '../../infra/routes.ts';
+import { routes } from '../../functions/routes/index.ts';
 
 /**
  * Forged identity: whatever a caller claims in headers, paths or bodies, it acts as the

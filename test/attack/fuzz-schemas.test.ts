@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as z from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeList } from '../../infra/routes.ts';
+import { routeList } from '../../functions/routes/index.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { isKnownOutcode } from '../../functions/domain/geo.ts';
 import { openApiDocument } from '../../functions/http/openapi.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeList } from '../../infra/routes.ts';
+import { routeList } from '../../functions/routes/index.ts';
 import { startIsolatedHub, type IsolatedHub } from '../support/isolated.ts';
 
 /**

@@ -3,7 +3,7 @@ import { isProblem, unique, type CallResult } from '../support/hub.ts';
 import { putHome as putStoreHome } from '../support/pool-fixtures.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { allBeds, bedAudit, getBed } from '../../functions/store/pool.ts';
-import { routeList, routes } from '../../infra/routes.ts';
+import { routeList, routes } from '../../functions/routes/index.ts';
 import {
   PO, call, counter, created, freshUrn, homeBody, inBatches, observable, pageAll, poolRequestBody, referralBody, spendLine,
 } from './attack-support.ts';
@@ -40,7 +40,7 @@ const seen = (r: CallResult) => {
 // ------------------------------------------------------------------ replays, route by route
 
 interface ReplayCase {
-  /** The route's key in infra/routes.ts. */
+  /** The route's key in functions/routes/index.ts. */
   route: string;
   who: string;
   /** Prepares what the route needs; answers the path, the body, a different body, and how to count the effect. */

@@ -5,7 +5,7 @@ import { importOfsted, readRegister } from '../../functions/cli/import-ofsted.ts
 import { interpretRow } from '../../functions/domain/ofsted.ts';
 import { parseCsvBatch, penceToText, prepareBatch } from '../../functions/domain/spend.ts';
 import { AUTHORITY_SLUGS, type AuthoritySlug } from '../../functions/domain/reference/authorities.ts';
-import { NEEDS_CODES, type NeedCode } from '../../functions/domain/reference/codes.ts';
+import { NEEDS_CODES, type NeedCode } from '../../schemas/codes.ts';
 import { agreementInForce } from '../../functions/store/agreements.ts';
 import { getHomes } from '../../functions/store/homes.ts';
 import { createRequest } from '../../functions/store/pool.ts';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { openTarget } from '../../functions/cli/target.ts';
+import { startLocalStack } from '../../infra/local/stack.ts';
 import { loadChildren, loadHomesAndVacancies, loadSpend } from './england.ts';
 
 /**
@@ -18,7 +19,7 @@ if (!Number.isInteger(seed) || !Number.isInteger(spendLines) || spendLines < 0) 
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'SILENT';
-const target = await openTarget({});
+const target = await openTarget({ startLocal: startLocalStack });
 try {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const homes = await loadHomesAndVacancies(seed);

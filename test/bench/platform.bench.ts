@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { LAMBDA_BUNDLING } from '../../infra/bundling.ts';
-import { handlers, jobs } from '../../infra/routes.ts';
+import { handlers, jobs } from '../../functions/routes/index.ts';
 import { median, percentile, round, timeMany, type BenchRow } from './harness.ts';
 
 /**

@@ -7,7 +7,7 @@ import type { HomeItem } from '../../functions/store/homes.ts';
 import { allocate, createBed, createRequest } from '../../functions/store/pool.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
-import { AUTHORIZER_CACHE_SECONDS } from '../../infra/routes.ts';
+import { AUTHORIZER_CACHE_SECONDS } from '../../functions/routes/index.ts';
 import { cpuMs, median, percentile, round, startGatewayProcess, type BenchContext, type BenchRow } from './harness.ts';
 
 /**

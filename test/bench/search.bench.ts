@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { outcodeCentroid } from '../../functions/domain/geo.ts';
 import { rank, toCandidate, type Candidate, type Child } from '../../functions/domain/matching.ts';
-import { NEEDS_CODES, OFSTED_RATINGS, type NeedCode } from '../../functions/domain/reference/codes.ts';
+import { NEEDS_CODES, OFSTED_RATINGS, type NeedCode } from '../../schemas/codes.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { vacancyTypes } from '../../functions/store/homes.ts';
 import { keys } from '../../functions/store/keys.ts';

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HubStack } from '../../infra/stack.ts';
-import { handlers, routeList } from '../../infra/routes.ts';
+import { handlers, routeList } from '../../functions/routes/index.ts';
 
 let template: Template;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeList } from '../../infra/routes.ts';
+import { routeList } from '../../functions/routes/index.ts';
 import { openApiDocument } from '../../functions/http/openapi.ts';
 import { PROBLEM_LIMITS } from '../../schemas/common.ts';
 import { call } from '../support/hub.ts';

@@ -5,7 +5,7 @@ import {
   type RankQuery,
 } from '../../functions/domain/matching.ts';
 import { milesBetween, outcodeCentroid, type Point } from '../../functions/domain/geo.ts';
-import { NEEDS_CODES, OFSTED_RATINGS, type NeedCode } from '../../functions/domain/reference/codes.ts';
+import { NEEDS_CODES, OFSTED_RATINGS, type NeedCode } from '../../schemas/codes.ts';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
 
 /** The hard rules, filters and ordering of the one matching module, as properties. */

@@ -78,32 +78,32 @@ describe('pool candidates (ranked by the one matching module)', () => {
 
 describe('allocation rules', () => {
   it('refuses a kind mismatch, a date outside the contract and a home that cannot take the child (422)', () => {
-    expect(allocationRefusal(bed('b', { kind: 'move-on' }), request(), home(), '2025-06-01')).toMatchObject({ kind: 'unprocessable', reason: 'kind-mismatch' });
-    expect(allocationRefusal(bed('b', { to: '2025-05-31' }), request(), home(), '2025-06-01')).toMatchObject({ kind: 'unprocessable', reason: 'outside-contract' });
-    expect(allocationRefusal(bed('b'), request(), home({ excludes: ['self-harm'] }), '2025-06-01')).toMatchObject({ kind: 'unprocessable', reason: 'home-cannot-take-child' });
+    expect(allocationRefusal(bed('b', { kind: 'move-on' }), request(), home(), '2025-06-01')).toMatchObject({ code: 'unprocessable', reason: 'kind-mismatch' });
+    expect(allocationRefusal(bed('b', { to: '2025-05-31' }), request(), home(), '2025-06-01')).toMatchObject({ code: 'unprocessable', reason: 'outside-contract' });
+    expect(allocationRefusal(bed('b'), request(), home({ excludes: ['self-harm'] }), '2025-06-01')).toMatchObject({ code: 'unprocessable', reason: 'home-cannot-take-child' });
   });
 
   it('refuses an unknown request (422) and one no longer pending (409) before looking at the bed', () => {
-    expect(allocationRefusal(bed('b', { kind: 'move-on' }), undefined, home(), '2025-06-01')).toMatchObject({ kind: 'unprocessable', reason: 'unknown request', field: 'requestId' });
-    expect(allocationRefusal(bed('b', { kind: 'move-on' }), request({ status: 'cancelled' }), home(), '2025-06-01')).toMatchObject({ kind: 'conflict', reason: 'request-not-pending' });
-    expect(allocationRefusal(bed('b'), request({ status: 'allocated' }), home(), '2025-06-01')).toMatchObject({ kind: 'conflict', reason: 'request-not-pending' });
+    expect(allocationRefusal(bed('b', { kind: 'move-on' }), undefined, home(), '2025-06-01')).toMatchObject({ code: 'unprocessable', reason: 'unknown request', field: 'requestId' });
+    expect(allocationRefusal(bed('b', { kind: 'move-on' }), request({ status: 'cancelled' }), home(), '2025-06-01')).toMatchObject({ code: 'conflict', reason: 'request-not-pending' });
+    expect(allocationRefusal(bed('b'), request({ status: 'allocated' }), home(), '2025-06-01')).toMatchObject({ code: 'conflict', reason: 'request-not-pending' });
   });
 
   it('refuses a bed that is not free (409 bed-not-available)', () => {
-    expect(allocationRefusal(bed('b', { status: 'occupied' }), request(), home(), '2025-06-01')).toMatchObject({ kind: 'conflict', reason: 'bed-not-available' });
-    expect(allocationRefusal(bed('b', { status: 'out-of-service' }), request(), home(), '2025-06-01')).toMatchObject({ kind: 'conflict', reason: 'bed-not-available' });
-    expect(allocationRefusal(bed('b', { availableFrom: '2025-06-02' }), request(), home(), '2025-06-01')).toMatchObject({ kind: 'conflict', reason: 'bed-not-available' });
+    expect(allocationRefusal(bed('b', { status: 'occupied' }), request(), home(), '2025-06-01')).toMatchObject({ code: 'conflict', reason: 'bed-not-available' });
+    expect(allocationRefusal(bed('b', { status: 'out-of-service' }), request(), home(), '2025-06-01')).toMatchObject({ code: 'conflict', reason: 'bed-not-available' });
+    expect(allocationRefusal(bed('b', { availableFrom: '2025-06-02' }), request(), home(), '2025-06-01')).toMatchObject({ code: 'conflict', reason: 'bed-not-available' });
     expect(allocationRefusal(bed('b', { availableFrom: '2025-06-01' }), request(), home(), '2025-06-01')).toBeUndefined();
   });
 
   it('ends only active allocations, never before they started; steps down only into another free move-on bed', () => {
-    expect(endRefusal({ status: 'ended', startDate: '2025-06-01' }, '2025-06-02')).toMatchObject({ kind: 'conflict', reason: 'allocation-not-active' });
-    expect(endRefusal({ status: 'active', startDate: '2025-06-01' }, '2025-05-31')).toMatchObject({ kind: 'unprocessable', reason: 'end-before-start' });
+    expect(endRefusal({ status: 'ended', startDate: '2025-06-01' }, '2025-06-02')).toMatchObject({ code: 'conflict', reason: 'allocation-not-active' });
+    expect(endRefusal({ status: 'active', startDate: '2025-06-01' }, '2025-05-31')).toMatchObject({ code: 'unprocessable', reason: 'end-before-start' });
     expect(endRefusal({ status: 'active', startDate: '2025-06-01' }, '2025-06-01')).toBeUndefined();
     const child = request().child;
     expect(stepDownRefusal('b1', bed('b1', { kind: 'move-on' }), child, home(), '2025-06-05')).toMatchObject({ reason: 'same-bed' });
     expect(stepDownRefusal('b1', bed('b2'), child, home(), '2025-06-05')).toMatchObject({ reason: 'not-move-on' });
-    expect(stepDownRefusal('b1', bed('b2', { kind: 'move-on', status: 'occupied' }), child, home(), '2025-06-05')).toMatchObject({ kind: 'conflict', field: 'stepDownTo' });
+    expect(stepDownRefusal('b1', bed('b2', { kind: 'move-on', status: 'occupied' }), child, home(), '2025-06-05')).toMatchObject({ code: 'conflict', field: 'stepDownTo' });
     expect(stepDownRefusal('b1', bed('b2', { kind: 'move-on' }), child, home(), '2025-06-05')).toBeUndefined();
   });
 

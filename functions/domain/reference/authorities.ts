@@ -15,5 +15,9 @@ export const AUTHORITIES = [
   { id: 'thurrock', name: 'Thurrock', onsCode: 'E06000034', dfeCode: '883', ofstedName: 'Thurrock', districts: ['E06000034'], centroid: [562503, 179931] },
 ] as const;
 
-export type AuthoritySlug = (typeof AUTHORITIES)[number]['id'];
-export const AUTHORITY_SLUGS = AUTHORITIES.map((a) => a.id) as [AuthoritySlug, ...AuthoritySlug[]];
+import { AUTHORITY_SLUGS, type AuthoritySlug } from '../../../schemas/codes.ts';
+export { AUTHORITY_SLUGS, type AuthoritySlug };
+
+// the table and the leaf's slug list name the same authorities, in the same order
+const sameSlugs: readonly AuthoritySlug[] = AUTHORITIES.map((a) => a.id);
+if (sameSlugs.join() !== AUTHORITY_SLUGS.join()) throw new Error('AUTHORITIES and AUTHORITY_SLUGS disagree');

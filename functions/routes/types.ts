@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Role } from '../../functions/domain/principal.ts';
+import type { Role } from '../domain/principal.ts';
 
-/** The shape of the route table's entries (infra/routes.ts). */
+/** The shape of the route table's entries (functions/routes/index.ts). */
 export type Access = 'public' | readonly Role[];
 
 /** What a handler's Lambda may touch, granted by the stack and nothing more. */

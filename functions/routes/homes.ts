@@ -4,7 +4,7 @@ import {
 import { ListQuery } from '../../schemas/common.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
-/** Homes, vacancies and federated search (issue 3): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
+/** Homes, vacancies and federated search (issue 3): this part of the route table (composed in functions/routes/index.ts) and its Lambdas. */
 export const homesHandlers = {
   homes: { grants: ['table:write'] },
   vacancies: { grants: ['table:write'] },

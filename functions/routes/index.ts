@@ -1,15 +1,15 @@
-import { homesHandlers, homesRoutes } from './routes/homes.ts';
-import { poolHandlers, poolRoutes } from './routes/pool.ts';
-import { referenceHandlers, referenceRoutes } from './routes/reference.ts';
-import { referralsHandlers, referralsRoutes } from './routes/referrals.ts';
-import { spendHandlers, spendRoutes } from './routes/spend.ts';
-import type { Grant, RouteDef } from './routes/types.ts';
+import { homesHandlers, homesRoutes } from './homes.ts';
+import { poolHandlers, poolRoutes } from './pool.ts';
+import { referenceHandlers, referenceRoutes } from './reference.ts';
+import { referralsHandlers, referralsRoutes } from './referrals.ts';
+import { spendHandlers, spendRoutes } from './spend.ts';
+import type { Grant, RouteDef } from './types.ts';
 
-export type { Access, Grant, HandlerDef, RouteDef } from './routes/types.ts';
+export type { Access, Grant, HandlerDef, RouteDef } from './types.ts';
 
 /**
  * THE route table: method, path, handler, who may call it, and the zod schemas of its input and
- * output. It is composed of one part per capability (infra/routes/*.ts) so that each Lambda
+ * output. It is composed of one part per capability (functions/routes/*.ts) so that each Lambda
  * bundles only its own part; the CDK stack (infra/stack.ts), the local gateway
  * (infra/local/gateway.ts) and the OpenAPI document are built from this whole table, and the HTTP
  * edge (functions/http/edge.ts) enforces `access` from the part a handler serves. Handlers are

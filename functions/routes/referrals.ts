@@ -5,7 +5,7 @@ import {
 import { ListQuery } from '../../schemas/common.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
-/** Referrals, consent and audit (issue 5): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
+/** Referrals, consent and audit (issue 5): this part of the route table (composed in functions/routes/index.ts) and its Lambdas. */
 export const referralsHandlers = {
   referrals: { grants: ['table:write'], assets: ['sharing-agreements'] },
   audit: { grants: ['table:read'] },

@@ -2,7 +2,7 @@ import { AgreementList, AuthorityList, Health } from '../../schemas/reference.ts
 import { ListQuery } from '../../schemas/common.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
-/** Reference and meta routes (issue 2): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
+/** Reference and meta routes (issue 2): this part of the route table (composed in functions/routes/index.ts) and its Lambdas. */
 export const referenceHandlers = {
   authorizer: { grants: ['table:read'] },
   health: { grants: [] },

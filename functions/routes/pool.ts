@@ -1,7 +1,7 @@
 import * as pool from '../../schemas/pool.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
-/** Pooled emergency and move-on beds (issue 4): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
+/** Pooled emergency and move-on beds (issue 4): this part of the route table (composed in functions/routes/index.ts) and its Lambdas. */
 export const poolHandlers = {
   pool: { grants: ['table:read', 'table:write'] },
   'pool-ledger': { grants: ['table:read'] },

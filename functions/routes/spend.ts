@@ -5,7 +5,7 @@ import {
 } from '../../schemas/spend.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
-/** Pooled spend and rollups (issue 6): this part of the route table (composed in infra/routes.ts) and its Lambdas. */
+/** Pooled spend and rollups (issue 6): this part of the route table (composed in functions/routes/index.ts) and its Lambdas. */
 export const spendHandlers = {
   spend: { grants: ['table:write', 'bucket:write'] },
   rollups: { grants: ['table:write', 'bucket:write'], memoryMb: 1024 },

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { badRequest } from './errors.ts';
+import { badRequest } from '../domain/errors.ts';
 
 /**
  * Opaque, tamper-proof list cursors: base64url(JSON payload) + "." + base64url(HMAC-SHA256),

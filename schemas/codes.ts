@@ -1,0 +1,133 @@
+// The leaf every layer may import: SSDA903 code lists (DfE, OGL v3.0; ssda903_place_and_provider_codes.csv) and the hub's own
+// code lists from CONTRACT.md. PLACE codes change by collection year, so they are versioned:
+// a code is valid for a year when that year's list carries it.
+
+const PLACE_2024_25 = [
+  'A3', 'A4', 'A5', 'A6', 'H5', 'K1', 'K2', 'P1', 'P2', 'P3', 'R1', 'R2', 'R3', 'R5', 'S1',
+  'T0', 'T1', 'T2', 'T3', 'T4', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'Z1',
+] as const;
+
+/** From 2025-26 H5 and P2 are withdrawn and K3 (registered supported accommodation) is added. */
+const PLACE_2025_26 = [...PLACE_2024_25.filter((c) => c !== 'H5' && c !== 'P2'), 'K3'] as const;
+
+export const PLACE_CODES_BY_YEAR = {
+  '2024-25': PLACE_2024_25,
+  '2025-26': PLACE_2025_26,
+} as const;
+
+export type CollectionYear = keyof typeof PLACE_CODES_BY_YEAR;
+export const CURRENT_COLLECTION_YEAR: CollectionYear = '2025-26';
+
+/** Every PLACE code the hub accepts on input: the current year's list (history stays readable). */
+export const PLACE_CODES = PLACE_CODES_BY_YEAR[CURRENT_COLLECTION_YEAR];
+export type PlacementType = (typeof PLACE_CODES)[number];
+
+export const PLACE_PROVIDER_CODES = ['PR0', 'PR1', 'PR2', 'PR3', 'PR4', 'PR5'] as const;
+export type PlacementProvider = (typeof PLACE_PROVIDER_CODES)[number];
+
+export const REASON_PLACE_CHANGE_CODES = [
+  'ALLEG', 'APPRR', 'CARPL', 'CHILD', 'CLOSE', 'CREQB', 'CREQO', 'CUSTOD', 'LAREQ', 'OTHER', 'PLACE', 'STAND',
+] as const;
+export type ReasonPlaceChange = (typeof REASON_PLACE_CHANGE_CODES)[number];
+
+/** Ofsted overall judgements, best first. */
+export const OFSTED_RATINGS = ['outstanding', 'good', 'requires-improvement', 'inadequate', 'not-yet-inspected'] as const;
+export type OfstedRating = (typeof OFSTED_RATINGS)[number];
+
+/** The draft national placements standard's risk flags, plus settings. */
+export const NEEDS_CODES = [
+  'self-harm', 'criminal-exploitation', 'drug-alcohol', 'eating-disorder', 'going-missing',
+  'physical-harm-to-others', 'sexual-harm-to-others', 'fire-setting', 'harm-to-animals',
+  'exploiting-others', 'sexual-exploitation', 'disability', 'complex-medical', 'semh',
+  'separated-migrant', 'parent-and-child',
+] as const;
+export type NeedCode = (typeof NEEDS_CODES)[number];
+
+export const SEXES = ['female', 'male'] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const CARE_ALONGSIDE = ['solo', 'group'] as const;
+export type CareAlongside = (typeof CARE_ALONGSIDE)[number];
+
+export const URGENCIES = ['today', 'within-5-days', 'planned'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+// ---------------------------------------------------------------- authorities
+
+/** The 11 Eastern Region authorities' slugs (functions/domain/reference/authorities.ts holds their codes and geography). */
+export const AUTHORITY_SLUGS = [
+  'bedford', 'cambridgeshire', 'central-bedfordshire', 'essex', 'hertfordshire', 'luton', 'norfolk',
+  'peterborough', 'southend-on-sea', 'suffolk', 'thurrock',
+] as const;
+export type AuthoritySlug = (typeof AUTHORITY_SLUGS)[number];
+
+// ---------------------------------------------------------------- pooled beds
+export const POOL_KINDS = ['emergency', 'move-on'] as const;
+export type PoolKind = (typeof POOL_KINDS)[number];
+export const BED_STATUSES = ['available', 'occupied', 'out-of-service'] as const;
+export type BedStatus = (typeof BED_STATUSES)[number];
+export const REQUEST_STATUSES = ['pending', 'allocated', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export const ALLOCATION_STATUSES = ['active', 'ended'] as const;
+export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
+
+export const ID_PATTERNS = {
+  bed: /^bed_[0-9a-z]{8,40}$/,
+  request: /^req_[a-z-]+_[0-9a-z]{8,40}$/,
+  allocation: /^alc_[a-z-]+_[0-9a-z]{8,40}$/,
+} as const;
+
+/** Shares name each authority at most once (the schema's keys), are in (0, 1] and sum to 1 within 1e-9. */
+export function sharesSumToOne(shares: Partial<Record<AuthoritySlug, number>>): boolean {
+  const values = Object.values(shares).filter((v): v is number => v !== undefined);
+  if (values.length === 0) return false;
+  const total = values.reduce((a, b) => a + b, 0);
+  return Math.abs(total - 1) <= 1e-9;
+}
+
+// ---------------------------------------------------------------- referrals
+
+/** Every data item a referral can carry, as field paths into its representation. */
+export const REFERRAL_FIELDS = [
+  'authority',
+  'child.childRef',
+  'child.age',
+  'child.sex',
+  'child.needs',
+  'child.homeOutcode',
+  'child.urgency',
+  'child.careAlongside',
+  'child.settings',
+  'child.siblings',
+] as const;
+export type ReferralField = (typeof REFERRAL_FIELDS)[number];
+
+// ---------------------------------------------------------------- limits
+
+/** What a problem+json body carries at most (the edge's `problem()` enforces it; the OpenAPI Problem schema states it). */
+export const PROBLEM_LIMITS = { errors: 100, path: 300, message: 500, detail: 2000 } as const;
+
+// ---------------------------------------------------------------- names
+
+const NAME_SUFFIXES = new Set(['limited', 'ltd', 'plc', 'llp', 'lp', 'cic', 'inc', 'incorporated', 'company', 'co', 'uk', 'and']);
+
+/**
+ * A provider or group name as the hub compares it: `The Acme (UK) Co. Ltd.` → `acme`;
+ * `Children’s & Families` → `childrens and families`. Here because the spend schema refuses a
+ * group name that normalises to nothing, and the domain maps groups by it.
+ */
+export function normaliseName(name: string): string {
+  const tokens = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’‘`]/g, '')
+    .replace(/[&+]/g, ' and ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+  while (tokens.length > 1 && NAME_SUFFIXES.has(tokens[tokens.length - 1]!)) tokens.pop();
+  if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
+  return tokens.join(' ');
+}
