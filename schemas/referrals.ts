@@ -96,6 +96,12 @@ export const CreateReferral = z
     /** Provider ids (as in `provider:<id>`). */
     shareWith: z.array(ProviderId).min(1).max(50).refine((s) => unique(s), 'each provider once'),
   })
+  .superRefine((r, ctx) => {
+    // a child's needs are special category data (UK GDPR art. 9): they need an article 9 condition
+    if (r.child.needs.length > 0 && r.lawfulBasis.article9 === undefined) {
+      ctx.addIssue({ code: 'custom', message: "required when the child has needs: they are special category data", path: ['lawfulBasis', 'article9'] });
+    }
+  })
   .meta({ id: 'CreateReferral' });
 export type CreateReferral = z.output<typeof CreateReferral>;
 

@@ -1,9 +1,7 @@
 import { lambda } from '../http/edge.ts';
 import { referralsRoutes } from '../routes/referrals.ts';
-import { badRequest, notFound } from '../domain/errors.ts';
-import { principalId } from '../domain/principal.ts';
-import { auditTrailOwner, listAudit, type AuditScope } from '../store/audit.ts';
-import { getReferral } from '../store/referrals.ts';
+import { auditListName, auditScope } from '../domain/audit.ts';
+import { listAudit, trailOwner } from '../store/audit.ts';
 
 /**
  * The disclosure audit trail (CONTRACT.md "Consent-governed sharing"): an authority reads the
@@ -11,20 +9,8 @@ import { getReferral } from '../store/referrals.ts';
  * office the region's. Another authority's referral is 404, as if it did not exist.
  */
 export const handler = lambda(referralsRoutes, {
-  'GET /v1/audit': async (req) => {
-    const { referralId, limit, cursor } = req.query;
-    const me = principalId(req.principal);
-    let scope: AuditScope;
-    if (referralId !== undefined) {
-      // the referral may have expired before its trail: then the trail names its owner
-      const owner = (await getReferral(referralId))?.owner ?? (await auditTrailOwner(referralId));
-      if (owner === undefined || (req.principal.kind !== 'programme-office' && owner !== me)) throw notFound();
-      scope = { referralId };
-    } else {
-      scope = req.principal.kind === 'programme-office' ? { region: true } : { owner: me };
-    }
-    const page = await listAudit(scope, limit, cursor);
-    if (!page) throw badRequest('The query is not valid.', [{ path: 'cursor', message: 'not a cursor this list issued' }]);
-    return { body: page };
+  'GET /v1/audit': async ({ principal, query: { referralId, limit, cursor } }) => {
+    const scope = auditScope(principal, referralId, referralId === undefined ? undefined : await trailOwner(referralId));
+    return { body: await listAudit(scope, { list: auditListName(principal, scope), limit, cursor }) };
   },
 });

@@ -77,10 +77,10 @@ export const keys = {
   referralPartition: (id: string) => ({ pk: `REFERRAL#${id}` }),
   referralResponse: (id: string, provider: Principal): Key => ({ pk: `REFERRAL#${id}`, sk: `RESPONSE#${principalId(provider)}` }),
   /** The owning authority's index of its referrals, one pointer item each, sorted by creation. */
-  referralsOf: (owner: Principal) => ({ pk: `REFERRALS#${principalId(owner)}` }),
+  referralsOf: (owner: Principal) => ({ pk: `REFERRALS#${principalId(owner)}`, skPrefix: 'REFERRAL#' }),
   referralOf: (owner: Principal, createdAt: string, id: string): Key => ({ pk: `REFERRALS#${principalId(owner)}`, sk: `REFERRAL#${createdAt}#${id}` }),
   /** A provider's index of the referrals shared with it (read with the decision applied to each). */
-  sharedWith: (provider: Principal) => ({ pk: `SHARED#${principalId(provider)}` }),
+  sharedWith: (provider: Principal) => ({ pk: `SHARED#${principalId(provider)}`, skPrefix: 'REFERRAL#' }),
   sharedReferral: (provider: Principal, createdAt: string, id: string): Key => ({ pk: `SHARED#${principalId(provider)}`, sk: `REFERRAL#${createdAt}#${id}` }),
   /**
    * An audit entry: one per non-owner access to a referral, write-once. The base key orders a

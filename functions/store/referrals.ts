@@ -1,14 +1,16 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { presentFields, retentionDays, type ConsentRecord, type ReferralRecord } from '../domain/disclosure.ts';
+import { notFound } from '../domain/errors.ts';
+import type { ResponseRecord } from '../domain/referrals.ts';
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { keys } from './keys.ts';
+import { cursorAfter, queryAll, queryPage, queryPages, startKeyOf, type Page } from './paging.ts';
 import { ttlAfter } from './table.ts';
 
 /**
@@ -25,14 +27,7 @@ export interface ReferralItem extends ReferralRecord {
   ttl: number;
 }
 
-export interface ResponseItem {
-  referralId: string;
-  provider: string;
-  response: 'interested' | 'declined';
-  reason?: string;
-  homeUrn?: string;
-  respondedAt: string;
-}
+export type ResponseItem = ResponseRecord;
 
 export interface NewReferralItem extends Omit<ReferralRecord, 'owner' | 'authority' | 'id' | 'createdAt'> {
   id: string;
@@ -105,29 +100,25 @@ export async function getReferral(id: string): Promise<ReferralItem | undefined>
 
 /** The referral with its providers' responses, in one consistent query of its partition. */
 export async function getReferralWithResponses(id: string): Promise<{ referral: ReferralItem; responses: ResponseItem[] } | undefined> {
-  let referral: ReferralItem | undefined;
-  const responses: ResponseItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.referralPartition(id).pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (item.sk === 'REFERRAL') referral = toItem(item);
-      else if (String(item.sk).startsWith('RESPONSE#')) {
-        const { referralId, provider, response, reason, homeUrn, respondedAt } = item as ResponseItem;
-        responses.push({ referralId, provider, response, ...(reason ? { reason } : {}), ...(homeUrn ? { homeUrn } : {}), respondedAt });
-      }
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return referral ? { referral, responses } : undefined;
+  const items = await queryAll({
+    TableName: config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.referralPartition(id).pk },
+    ConsistentRead: true,
+  });
+  const found = items.find((i) => i.type === 'referral');
+  const responses = items.filter((i) => i.type === 'referralResponse').map((item) => {
+    const { referralId, provider, response, reason, homeUrn, respondedAt } = item as unknown as ResponseItem;
+    return { referralId, provider, response, ...(reason ? { reason } : {}), ...(homeUrn ? { homeUrn } : {}), respondedAt };
+  });
+  return found ? { referral: toItem(found), responses } : undefined;
+}
+
+/** The referral, or 404. */
+export async function requireReferral(id: string): Promise<ReferralItem> {
+  const referral = await getReferral(id);
+  if (!referral) throw notFound();
+  return referral;
 }
 
 /** Consistent batch read; ids with no referral (expired) are left out. */
@@ -136,68 +127,84 @@ export async function getReferrals(ids: readonly string[]): Promise<Map<string, 
   return new Map(items.map((item) => [String(item.id), toItem(item)]));
 }
 
-// ---------------------------------------------------------------- paging the indexes
+// ---------------------------------------------------------------- the owners' and providers' lists
 
-const SkCursor = z.object({ sk: z.string().regex(/^REFERRAL#/) });
+const pointerQuery = (pk: string) => ({
+  TableName: config.tableName,
+  ScanIndexForward: false,
+  ConsistentRead: true,
+  ExpressionAttributeValues: { ':pk': pk },
+});
 
-export function encodeCursor(value: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
-
-/** A cursor this hub issued, or undefined when it is not one. */
-export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T | undefined {
-  try {
-    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export interface PointerPage {
-  pointers: { referralId: string; sk: string }[];
-  /** The sort key to continue after, when there may be more. */
-  next?: string;
-}
-
-/** One page of an index partition (an owner's or a provider's), newest first, strongly consistent. */
-async function pointerPage(pk: string, limit: number, afterSk?: string): Promise<PointerPage> {
-  const page = await dynamo().send(
-    new QueryCommand({
-      TableName: config.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': pk, ':p': 'REFERRAL#' },
-      ScanIndexForward: false,
-      ConsistentRead: true,
-      Limit: limit,
-      ExclusiveStartKey: afterSk ? { pk, sk: afterSk } : undefined,
-    }),
+/** A page of the authority's own referrals, newest first; the cursor is sealed to its list and caller. */
+export async function ownReferralsPage(owner: Principal & { kind: 'authority' }, limit: number, cursor: string | undefined): Promise<Page<ReferralItem>> {
+  const { pk, skPrefix } = keys.referralsOf(owner);
+  const q = pointerQuery(pk);
+  const page = await queryPage(
+    { ...q, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ...q.ExpressionAttributeValues, ':p': skPrefix } },
+    { purpose: `referrals-own:${principalId(owner)}`, limit, cursor, map: (i) => String(i.referralId) },
   );
-  const pointers = (page.Items ?? []).map((i) => ({ referralId: String(i.referralId), sk: String(i.sk) }));
-  return { pointers, next: page.LastEvaluatedKey ? String(page.LastEvaluatedKey.sk) : undefined };
+  const referrals = await getReferrals(page.items);
+  return { ...page, items: page.items.flatMap((id) => referrals.get(id) ?? []) };
 }
 
-/** The sort key a list cursor carries, or undefined when the cursor is not one of ours. */
-export function cursorSk(cursor: string | undefined): string | undefined | null {
-  if (cursor === undefined) return undefined;
-  return decodeCursor(cursor, SkCursor)?.sk ?? null;
-}
+/** At most this many shared referrals are examined per page of a provider's list. */
+const PROVIDER_SCAN_LIMIT = 500;
 
-export const ownerPointerPage = (owner: Principal, limit: number, afterSk?: string) => pointerPage(keys.referralsOf(owner).pk, limit, afterSk);
-export const sharedPointerPage = (provider: Principal, limit: number, afterSk?: string) => pointerPage(keys.sharedWith(provider).pk, limit, afterSk);
+/**
+ * A page of the referrals shared with a provider, newest first, holding only those `pick`
+ * keeps (what it may read now, decided by the caller): pointers are read until `limit` are kept,
+ * the index ends, or PROVIDER_SCAN_LIMIT have been examined. The cursor, sealed to this list and
+ * provider, carries the last pointer examined.
+ */
+export async function sharedReferralsPage<T>(
+  provider: Principal & { kind: 'provider' },
+  limit: number,
+  cursor: string | undefined,
+  pick: (r: ReferralItem) => T | undefined,
+): Promise<Page<T>> {
+  const purpose = `referrals-shared:${principalId(provider)}`;
+  const { pk, skPrefix } = keys.sharedWith(provider);
+  const after = startKeyOf(purpose, cursor)?.sk;
+  const q = pointerQuery(pk);
+  // from the last pointer examined (inclusive, so it is skipped below) down to the first of the index
+  const pages = queryPages({
+    ...q,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :from',
+    ExpressionAttributeValues: { ...q.ExpressionAttributeValues, ':first': skPrefix, ':from': typeof after === 'string' ? after : `${skPrefix}\uffff` },
+    Limit: Math.min(100, limit * 2),
+  });
+  const shown: T[] = [];
+  let last: { pk: unknown; sk: unknown } | undefined;
+  let examined = 0;
+  for await (const pointers of pages) {
+    const referrals = await getReferrals(pointers.map((p) => String(p.referralId)));
+    for (const p of pointers) {
+      if (p.sk === after) continue;
+      last = { pk: p.pk, sk: p.sk };
+      examined++;
+      const r = referrals.get(String(p.referralId));
+      const picked = r && pick(r);
+      if (picked !== undefined) shown.push(picked);
+      if (shown.length === limit || examined >= PROVIDER_SCAN_LIMIT) {
+        const nextCursor = cursorAfter(purpose, last);
+        return { items: shown, ...(nextCursor ? { nextCursor } : {}) };
+      }
+    }
+  }
+  return { items: shown };
+}
 
 // ---------------------------------------------------------------- consent
 
-export type ConsentOutcome = { kind: 'recorded' } | { kind: 'not-found' };
-
 /**
- * Records a consent change on the owner's referral (`not-found` when it is not the caller's).
+ * Records a consent change on the owner's referral (404 when it is not the caller's).
  * The latest change to arrive is the consent in force, whatever its `recordedAt`: a withdrawal
  * dated earlier than the record in place still takes effect on the very next read. Every change is
  * appended to `consentHistory` in arrival order. One atomic update sets both, so concurrent
  * changes lose nothing: each is in the history, and the one applied last is in force.
  */
-export async function recordConsent(owner: Principal, id: string, record: ConsentRecord, now: Date): Promise<ConsentOutcome> {
+export async function recordConsent(owner: Principal, id: string, record: ConsentRecord, now: Date): Promise<void> {
   try {
     await dynamo().send(
       new UpdateCommand({
@@ -209,10 +216,9 @@ export async function recordConsent(owner: Principal, id: string, record: Consen
         ExpressionAttributeValues: { ':c': record, ':none': [], ':one': [record], ':now': now.toISOString(), ':me': principalId(owner) },
       }),
     );
-    return { kind: 'recorded' };
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    return { kind: 'not-found' };
+    throw notFound();
   }
 }
 

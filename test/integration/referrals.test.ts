@@ -1,10 +1,11 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readAgreementsFrom } from '../../functions/store/agreements.ts';
 import { AuditEntryExists, listAudit, writeAuditEntries, writeAuditEntry } from '../../functions/store/audit.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { call, isProblem, pageAll, unique } from '../support/hub.ts';
+import { putHome } from './homes-fixtures.ts';
 
 const ISP = readAgreementsFrom('sharing-agreements').find((a) => a.id === 'commission-east-placements-isp')!;
 const PROVIDER_FIELDS = ISP.purposes.find((p) => p.id === 'placement-matching')!.disclosures.find((d) => d.recipientRole === 'provider')!.fields;
@@ -329,9 +330,9 @@ describe('the audit trail', () => {
     const r = await call(NAMED, 'GET', `/v1/referrals/${id}`);
     const [entry] = await trail(id);
     expect(entry).toMatchObject({ outcome: 'allowed', requestId: r.headers.get('x-request-id') });
-    await expect(writeAuditEntry({ ...entry, outcome: 'denied', fields: [] }, OWNER, 2190)).rejects.toBeInstanceOf(AuditEntryExists);
+    await expect(writeAuditEntry({ entry: { ...entry, outcome: 'denied', fields: [] }, owner: OWNER, retentionDays: 2190 })).rejects.toBeInstanceOf(AuditEntryExists);
     // nor can it be replaced under another owner's name
-    await expect(writeAuditEntry({ ...entry, principal: 'provider:someone-else' }, OTHER_LA, 2190)).rejects.toBeInstanceOf(AuditEntryExists);
+    await expect(writeAuditEntry({ entry: { ...entry, principal: 'provider:someone-else' }, owner: OTHER_LA, retentionDays: 2190 })).rejects.toBeInstanceOf(AuditEntryExists);
     // a batch (a provider's list page) holding it is refused as a whole: no other entry of it is written
     const fresh = { ...entry, requestId: crypto.randomUUID() };
     await expect(writeAuditEntries([{ entry: fresh, owner: OWNER, retentionDays: 2190 }, { entry, owner: OWNER, retentionDays: 2190 }])).rejects.toBeInstanceOf(AuditEntryExists);
@@ -391,8 +392,8 @@ describe('the audit trail', () => {
   it('store reads of one referral\'s trail are consistent with the API', async () => {
     const id = await create();
     await call(NAMED, 'GET', `/v1/referrals/${id}`);
-    const page = await listAudit({ referralId: id }, 10);
-    expect(page?.items).toEqual(await trail(id));
+    const page = await listAudit({ referralId: id }, { list: `store-test:${id}`, limit: 10 });
+    expect(page.items).toEqual(await trail(id));
   });
 });
 
@@ -452,8 +453,7 @@ describe('providers respond', () => {
     for (const body of [{ response: 'declined' }, { response: 'declined', reason: 'too-busy' }, { response: 'interested', reason: 'price' }, { response: 'maybe' }, { response: 'interested', note: 'call me' }]) {
       expect((await call(NAMED, 'POST', `/v1/referrals/${id}/responses`, { body })).status, JSON.stringify(body)).toBe(400);
     }
-    const urn = `SC${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
-    await dynamo().send(new PutCommand({ TableName: config.tableName, Item: { ...keys.home(urn), urn, owner: NAMED_2, name: 'Test home' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    const urn = await putHome(NAMED_2);
     expect((await call(NAMED, 'POST', `/v1/referrals/${id}/responses`, { body: { response: 'interested', homeUrn: urn } })).status).toBe(422);
     const ok = await call(NAMED_2, 'POST', `/v1/referrals/${id}/responses`, { body: { response: 'interested', homeUrn: urn } });
     expect(ok.status).toBe(201);

@@ -1,4 +1,4 @@
-import { referralProblems } from '../../../functions/domain/disclosure.ts';
+import { admitReferral } from '../../../functions/domain/referrals.ts';
 import { parsePrincipal, type Principal } from '../../../functions/domain/principal.ts';
 import { agreementInForce } from '../../../functions/store/agreements.ts';
 import { createReferral, recordConsent } from '../../../functions/store/referrals.ts';
@@ -8,7 +8,7 @@ import type { DemoContext } from '../seed.ts';
 /**
  * Demo referrals for `npm start`: three authorities' referrals shared with the demo providers
  * under the regional ISP — one on public task with consent not sought, one with consent given,
- * one whose consent was withdrawn (readable by its owner only). Fixed ids, written only when
+ * one on explicit consent (6(1)(a) and 9(2)(a)) since withdrawn (readable by its owner only). Fixed ids, written only when
  * absent, so a restart changes nothing.
  */
 const DEMO: { id: string; owner: string; body: unknown; then?: { status: 'withdrawn'; recordedAt: string; by: string } }[] = [
@@ -70,7 +70,7 @@ const DEMO: { id: string; owner: string; body: unknown; then?: { status: 'withdr
         urgency: 'planned',
         careAlongside: 'solo',
       },
-      lawfulBasis: { article6: '6(1)(a)', consent: { status: 'given', recordedAt: '2026-01-07T11:00:00Z', by: 'Suffolk social worker SW-207' } },
+      lawfulBasis: { article6: '6(1)(a)', article9: '9(2)(a)', consent: { status: 'given', recordedAt: '2026-01-07T11:00:00Z', by: 'Suffolk social worker SW-207' } },
       shareWith: ['harbour-care'],
     },
     then: { status: 'withdrawn', recordedAt: '2026-01-08T09:00:00.000Z', by: 'Suffolk social worker SW-207' },
@@ -83,9 +83,7 @@ export async function seed(_ctx: DemoContext): Promise<void> {
   for (const { id, owner, body, then } of DEMO) {
     const principal = parsePrincipal(owner) as Principal & { kind: 'authority' };
     const input = CreateReferral.parse(body);
-    const agreement = agreementInForce(input.agreementId);
-    const problems = referralProblems(agreement, input, principal, now);
-    if (problems.length > 0 || !agreement) throw new Error(`demo referral ${id}: ${JSON.stringify(problems)}`);
+    const agreement = admitReferral(agreementInForce(input.agreementId), input, principal, now);
     const { created } = await createReferral(principal, input, agreement, now, id);
     if (!created) continue;
     if (then) await recordConsent(principal, id, then, now);

@@ -1,0 +1,98 @@
+import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
+import { failedRules, type Decision, type ReferralRecord } from './disclosure.ts';
+import { notFound } from './errors.ts';
+import { principalId, type Principal } from './principal.ts';
+
+/**
+ * The disclosure audit trail's rules (CONTRACT.md "Consent-governed sharing"), pure: what one
+ * entry records about one access by anyone but the owner, how long it is kept, and whose trail
+ * a caller may read. The store writes and pages entries; it decides none of this.
+ */
+
+export type AuditAction = 'read' | 'list' | 'respond';
+
+export interface AuditEntry {
+  at: string;
+  /** Who accessed the referral (`provider:<id>`, `authority:<slug>`, `programme-office`). */
+  principal: string;
+  action: AuditAction;
+  referralId: string;
+  agreementId: string;
+  /** The agreement version that governed the decision (the one in force, else the referral's). */
+  agreementVersion: string;
+  purpose: string;
+  outcome: 'allowed' | 'denied';
+  /** The fields disclosed (empty when denied, or when the access disclosed nothing more). */
+  fields: string[];
+  /** The rules that failed (empty when allowed). */
+  reasons: string[];
+  requestId: string;
+}
+
+/** An entry with what its storage needs: the owning authority (whose trail it joins) and its retention. */
+export interface AuditRecord {
+  entry: AuditEntry;
+  owner: string;
+  retentionDays: number;
+}
+
+/** Six years: the retention of an entry when no agreement says otherwise. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 2190;
+
+/** Entries outlive what they record: the agreement's audit retention, or six years without one. */
+export const auditRetentionDays = (agreement: Pick<SharingAgreement, 'audit'> | undefined): number =>
+  agreement?.audit.retention.days ?? DEFAULT_AUDIT_RETENTION_DAYS;
+
+export interface Access {
+  referral: Pick<ReferralRecord, 'id' | 'owner' | 'agreementId' | 'agreementVersion' | 'purpose'>;
+  /** The version of the referral's agreement in force now (undefined when none is on file). */
+  agreement: Pick<SharingAgreement, 'version' | 'audit'> | undefined;
+  principal: Principal;
+  action: AuditAction;
+  decision: Decision;
+  requestId: string;
+  now: Date;
+  /** What was disclosed when allowed, when it differs from the decision's fields (a response discloses nothing more: []). */
+  disclosed?: readonly string[];
+}
+
+/** The one entry for one access: who, what action, allowed or denied, which fields, which rules failed, under which agreement version. */
+export function auditRecord(a: Access): AuditRecord {
+  const allowed = a.decision.allowed;
+  return {
+    entry: {
+      at: a.now.toISOString(),
+      principal: principalId(a.principal),
+      action: a.action,
+      referralId: a.referral.id,
+      agreementId: a.referral.agreementId,
+      agreementVersion: a.agreement?.version ?? a.referral.agreementVersion,
+      purpose: a.referral.purpose,
+      outcome: allowed ? 'allowed' : 'denied',
+      fields: allowed ? [...(a.disclosed ?? a.decision.fields)] : [],
+      reasons: failedRules(a.decision),
+      requestId: a.requestId,
+    },
+    owner: a.referral.owner,
+    retentionDays: auditRetentionDays(a.agreement),
+  };
+}
+
+export type AuditScope = { referralId: string } | { owner: string } | { region: true };
+
+/**
+ * Which trail a caller reads. With a referral id: its owner's or the programme office's only
+ * (`owner` undefined when neither the referral nor a trail names one) — anyone else 404, as if
+ * it did not exist. Without: the programme office the region's, an authority its own referrals'.
+ */
+export function auditScope(principal: Principal, referralId: string | undefined, owner: string | undefined): AuditScope {
+  if (referralId === undefined) return principal.kind === 'programme-office' ? { region: true } : { owner: principalId(principal) };
+  if (owner === undefined || (principal.kind !== 'programme-office' && owner !== principalId(principal))) throw notFound();
+  return { referralId };
+}
+
+/** The list a cursor of this scope and caller belongs to (a cursor is refused by any other). */
+export function auditListName(principal: Principal, scope: AuditScope): string {
+  const list = 'referralId' in scope ? `audit-of:${scope.referralId}` : 'owner' in scope ? 'audit-own' : 'audit-region';
+  return `${list}:${principalId(principal)}`;
+}
