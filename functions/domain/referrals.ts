@@ -1,7 +1,7 @@
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
 import type { Access } from './audit.ts';
 import { decideDisclosure, project, referralProblems, type ConsentRecord, type Decision, type NewReferral, type ReferralRecord } from './disclosure.ts';
-import { unprocessable, type FieldError } from './errors.ts';
+import { notFound, unprocessable, type FieldError } from './errors.ts';
 import { requireKnownOutcode } from './geo.ts';
 import { hardRuleFailures, type Child, type HomeFacts } from './matching.ts';
 import { principalId, type Principal } from './principal.ts';
@@ -62,6 +62,15 @@ export function decideAccess<R extends ReferralRecord>(agreement: SharingAgreeme
   const decision = decideDisclosure(agreement, referral, principal, referral.purpose, now);
   return { referral, agreement, principal, now, decision, owner: ownsReferral(referral, principal) };
 }
+
+/** The fields an allowed access discloses; a denied one is 404, exactly as for no referral. */
+export function allowedFields(a: { decision: Decision }): string[] {
+  if (!a.decision.allowed) throw notFound();
+  return a.decision.fields;
+}
+
+/** The access when it is allowed (a provider's list keeps only those). */
+export const ifAllowed = <A extends { decision: Decision }>(a: A): A | undefined => (a.decision.allowed ? a : undefined);
 
 /** What a non-owner may see: the referral's identity and purpose, and the allowed fields only. */
 export function sharedView(r: Pick<ReferralRecord, 'id' | 'agreementId' | 'agreementVersion' | 'purpose' | 'authority' | 'child'>, fields: string[]) {

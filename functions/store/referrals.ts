@@ -98,8 +98,8 @@ export async function getReferral(id: string): Promise<ReferralItem | undefined>
   return Item ? toItem(Item) : undefined;
 }
 
-/** The referral with its providers' responses, in one consistent query of its partition. */
-export async function getReferralWithResponses(id: string): Promise<{ referral: ReferralItem; responses: ResponseItem[] } | undefined> {
+/** The referral with its providers' responses, in one consistent query of its partition; 404 when there is none. */
+export async function referralWithResponses(id: string): Promise<{ referral: ReferralItem; responses: ResponseItem[] }> {
   const items = await queryAll({
     TableName: config.tableName,
     KeyConditionExpression: 'pk = :pk',
@@ -111,7 +111,8 @@ export async function getReferralWithResponses(id: string): Promise<{ referral: 
     const { referralId, provider, response, reason, homeUrn, respondedAt } = item as unknown as ResponseItem;
     return { referralId, provider, response, ...(reason ? { reason } : {}), ...(homeUrn ? { homeUrn } : {}), respondedAt };
   });
-  return found ? { referral: toItem(found), responses } : undefined;
+  if (!found) throw notFound();
+  return { referral: toItem(found), responses };
 }
 
 /** The referral, or 404. */
