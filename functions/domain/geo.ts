@@ -22,7 +22,7 @@ function outcodesFile(): URL | string {
 let fileLines: string[] | undefined;
 /** The sections of outcodes.txt, one a line (the format is in infra/build-outcodes.ts). */
 function outcodesFileLines(): string[] {
-  fileLines ??= readFileSync(outcodesFile(), 'utf8').trim().split('\n');
+  fileLines ??= readFileSync(outcodesFile(), 'utf8').trim().split(/\r?\n/);
   return fileLines;
 }
 

@@ -133,7 +133,7 @@ export const APPROVAL_CLOCK_SKEW_MS = 5 * 60_000;
 export function approvalProblems(required: ApprovalRequired, approval: ApprovalInput, now: Date): FieldError[] {
   const problems: FieldError[] = [];
   for (const item of APPROVAL_CHECKLIST) {
-    if (approval.checklist[item] !== true) problems.push({ path: `checklist.${item}`, message: `must be confirmed: ${CHECKLIST_TEXT[item]}` });
+    if (approval.checklist?.[item] !== true) problems.push({ path: `checklist.${item}`, message: `must be confirmed: ${CHECKLIST_TEXT[item]}` });
   }
   if (!roleSatisfies(required, approval.role)) {
     problems.push({ path: 'role', message: 'a placement at a distance must be approved by the director of children\'s services (reg 11(1)(b))' });

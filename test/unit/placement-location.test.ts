@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mainDistrictOfOutcode, upperTierByCode, upperTierByName, upperTierOfDistrict, upperTierOfOutcode } from '../../functions/domain/geo.ts';
 import { parseRegister } from '../../functions/domain/ofsted.ts';
 import { adjoins, approvalRequired, hostAuthority, location, requireHostAuthority } from '../../functions/domain/placement.ts';
+import { ADJACENCY } from '../../functions/domain/reference/adjacency.ts';
 import { AUTHORITIES, AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
 
 // Care Planning, Placement and Case Review (England) Regulations 2010 ("CPPCR"), reg 11 as
@@ -108,5 +109,13 @@ describe('approval required (CPPCR reg 11(1))', () => {
     expect(approvalRequired('in-area')).toBe('none');
     expect(approvalRequired('adjoining')).toBe('nominated-officer');
     expect(approvalRequired('at-distance')).toBe('director-of-childrens-services');
+  });
+});
+
+describe('the embedded adjacency table', () => {
+  it.skipIf(!existsSync(`${DATA}/eastern_utla_adjacency.csv`))('is the shared eastern_utla_adjacency.csv, row for row (regenerate with infra/build-outcodes.ts when it changes)', () => {
+    const rows = readFileSync(`${DATA}/eastern_utla_adjacency.csv`, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+    expect(ADJACENCY.map(([a, b, s]) => `${a} ${b} ${s}`)).toEqual(rows.map((r) => `${r[0]} ${r[2]} ${r[6] === 'agreed' ? 'agreed' : 'cross-Thames'}`));
+    expect(ADJACENCY.filter(([, , s]) => s === 'cross-Thames')).toHaveLength(4);
   });
 });

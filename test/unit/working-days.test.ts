@@ -1,8 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays, BankHolidaysUnknown, isWorkingDay } from '../../functions/domain/working-days.ts';
 import { HubError } from '../../functions/domain/errors.ts';
 import { addDays, dayNumber } from '../../functions/domain/calendar-days.ts';
+import { BANK_HOLIDAYS } from '../../functions/domain/reference/bank-holidays.ts';
 
 // Care Planning, Placement and Case Review (England) Regulations 2010, reg 13(4)(a) (inserted by
 // SI 2013/3239 reg 19): an emergency out-of-area placement is notified "within five working days
@@ -70,5 +73,14 @@ describe('working days (reg 13(4)(a))', () => {
     expect(thrown).toMatchObject({ code: 'unprocessable', date: '2028-06-02' });
     expect(() => addWorkingDays('2026-01-01', -1)).toThrow(RangeError);
     expect(() => addWorkingDays('2026-01-01', 1.5)).toThrow(RangeError);
+  });
+});
+
+const DATA = process.env.HUB_SHARED_DATA ?? resolve(import.meta.dirname, '../../../shared/data');
+describe('the embedded bank holidays', () => {
+  it.skipIf(!existsSync(`${DATA}/bank_holidays_england_and_wales.json`))('are the shared feed\'s, every one (regenerate with infra/build-outcodes.ts when it changes)', () => {
+    const feed = JSON.parse(readFileSync(`${DATA}/bank_holidays_england_and_wales.json`, 'utf8')) as { events: { date: string }[] };
+    expect(BANK_HOLIDAYS.split(' ')).toEqual(feed.events.map((e) => e.date).sort());
+    for (const e of feed.events) expect(isWorkingDay(e.date), e.date).toBe(false);
   });
 });
