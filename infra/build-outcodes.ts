@@ -4,30 +4,120 @@ import { parse } from 'csv-parse/sync';
 import { AUTHORITIES } from '../functions/domain/reference/authorities.ts';
 
 /**
- * Builds functions/domain/reference/outcodes.txt from the shared reference data
- * (england_outcode_centroids_bng.csv): every English outcode's mean easting and northing, and
- * which of the 11 Eastern authorities it mostly lies in. Packed as one string (see geo.ts) so
- * each Lambda carries ~30 KB rather than ~75 KB of JSON.
+ * Builds the reference data embedded in functions/domain/reference/ from the shared reference
+ * data (OGL v3.0; see ATTRIBUTION.md there):
+ *
+ * - outcodes.txt, from england_outcode_centroids_bng.csv and england_district_to_upper_tier.csv:
+ *   every English outcode's mean easting and northing, which of the 11 Eastern authorities it
+ *   mostly lies in, its main district (`main_lad`), and each district's upper-tier authority.
+ *   Packed as text (see geo.ts) so each Lambda carries ~45 KB rather than ~150 KB of JSON, read
+ *   only by the Lambdas that use it.
+ * - bank-holidays.ts, from bank_holidays_england_and_wales.json (gov.uk's feed).
+ * - adjacency.ts, from eastern_utla_adjacency.csv: the upper-tier authorities each of the 11
+ *   shares a boundary with, and whether both sources agree (`agreed`) or only the district data
+ *   shows a boundary across the Thames estuary (`cross-Thames`).
  *
  *   npx tsx infra/build-outcodes.ts [../shared/data]
  */
 const dir = process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'data');
-const rows = parse(readFileSync(join(dir, 'england_outcode_centroids_bng.csv'), 'utf8'), { columns: true, bom: true }) as {
-  outcode: string; mean_easting: string; mean_northing: string; main_lad: string;
-}[];
-const authorityIndex = new Map<string, number>(AUTHORITIES.flatMap((a, i) => a.districts.map((d) => [d, i] as const)));
-const b36 = (n: number) => {
-  if (!Number.isInteger(n) || n < 0 || n >= 36 ** 4) throw new Error(`coordinate out of range: ${n}`);
-  return n.toString(36).padStart(4, '0');
+const reference = join(import.meta.dirname, '..', 'functions', 'domain', 'reference');
+const csv = <T>(file: string) => parse(readFileSync(join(dir, file), 'utf8'), { columns: true, bom: true }) as T[];
+
+const rows = csv<{ outcode: string; mean_easting: string; mean_northing: string; main_lad: string }>('england_outcode_centroids_bng.csv');
+const districts = csv<{ ltla_code: string; ltla_name: string; utla_code: string; utla_name: string; note: string }>('england_district_to_upper_tier.csv');
+
+const authorityIndex = new Map<string, number>(AUTHORITIES.flatMap((a, k) => a.districts.map((d) => [d, k] as const)));
+const b36 = (n: number, width: number) => {
+  if (!Number.isInteger(n) || n < 0 || n >= 36 ** width) throw new Error(`out of range for ${width} base-36 digits: ${n}`);
+  return n.toString(36).padStart(width, '0');
 };
-const packed = rows
+
+// Upper-tier authorities in first-seen order; districts in file order.
+const upperTiers: { code: string; name: string }[] = [];
+const upperTierIndex = new Map<string, number>();
+for (const d of districts) {
+  if (upperTierIndex.has(d.utla_code)) continue;
+  if (/[;|\n]/.test(d.utla_name)) throw new Error(`separator in a name: ${d.utla_name}`);
+  upperTierIndex.set(d.utla_code, upperTiers.length);
+  upperTiers.push({ code: d.utla_code, name: d.utla_name });
+}
+const districtIndex = new Map<string, number>(districts.map((d, k) => [d.ltla_code, k]));
+
+const line1 = rows
   .map((r) => {
-    const i = authorityIndex.get(r.main_lad);
-    return `${r.outcode.trim().toUpperCase()}${b36(Number(r.mean_easting))}${b36(Number(r.mean_northing))}${i === undefined ? '-' : i.toString(36)}`;
+    const a = authorityIndex.get(r.main_lad);
+    return `${r.outcode.trim().toUpperCase()}${b36(Number(r.mean_easting), 4)}${b36(Number(r.mean_northing), 4)}${a === undefined ? '-' : a.toString(36)}`;
   })
   .join(';');
-const out = join(import.meta.dirname, '..', 'functions', 'domain', 'reference', 'outcodes.txt');
-// Format: OUTCODE + easting (4 base-36 digits) + northing (4) + Eastern authority index in
-// AUTHORITIES (base 36, '-' outside the region), ';'-separated. OGL v3.0; see ATTRIBUTION.md.
-writeFileSync(out, `${packed}\n`);
-console.log(`${rows.length} outcodes → ${out} (${packed.length} characters)`);
+const line2 = rows
+  .map((r) => {
+    const k = districtIndex.get(r.main_lad);
+    if (k === undefined) throw new Error(`${r.outcode}: main_lad ${r.main_lad} is not in england_district_to_upper_tier.csv`);
+    return b36(k, 2);
+  })
+  .join('');
+const line3 = districts.map((d) => `${d.ltla_code}${b36(upperTierIndex.get(d.utla_code)!, 2)}`).join(';');
+const line4 = upperTiers.map((u) => `${u.code}|${u.name}`).join(';');
+
+// Format, one section a line:
+//   1. OUTCODE + easting (4 base-36 digits) + northing (4) + Eastern authority index in
+//      AUTHORITIES (base 36, '-' outside the region), ';'-separated;
+//   2. for each outcode of line 1, in order, the index of its main district in line 3 (2 base-36 digits);
+//   3. district (ONS LTLA code) + index of its upper-tier authority in line 4 (2 base-36 digits), ';'-separated;
+//   4. upper-tier authority: ONS code|name, ';'-separated.
+// OGL v3.0; see ATTRIBUTION.md.
+const outcodes = join(reference, 'outcodes.txt');
+writeFileSync(outcodes, `${line1}\n${line2}\n${line3}\n${line4}\n`);
+console.log(`${rows.length} outcodes, ${districts.length} districts, ${upperTiers.length} upper-tier authorities → ${outcodes}`);
+
+// ---------------------------------------------------------------- bank holidays
+const feed = JSON.parse(readFileSync(join(dir, 'bank_holidays_england_and_wales.json'), 'utf8')) as {
+  division: string;
+  events: { date: string; title: string }[];
+};
+if (feed.division !== 'england-and-wales') throw new Error(`not the England and Wales feed: ${feed.division}`);
+const dates = feed.events.map((e) => e.date).sort();
+if (dates.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d))) throw new Error('a bank holiday is not YYYY-MM-DD');
+const holidays = join(reference, 'bank-holidays.ts');
+writeFileSync(
+  holidays,
+  `// England and Wales bank holidays (gov.uk bank-holidays.json; OGL v3.0, see ATTRIBUTION.md).
+// Generated by infra/build-outcodes.ts from bank_holidays_england_and_wales.json: do not edit.
+// gov.uk lists every bank holiday of each calendar year it covers, so the feed covers whole years.
+
+/** The first and last calendar year the feed covers. */
+export const BANK_HOLIDAY_YEARS = { first: ${dates[0]!.slice(0, 4)}, last: ${dates[dates.length - 1]!.slice(0, 4)} } as const;
+
+/** Every bank holiday in those years, \`YYYY-MM-DD\`, space-separated, in order. */
+export const BANK_HOLIDAYS = '${dates.join(' ')}';
+`,
+);
+console.log(`${dates.length} bank holidays → ${holidays}`);
+
+// ---------------------------------------------------------------- adjacency
+const adjacency = csv<{ la_code: string; neighbour_code: string; neighbour_name: string; status: string }>('eastern_utla_adjacency.csv');
+const statusOf = (s: string) => {
+  if (s === 'agreed') return 'agreed';
+  if (/^cross-Thames/.test(s)) return 'cross-Thames';
+  throw new Error(`unknown adjacency status: ${s}`);
+};
+const eastern = new Set<string>(AUTHORITIES.map((a) => a.onsCode));
+for (const r of adjacency) if (!eastern.has(r.la_code)) throw new Error(`adjacency row for an authority outside the 11: ${r.la_code}`);
+const adjacencyFile = join(reference, 'adjacency.ts');
+writeFileSync(
+  adjacencyFile,
+  `// Upper-tier authorities sharing a boundary with each of the 11 Eastern authorities
+// (eastern_utla_adjacency.csv: ONS district neighbours mapped to upper tier, cross-checked against
+// ONS upper-tier boundaries; OGL v3.0, see ATTRIBUTION.md). Generated by infra/build-outcodes.ts: do not edit.
+// \`agreed\`: both sources show the boundary. \`cross-Thames\`: only the district data does, across the
+// Thames estuary; not adjoining unless the region configures it so.
+
+export type AdjacencyStatus = 'agreed' | 'cross-Thames';
+
+/** [authority ONS code, neighbour ONS code, status]. */
+export const ADJACENCY: readonly (readonly [string, string, AdjacencyStatus])[] = [
+${adjacency.map((r) => `  ['${r.la_code}', '${r.neighbour_code}', '${statusOf(r.status)}'], // ${r.neighbour_name.replace(/[^\w ,'-]/g, '')}`).join('\n')}
+];
+`,
+);
+console.log(`${adjacency.length} adjacency rows → ${adjacencyFile}`);

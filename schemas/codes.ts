@@ -13,6 +13,8 @@ const PLACE_2025_26 = [...PLACE_2024_25.filter((c) => c !== 'H5' && c !== 'P2'),
 export const PLACE_CODES_BY_YEAR = {
   '2024-25': PLACE_2024_25,
   '2025-26': PLACE_2025_26,
+  /** Unchanged from 2025-26 (the open SSDA903 validator's 2026-27 rules inherit rule 146 from 2025-26). */
+  '2026-27': PLACE_2025_26,
 } as const;
 
 export type CollectionYear = keyof typeof PLACE_CODES_BY_YEAR;
@@ -29,6 +31,18 @@ export const REASON_PLACE_CHANGE_CODES = [
   'ALLEG', 'APPRR', 'CARPL', 'CHILD', 'CLOSE', 'CREQB', 'CREQO', 'CUSTOD', 'LAREQ', 'OTHER', 'PLACE', 'STAND',
 ] as const;
 export type ReasonPlaceChange = (typeof REASON_PLACE_CHANGE_CODES)[number];
+
+/**
+ * SSDA903 REC, the reason an episode ceased (DfE 903 guidance; the open SSDA903 validator's rule
+ * 149, data-to-insight/csc-validator-be-903 lac_validator/rules/lac2022_23/rule_149.py). `X1`:
+ * the episode ceased and a new one begins (a change of placement or legal status), when
+ * REASON_PLACE_CHANGE applies.
+ */
+export const REASON_EPISODE_CEASED_CODES = [
+  'E11', 'E12', 'E2', 'E3', 'E4A', 'E4B', 'E13', 'E41', 'E45', 'E46', 'E47', 'E48', 'E5', 'E6', 'E7', 'E8', 'E9',
+  'E14', 'E15', 'E16', 'E17', 'X1',
+] as const;
+export type ReasonEpisodeCeased = (typeof REASON_EPISODE_CEASED_CODES)[number];
 
 /** Ofsted overall judgements, best first. */
 export const OFSTED_RATINGS = ['outstanding', 'good', 'requires-improvement', 'inadequate', 'not-yet-inspected'] as const;
@@ -84,6 +98,23 @@ export function sharesSumToOne(shares: Partial<Record<AuthoritySlug, number>>): 
   const total = values.reduce((a, b) => a + b, 0);
   return Math.abs(total - 1) <= 1e-9;
 }
+
+// ---------------------------------------------------------------- placements
+// Care Planning, Placement and Case Review (England) Regulations 2010, reg 11 as amended by SI 2013/3239.
+
+/** Where the home lies against the placing authority (reg 11(1) and (5)). */
+export const PLACEMENT_LOCATIONS = ['in-area', 'adjoining', 'at-distance'] as const;
+export type PlacementLocation = (typeof PLACEMENT_LOCATIONS)[number];
+
+/** Who may approve an out-of-area placement: a nominated officer (reg 11(1)(a)) or the DCS (reg 11(1)(b)). */
+export const APPROVAL_ROLES = ['nominated-officer', 'director-of-childrens-services'] as const;
+export type ApprovalRole = (typeof APPROVAL_ROLES)[number];
+export const APPROVALS_REQUIRED = ['none', ...APPROVAL_ROLES] as const;
+export type ApprovalRequired = (typeof APPROVALS_REQUIRED)[number];
+
+/** What the approver must be satisfied of, reg 11(2)(a)–(e), in that order. */
+export const APPROVAL_CHECKLIST = ['wishesAndFeelings', 'mostAppropriate', 'relativesConsulted', 'areaAuthority', 'iroConsulted'] as const;
+export type ApprovalChecklistItem = (typeof APPROVAL_CHECKLIST)[number];
 
 // ---------------------------------------------------------------- referrals
 
