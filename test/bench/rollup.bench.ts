@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { loadSpend, type SpendDataset } from './england.ts';
-import { median, round, type BenchContext, type BenchRow } from './harness.ts';
+import { judge, median, round, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
  * Pooled-spend rollup at scale: 1,000,000 seeded spend lines for a financial year (./england.ts:
@@ -68,7 +68,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         value: round(rollupMs / 1000, 2),
         unit: 's',
         baseline: { name: 'read + parse the same batches (best of 3)', value: round(readMs / 1000, 2) },
-        ...(judged ? { target: '≤ 1.5× read + parse', ok: rollupMs <= 1.5 * readMs } : {}),
+        ...(judged ? judge(rollupMs / 1000, '≤', (1.5 * readMs) / 1000, 's', '1.5× read + parse') : {}),
       },
       {
         name: `rollup ${what} (median of 3)`,
@@ -87,8 +87,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         value: round(rollupRss, 0),
         unit: 'MB',
         baseline: { name: 'read + parse peak RSS', value: round(readRss, 0) },
-        target: '≤ 256 MB',
-        ok: rollupRss <= 256,
+        ...judge(rollupRss, '≤', 256, 'MB'),
       },
     );
   }

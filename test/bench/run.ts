@@ -2,18 +2,27 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startBenchHub, round, type BenchContext, type BenchRow } from './harness.ts';
+import { missedTargets, startBenchHub, round, type BenchContext, type BenchRow } from './harness.ts';
+import { targetScale } from './targets.ts';
 
 /**
  * `npm run bench`: starts the local stack, runs every test/bench/*.bench.ts in turn, prints one
  * table (each figure beside its baseline measured in the same run) and writes the same figures
- * to bench-results/latest.json. `npm run bench -- search pool` runs only those.
+ * to bench-results/latest.json. `npm run bench -- search pool` runs only those. Exits non-zero
+ * when a bench fails or any target is missed (each named at the end); BENCH_TARGET_SCALE
+ * tightens or loosens every judged limit (./targets.ts).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL = 'SILENT';
 const only = process.argv.slice(2);
+const scale = targetScale();
 const dir = join(import.meta.dirname);
 const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.startsWith(o)))).sort();
+const unknown = only.filter((o) => !files.some((f) => f.startsWith(o)));
+if (unknown.length > 0) {
+  console.error(`no bench named ${unknown.join(', ')} (there are: ${readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', '')).join(', ')})`);
+  process.exit(2);
+}
 
 const hub = await startBenchHub();
 const results: { bench: string; rows: BenchRow[]; error?: string; seconds: number }[] = [];
@@ -50,6 +59,17 @@ const table = results.flatMap((r) =>
 console.log(`\nCommission East hub benchmarks — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 console.table(table);
 mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/latest.json', `${JSON.stringify({ machine, results }, null, 2)}\n`);
+writeFileSync('bench-results/latest.json', `${JSON.stringify({ machine, targetScale: scale, results, missed: missedTargets(results) }, null, 2)}\n`);
 console.log('figures written to bench-results/latest.json');
-if (results.some((r) => r.error)) process.exitCode = 1;
+
+const failed = results.filter((r) => r.error);
+const missed = missedTargets(results);
+if (scale !== 1) console.log(`targets scaled by BENCH_TARGET_SCALE=${scale}`);
+for (const r of failed) console.error(`✗ ${r.bench}: FAILED — ${r.error}`);
+for (const m of missed) console.error(`✗ ${m.bench}: ${m.figure} = ${m.value}, target ${m.target}${m.why === 'unjudged' ? ' (not judged by the bench)' : ''}`);
+if (failed.length + missed.length > 0) {
+  console.error(`${missed.length} target(s) missed, ${failed.length} bench(es) failed`);
+  process.exitCode = 1;
+} else {
+  console.log(`every target met (${results.flatMap((r) => r.rows).filter((r) => r.target).length} judged)`);
+}

@@ -5,10 +5,10 @@ import { NEEDS_CODES, OFSTED_RATINGS, type NeedCode } from '../../schemas/codes.
 import { config, dynamo } from '../../functions/store/config.ts';
 import { vacancyTypes } from '../../functions/store/homes.ts';
 import { keys } from '../../functions/store/keys.ts';
-import { readOpenVacancies } from '../../functions/store/vacancies.ts';
+import { searchVacancies, type SearchQuery } from '../../functions/store/search.ts';
 import { SEARCH_FACTS_ATTRIBUTE } from '../../functions/store/vacancy-record.ts';
 import { ENGLAND_REGISTER, loadHomesAndVacancies, prng } from './england.ts';
-import { percentile, round, timeMany, type BenchRow } from './harness.ts';
+import { allOf, judge, percentile, round, timeMany, type BenchRow } from './harness.ts';
 
 /**
  * The vacancy search at England scale (issue 3), on the England-scale homes and vacancies of
@@ -51,6 +51,28 @@ async function rawCandidateRead(placementType: string): Promise<number> {
   return counts.reduce((a, b) => a + b, 0);
 }
 
+/**
+ * The DynamoDB requests one search makes, counted as they are sent: the same store function the
+ * search Lambda calls, run in this process with a counting middleware on its client.
+ */
+async function countSearchRequests(query: SearchQuery): Promise<{ byCommand: Record<string, number>; total: number; candidates: number; reported: number }> {
+  const byCommand: Record<string, number> = {};
+  const client = dynamo();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      byCommand[context.commandName ?? 'unknown'] = (byCommand[context.commandName ?? 'unknown'] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchRequestCount' },
+  );
+  try {
+    const { stats } = await searchVacancies({ kind: 'authority', id: 'essex' }, query);
+    return { byCommand, total: Object.values(byCommand).reduce((a, b) => a + b, 0), candidates: stats.candidates, reported: stats.queries };
+  } finally {
+    client.middlewareStack.remove('benchRequestCount');
+  }
+}
+
 /** 15,000 candidates with varied facts, prepared once (as the search prepares what it reads). */
 function syntheticCandidates(n: number): Candidate[] {
   const rnd = prng(15000);
@@ -89,12 +111,13 @@ export async function run(ctx: { baseUrl: string; keyFor(p: string): Promise<str
     rows.push({ name: `load: ${loaded.vacancies} vacancies (${loaded.beds} beds) by BatchWrite`, value: round(loaded.vacancyMs / 1000, 1), unit: 's' });
     const count = loaded.vacancies;
     const key = await ctx.keyFor('authority:essex');
-    const body = JSON.stringify({
+    const query: SearchQuery = {
       child: { age: 14, sex: 'female', needs: ['self-harm', 'going-missing'] },
       placementTypes: ['K2'],
       near: { outcode: 'CM1' },
       limit: 20,
-    });
+    };
+    const body = JSON.stringify(query);
     let returned = 0;
     const search = await timeMany(SEARCHES, async () => {
       const res = await fetch(`${ctx.baseUrl}/v1/vacancies/search`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body });
@@ -106,12 +129,28 @@ export async function run(ctx: { baseUrl: string; keyFor(p: string): Promise<str
     const raw = await timeMany(SEARCHES, async () => {
       read = await rawCandidateRead('K2');
     }, 10);
-    const { queries } = await readOpenVacancies({ placementTypes: ['K2'] });
+    const sent = await countSearchRequests(query);
     const types = await vacancyTypes();
+    const gets = (sent.byCommand.GetCommand ?? 0) + (sent.byCommand.GetItemCommand ?? 0);
+    const queries = sent.byCommand.QueryCommand ?? 0;
+    const scans = (sent.byCommand.ScanCommand ?? 0) + (sent.byCommand.ExecuteStatementCommand ?? 0);
+    // one GetItem of the type registry, one Query a shard of K2, and a further page per 1 MB read
+    // (search facts are under 1 KB each, so a page carries at least 1,000 candidates)
+    const bound = 1 + keys.openVacancyShards + Math.floor(sent.candidates / 1000);
 
     rows.push({ name: `search p50 (HTTP, ${count} open K2 vacancies, ${returned} a page)`, value: round(percentile(search, 50), 1), unit: 'ms', baseline: { name: 'raw candidate Queries p50', value: round(percentile(raw, 50), 1) } });
     rows.push({ name: 'search p99 (HTTP)', value: round(percentile(search, 99), 1), unit: 'ms', baseline: { name: `raw DynamoDB Queries of the same ${read} candidates p99`, value: round(percentile(raw, 99), 1) } });
-    rows.push({ name: `DynamoDB requests a search makes (1 GetItem of the type registry + ${queries} Queries: ${keys.openVacancyShards} shards × K2, pages included; ${types.length} types in use)`, value: queries + 1, unit: 'requests', target: 'bounded, no Scan', ok: true });
+    rows.push({
+      name: `DynamoDB requests a search makes, counted as sent (${gets} GetItem of the type registry + ${queries} Queries: ${keys.openVacancyShards} shards × K2, pages included; ${sent.candidates} candidates; ${types.length} types in use)`,
+      value: sent.total,
+      unit: 'requests',
+      ...allOf(
+        judge(scans, '=', 0, 'Scans'),
+        judge(sent.total - gets - queries, '=', 0, 'requests but GetItem and Query'),
+        judge(sent.total, '≤', bound, 'requests', '1 + a Query a shard + a page a 1,000 candidates'),
+        judge(sent.total, '=', sent.reported, 'requests', "the search's own count"),
+      ),
+    });
   } else {
     rows.push({ name: `search at England scale skipped: ${ENGLAND_REGISTER} not present`, value: 0, unit: '' });
   }
@@ -125,6 +164,6 @@ export async function run(ctx: { baseUrl: string; keyFor(p: string): Promise<str
     eligible = rank({ child, near, now: Date.now() }, candidates, { limit: 20 }).eligible;
   }, 50);
   rows.push({ name: `rank 15,000 candidates p50 (${eligible} pass the hard rules)`, value: round(percentile(times, 50), 2), unit: 'ms' });
-  rows.push({ name: 'rank 15,000 candidates p99', value: round(percentile(times, 99), 2), unit: 'ms', target: '≤ 5 ms', ok: percentile(times, 99) <= 5 });
+  rows.push({ name: 'rank 15,000 candidates p99', value: round(percentile(times, 99), 2), unit: 'ms', ...judge(percentile(times, 99), '≤', 5, 'ms') });
   return rows;
 }

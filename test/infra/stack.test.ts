@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HubStack } from '../../infra/stack.ts';
-import { handlers, routeList } from '../../functions/routes/index.ts';
+import { handlers, jobs, routeList, type Grant } from '../../functions/routes/index.ts';
 
 let template: Template;
 
@@ -91,5 +91,150 @@ describe('cdk-nag AwsSolutions', () => {
     const stack = new Stack(app, 'Bad');
     new s3.Bucket(stack, 'Open', { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY });
     expect(() => app.synth()).toThrow();
+  });
+});
+
+/**
+ * Least privilege, per Lambda: each function's role may do what its grants in the route table
+ * (functions/routes/*.ts `handlers`, and `jobs`) say and nothing else, and the grants themselves
+ * are pinned here, so giving a Lambda more is a change a reviewer sees in this file.
+ */
+describe('each Lambda\'s IAM actions', () => {
+  /**
+   * What each Lambda needs, and why. A Lambda that gets a grant it is not listed with here, or
+   * loses one, fails below: change this list only with the code that needs it.
+   */
+  const LEAST_PRIVILEGE: Record<string, readonly Grant[]> = {
+    authorizer: ['table:read'], // looks up the hashed API key
+    health: [],
+    openapi: [],
+    reference: [], // code lists and agreements are bundled files
+    homes: ['table:write'],
+    vacancies: ['table:write'],
+    'vacancy-search': ['table:read'],
+    pool: ['table:read', 'table:write'],
+    'pool-ledger': ['table:read'],
+    referrals: ['table:write'], // disclosure writes the audit entry
+    audit: ['table:read'],
+    spend: ['table:write', 'bucket:write'], // raw batches in S3
+    rollups: ['table:write', 'bucket:write'],
+    'job:lapse-vacancies': ['table:write'],
+    'job:rollup': ['table:read', 'bucket:write'],
+  };
+
+  /** The actions CDK's table/bucket grants expand to (aws-cdk-lib as pinned in package.json). */
+  const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:Scan'];
+  const TABLE_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+  const BUCKET_READ = ['s3:GetBucket*', 's3:GetObject*', 's3:List*'];
+  const BUCKET_WRITE = ['s3:Abort*', 's3:DeleteObject*', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'];
+  const KMS_DECRYPT = ['kms:Decrypt', 'kms:DescribeKey'];
+  const KMS_ENCRYPT = ['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
+  /** Every Lambda: its own log group, and X-Ray (which takes no resource narrower than *). */
+  const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+  const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+  /** Reading configuration (the cursor secret) from Secrets Manager or SSM, on that secret alone. */
+  const CONFIG_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters'];
+
+  type Json = any;
+  const lambdas = () => [
+    ...Object.entries(handlers).map(([name, def]) => ({ name, id: name, grants: def.grants as readonly Grant[] })),
+    ...Object.entries(jobs).map(([name, def]) => ({ name: `job:${name}`, id: `job-${name}`, grants: def.grants as readonly Grant[] })),
+  ];
+
+  /** The logical id of a stack resource a CloudFormation value points at (Ref or Fn::GetAtt), if any. */
+  const target = (v: Json): string | undefined => v?.Ref ?? v?.['Fn::GetAtt']?.[0] ?? (v?.['Fn::Join'] ? target(v['Fn::Join'][1][0]) : undefined);
+  const typeOf = (id: string | undefined): string | undefined => (id ? template.toJSON().Resources[id]?.Type : undefined);
+  const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+  /** A Lambda's function and role, found by the construct ids infra/stack.ts gives them (`<name>Fn`, `<name>Role`). */
+  function lambdaOf(id: string): { fn: Json; roleId: string } {
+    const prefix = `${id}Fn`.replace(/[^A-Za-z0-9]/g, '');
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([logical]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(logical));
+    expect(fns, `one function for ${id}`).toHaveLength(1);
+    const fn = fns[0]![1];
+    return { fn, roleId: target(fn.Properties.Role)! };
+  }
+
+  /** Every Allow statement that applies to a role: its inline policies and the IAM policies attached to it. */
+  function statementsOf(roleId: string): Json[] {
+    const role = template.toJSON().Resources[roleId];
+    expect(role.Properties.ManagedPolicyArns ?? [], `${roleId} has no managed policies`).toEqual([]);
+    const inline = (role.Properties.Policies ?? []).flatMap((p: Json) => p.PolicyDocument.Statement);
+    const attached = [
+      ...Object.values(template.findResources('AWS::IAM::Policy')),
+      ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')),
+    ].filter((p) => list(p.Properties.Roles).some((r: Json) => target(r) === roleId)).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    return [...inline, ...attached];
+  }
+
+  /** Actions by family, each checked against the resources it may name. */
+  function actionsOf(name: string, fn: Json, statements: Json[]) {
+    const found = { table: new Set<string>(), bucket: new Set<string>(), kms: new Set<string>(), logs: new Set<string>(), xray: new Set<string>(), config: new Set<string>() };
+    const logGroup = target(fn.Properties.LoggingConfig?.LogGroup);
+    for (const st of statements) {
+      expect(st.NotAction ?? st.NotResource, `${name}: no NotAction/NotResource`).toBeUndefined();
+      if (st.Effect !== 'Allow') continue;
+      const resources = list(st.Resource);
+      for (const action of list<string>(st.Action)) {
+        const on = (type: string) => resources.every((r) => typeOf(target(r)) === type);
+        const where = `${name}: ${action} on ${JSON.stringify(resources)}`;
+        if (action.startsWith('dynamodb:')) {
+          expect(on('AWS::DynamoDB::Table'), where).toBe(true);
+          found.table.add(action);
+        } else if (action.startsWith('s3:')) {
+          expect(on('AWS::S3::Bucket'), where).toBe(true);
+          expect(resources.every((r) => !JSON.stringify(r).includes('AccessLogs')), where).toBe(true);
+          found.bucket.add(action);
+        } else if (action.startsWith('kms:')) {
+          expect(on('AWS::KMS::Key'), where).toBe(true);
+          found.kms.add(action);
+        } else if (LOGS.includes(action)) {
+          expect(resources.map(target), where).toEqual([logGroup]);
+          found.logs.add(action);
+        } else if (XRAY.includes(action)) {
+          found.xray.add(action);
+        } else if (CONFIG_READ.includes(action)) {
+          expect(resources.every((r) => r !== '*' && (typeOf(target(r)) === 'AWS::SecretsManager::Secret' || /parameter\//.test(JSON.stringify(r)))), where).toBe(true);
+          found.config.add(action);
+        } else {
+          expect.fail(`${name} may not ${action} (on ${JSON.stringify(resources)}): no grant in the route table gives it`);
+        }
+      }
+    }
+    const sorted = (s: Set<string>) => [...s].sort();
+    return Object.fromEntries(Object.entries(found).map(([k, v]) => [k, sorted(v)])) as Record<keyof typeof found, string[]>;
+  }
+
+  it('the route table gives each Lambda exactly the grants reviewed here', () => {
+    expect(Object.fromEntries(lambdas().map((l) => [l.name, [...l.grants].sort()]))).toEqual(
+      Object.fromEntries(Object.entries(LEAST_PRIVILEGE).map(([n, g]) => [n, [...g].sort()])),
+    );
+  });
+
+  it('a Lambda serving a creating POST can write the table (Idempotency-Key is stored there)', () => {
+    for (const { def } of routeList.filter((r) => r.def.idempotent)) {
+      expect(handlers[def.handler].grants as readonly Grant[], def.handler).toContain('table:write');
+    }
+  });
+
+  it.each(lambdas().map((l) => [l.name, l] as const))('%s: its role allows what its grants give and nothing else', (name, l) => {
+    const { fn, roleId } = lambdaOf(l.id);
+    const actions = actionsOf(name, fn, statementsOf(roleId));
+    const has = (g: Grant) => l.grants.includes(g);
+    const tableRead = has('table:read') || has('table:write');
+    const bucketRead = has('bucket:read') || has('bucket:write');
+
+    expect(actions.table, `${name} DynamoDB`).toEqual([...(tableRead ? TABLE_READ : []), ...(has('table:write') ? TABLE_WRITE : [])].sort());
+    expect(actions.bucket, `${name} S3`).toEqual([...(bucketRead ? BUCKET_READ : []), ...(has('bucket:write') ? BUCKET_WRITE : [])].sort());
+    if (!tableRead) expect(actions.table, `${name} has no table grant, so no DynamoDB action at all`).toEqual([]);
+    // the data key: to read what the table or bucket holds and to write it encrypted; kms:Decrypt
+    // besides only to read the cursor secret it encrypts
+    const encrypt = has('table:write') || has('bucket:write');
+    const needed = [...(tableRead || bucketRead ? KMS_DECRYPT : []), ...(encrypt ? KMS_ENCRYPT : [])].sort();
+    const extra = actions.kms.filter((a) => !needed.includes(a));
+    expect(actions.kms, `${name} KMS`).toEqual(expect.arrayContaining(needed));
+    expect(extra, `${name} KMS beyond its grants`).toEqual(actions.config.length > 0 ? extra.filter((a) => a === 'kms:Decrypt') : []);
+    expect(actions.logs, `${name} logs`).toEqual(LOGS);
+    expect(actions.xray, `${name} X-Ray`).toEqual(XRAY);
   });
 });
