@@ -3,7 +3,8 @@ import { zodErrors } from '../http/edge.ts';
 import { requireLedgerPeriod, type Ledger } from '../domain/ledger.ts';
 import { londonToday } from '../domain/calendar-days.ts';
 import type { HubError } from '../domain/errors.ts';
-import { allBeds, loadLedger, type BedItem } from '../store/pool.ts';
+import type { Bed } from '../domain/pool.ts';
+import { allBeds, loadLedger } from '../store/pool.ts';
 
 /**
  * `hub pool …`: what an operator at the programme office wants from the pool, against the
@@ -51,7 +52,7 @@ const money2 = (n: number) => n.toFixed(2);
 
 const BED_HEADER = ['id', 'homeUrn', 'kind', 'status', 'weeklyCost', 'contractRef', 'from', 'to', 'availableFrom', 'allocationId', 'authority', 'startDate'] as const;
 
-export function bedRows(beds: readonly BedItem[], money: (n: number) => string): Cell[][] {
+export function bedRows(beds: readonly Bed[], money: (n: number) => string): Cell[][] {
   return beds.map((b) => [
     b.id, b.homeUrn, b.kind, b.status, money(b.weeklyCostPence / 100), b.contractRef, b.from, b.to, b.availableFrom,
     b.allocation?.id, b.allocation?.authority, b.allocation?.startDate,

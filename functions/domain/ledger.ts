@@ -1,6 +1,7 @@
 import { AUTHORITY_SLUGS, type AuthoritySlug } from './reference/authorities.ts';
 import { addDays, dayNumber } from './calendar-days.ts';
 import { badRequest } from './errors.ts';
+import type { Principal } from './principal.ts';
 
 /**
  * The pooled-bed ledger (CONTRACT.md, "Pooled emergency and move-on beds"), computed from the
@@ -179,12 +180,18 @@ export interface LedgerInput {
   allocations: readonly LedgerAllocation[];
 }
 
-/** The ledger for `from`..`to` (inclusive): every bed with funded nights in it, and all 11 authorities. */
 /** A ledger period ends at most today (CONTRACT.md: `to` at most today); 400 naming `to` otherwise. */
 export function requireLedgerPeriod(to: string, today: string): void {
   if (to > today) throw badRequest('The query is not valid.', [{ path: 'to', message: 'must not be after today (Europe/London)' }]);
 }
 
+/** The ledger as `who` may see it: every bed line for all; the programme office all 11 authority lines, an authority only its own. */
+export function ledgerFor(ledger: Ledger, who: Principal): Ledger {
+  if (who.kind === 'programme-office') return ledger;
+  return { ...ledger, authorities: ledger.authorities.filter((a) => who.kind === 'authority' && a.authority === who.id) };
+}
+
+/** The ledger for `from`..`to` (inclusive): every bed with funded nights in it, and all 11 authorities. */
 export function computeLedger({ from, to, beds, allocations }: LedgerInput): Ledger {
   if (to < from) throw new RangeError('to is before from');
   const lo = dayNumber(from);

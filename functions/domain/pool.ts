@@ -1,7 +1,9 @@
 import { fit, hardRuleFailures, type Child, type HomeFacts } from './matching.ts';
 import { outcodeCentroid } from './geo.ts';
 import { AUTHORITY_SLUGS, type AuthoritySlug } from './reference/authorities.ts';
-import type { NeedCode, Sex, Urgency } from '../../schemas/codes.ts';
+import type { NeedCode, ReasonPlaceChange, Sex, Urgency } from '../../schemas/codes.ts';
+import type { Principal } from './principal.ts';
+import { requireKnownOutcode } from './geo.ts';
 import { maxDate } from './calendar-days.ts';
 import { HubError } from './errors.ts';
 
@@ -50,6 +52,156 @@ export function ownerOfId(id: string): AuthoritySlug | undefined {
   if (!m) return undefined;
   return (AUTHORITY_SLUGS as readonly string[]).includes(m[2]!) ? (m[2] as AuthoritySlug) : undefined;
 }
+
+// ------------------------------------------------------------------ the pool's records
+
+/** The allocation a bed holds, as the bed carries it. */
+export interface AllocationSummary {
+  id: string;
+  requestId: string;
+  authority: AuthoritySlug;
+  startDate: string;
+}
+
+/** A block-contracted bed, as stored. */
+export interface Bed {
+  id: string;
+  homeUrn: string;
+  kind: PoolKind;
+  weeklyCostPence: number;
+  contractRef: string;
+  from: string;
+  to?: string;
+  shares?: Partial<Record<AuthoritySlug, number>>;
+  status: BedStatus;
+  availableFrom: string;
+  allocation?: AllocationSummary;
+  /** An allocation taking the bed at this moment (the store's claim); never shown by the API. */
+  claim?: { id: string; until: number };
+  createdAt: string;
+  createdBy: string;
+  version: number;
+}
+
+export type NewBed = Pick<Bed, 'homeUrn' | 'kind' | 'weeklyCostPence' | 'contractRef' | 'from' | 'to' | 'shares'>;
+
+export interface PoolChildFacts {
+  childRef: string;
+  age: number;
+  sex: Sex;
+  needs: NeedCode[];
+}
+
+/** An authority's request for a pooled bed, as stored. */
+export interface PoolRequest {
+  id: string;
+  authority: AuthoritySlug;
+  kind: PoolKind;
+  urgency: Urgency;
+  neededFrom: string;
+  child: PoolChildFacts;
+  homeOutcode?: string;
+  status: RequestStatus;
+  allocationId?: string;
+  createdAt: string;
+}
+
+export type NewRequest = Pick<PoolRequest, 'kind' | 'urgency' | 'neededFrom' | 'child' | 'homeOutcode'>;
+
+/** A child's time in a pooled bed, as stored. */
+export interface Allocation {
+  id: string;
+  requestId: string;
+  bedId: string;
+  authority: AuthoritySlug;
+  startDate: string;
+  status: AllocationStatus;
+  endDate?: string;
+  reason?: ReasonPlaceChange;
+  steppedDownFrom?: string;
+  steppedDownTo?: string;
+  createdAt: string;
+  createdBy: string;
+  endedAt?: string;
+  endedBy?: string;
+}
+
+/** A bed as the programme office registers it (`POST /v1/pool/beds`): money in GBP becomes pence. */
+export function newBedOf(body: { homeUrn: string; kind: PoolKind; weeklyCost: number; contractRef: string; from: string; to?: string; shares?: NewBed['shares'] }): NewBed {
+  return {
+    homeUrn: body.homeUrn,
+    kind: body.kind,
+    weeklyCostPence: Math.round(body.weeklyCost * 100),
+    contractRef: body.contractRef,
+    from: body.from,
+    ...(body.to ? { to: body.to } : {}),
+    ...(body.shares ? { shares: body.shares } : {}),
+  };
+}
+
+/** A request as an authority asks it (`POST /v1/pool/requests`): a known home outcode (400 otherwise), each need once. */
+export function newRequestOf(body: NewRequest): NewRequest {
+  requireKnownOutcode(body.homeOutcode, 'homeOutcode');
+  const { childRef, age, sex, needs } = body.child;
+  return {
+    kind: body.kind,
+    urgency: body.urgency,
+    neededFrom: body.neededFrom,
+    child: { childRef, age, sex, needs: [...new Set(needs)] },
+    ...(body.homeOutcode ? { homeOutcode: body.homeOutcode } : {}),
+  };
+}
+
+// ------------------------------------------------------------------ what each caller sees
+
+/** Whether `who` may see the allocation a bed holds: the programme office any, an authority only its own. */
+export const seesAllocation = (who: Principal, allocation: Pick<AllocationSummary, 'authority'>): boolean =>
+  who.kind === 'programme-office' || (who.kind === 'authority' && allocation.authority === who.id);
+
+/** A bed as `who` sees it (GET /v1/pool/beds): money in GBP, `availableFrom` while free, the allocation only if `seesAllocation`, never a claim. */
+export function bedView(bed: Bed, who: Principal) {
+  return {
+    id: bed.id,
+    homeUrn: bed.homeUrn,
+    kind: bed.kind,
+    status: bed.status,
+    weeklyCost: bed.weeklyCostPence / 100,
+    contractRef: bed.contractRef,
+    from: bed.from,
+    ...(bed.to ? { to: bed.to } : {}),
+    ...(bed.shares ? { shares: bed.shares } : {}),
+    ...(bed.allocation ? {} : { availableFrom: bed.availableFrom }),
+    ...(bed.allocation && seesAllocation(who, bed.allocation) ? { allocation: bed.allocation } : {}),
+  };
+}
+
+/** A request as its owner or the programme office sees it. */
+export const requestView = (r: PoolRequest) => ({
+  id: r.id,
+  authority: r.authority,
+  kind: r.kind,
+  urgency: r.urgency,
+  neededFrom: r.neededFrom,
+  child: { childRef: r.child.childRef, age: r.child.age, sex: r.child.sex, needs: r.child.needs },
+  ...(r.homeOutcode ? { homeOutcode: r.homeOutcode } : {}),
+  status: r.status,
+  ...(r.allocationId ? { allocationId: r.allocationId } : {}),
+  createdAt: r.createdAt,
+});
+
+/** An allocation as the authority it is for or the programme office sees it. */
+export const allocationView = (a: Allocation) => ({
+  id: a.id,
+  requestId: a.requestId,
+  bedId: a.bedId,
+  authority: a.authority,
+  startDate: a.startDate,
+  status: a.status,
+  ...(a.endDate ? { endDate: a.endDate } : {}),
+  ...(a.reason ? { reason: a.reason } : {}),
+  ...(a.steppedDownFrom ? { steppedDownFrom: a.steppedDownFrom } : {}),
+  ...(a.steppedDownTo ? { steppedDownTo: a.steppedDownTo } : {}),
+});
 
 // ------------------------------------------------------------------ allocation rules
 
@@ -100,9 +252,45 @@ export function bedRefusal(bed: BedFacts, request: Pick<RequestFacts, 'kind'>, s
   if (!contractCovers(bed, startDate)) {
     return new PoolRefusal('unprocessable', 'outside-contract', 'startDate', `The bed's contract runs ${bed.from} to ${bed.to ?? '(open)'}; ${startDate} is outside it.`);
   }
-  if (bed.status === 'out-of-service') return bedNotAvailable('The bed is out of service.');
-  if (bed.status === 'occupied') return bedNotAvailable('The bed is occupied.');
-  if (startDate < bed.availableFrom) return bedNotAvailable(`The bed is free from ${bed.availableFrom}.`);
+  return whyBedRefuses(bed, { startDate });
+}
+
+/** What a bed's record says of whether it can be taken (a BedFacts, or the item a refused write answered). */
+export interface BedState {
+  status: BedStatus;
+  availableFrom: string;
+  allocation?: unknown;
+  claim?: { id?: string; until?: number };
+}
+
+/** What a bed is being checked for: the input it concerns, the night it is wanted from, the moment, and whose claim is ours. */
+export interface BedCheck {
+  field?: string;
+  startDate?: string;
+  now?: number;
+  ownClaim?: string;
+  /** The bed is a step-down's target (only the wording changes). */
+  moveOn?: boolean;
+}
+
+/**
+ * THE explanation of why a bed refuses to be taken, before a write (the rules) and after one
+ * DynamoDB refused (from the bed as it stood): unknown (422), out of service, occupied, taken at
+ * this moment by another allocation's live claim, or not free until after `startDate` (409
+ * bed-not-available). Claims are weighed only given `now` (a claim lapses), and never the
+ * caller's own (`ownClaim`). Undefined: nothing about the bed stands in the way.
+ */
+export function whyBedRefuses(bed: BedState | undefined, on: BedCheck = {}): PoolRefusal | undefined {
+  const field = on.field ?? 'bedId';
+  const name = on.moveOn ? 'move-on bed' : 'bed';
+  if (!bed) return new PoolRefusal('unprocessable', 'unknown bed', field, 'No such pooled bed.');
+  if (bed.status === 'out-of-service') return bedNotAvailable(`The ${name} is out of service.`, field);
+  if (bed.status === 'occupied' || bed.allocation) return bedNotAvailable(`The ${name} is occupied.`, field);
+  const claim = bed.claim;
+  if (on.now !== undefined && claim && claim.id !== on.ownClaim && Number(claim.until) >= on.now) {
+    return bedNotAvailable(`Another allocation is taking this ${name} at this moment.`, field);
+  }
+  if (on.startDate !== undefined && on.startDate < bed.availableFrom) return bedNotAvailable(`The ${name} is free from ${bed.availableFrom}.`, field);
   return undefined;
 }
 
@@ -125,12 +313,13 @@ export function endRefusal(allocation: { status: AllocationStatus; startDate: st
 /** Why the child cannot step down from `fromBedId` into `target` on `date`. */
 export function stepDownRefusal(
   fromBedId: string,
-  target: BedFacts,
+  target: BedFacts | undefined,
   child: RequestFacts['child'] | undefined,
   home: HomeFacts | undefined,
   date: string,
 ): PoolRefusal | undefined {
   const field = 'stepDownTo';
+  if (!target) return whyBedRefuses(undefined, { field });
   if (target.id === fromBedId) return new PoolRefusal('unprocessable', 'same-bed', field, 'The child is already in this bed.');
   if (target.kind !== 'move-on') return new PoolRefusal('unprocessable', 'not-move-on', field, `Step-down is into a move-on bed; this bed is ${target.kind}.`);
   if (!contractCovers(target, date)) {
@@ -140,10 +329,7 @@ export function stepDownRefusal(
     const failures = hardRuleFailures(child as Child, home);
     if (failures.length) return new PoolRefusal('unprocessable', 'home-cannot-take-child', field, `The bed's home ${failures.join('; ')}.`);
   }
-  if (target.status === 'out-of-service') return bedNotAvailable('The move-on bed is out of service.', field);
-  if (target.status === 'occupied') return bedNotAvailable('The move-on bed is occupied.', field);
-  if (date < target.availableFrom) return bedNotAvailable(`The move-on bed is free from ${target.availableFrom}.`, field);
-  return undefined;
+  return whyBedRefuses(target, { field, startDate: date, moveOn: true });
 }
 
 // ------------------------------------------------------------------ candidates

@@ -59,17 +59,38 @@ export const keys = {
   vacancyTypes: (): Key => ({ pk: 'VACANCIES#TYPES', sk: 'REGISTRY' }),
 
   // --- pooled beds (issue 4) ---
+  // bed by id .............................. pk POOLBED#<id>, sk BED
+  // every bed (list, ledger, candidates) ... gsi1 POOLBEDS / BED#<id>
+  // an authority's request by id ........... pk POOLREQ#<slug>, sk REQ#<id>   (slug from the caller's key;
+  //                                          the programme office takes it from the id, req_<slug>_…)
+  // an authority's requests, newest first .. pk POOLREQ#<slug>, begins_with REQ#
+  // every request, newest first ............ gsi1 POOLREQS / REQ#<createdAt>#<id>
+  // an authority's allocation by id ........ pk POOLALLOC#<slug>, sk ALLOC#<id>  (alc_<slug>_…)
+  // an authority's allocations ............. pk POOLALLOC#<slug>, begins_with ALLOC#
+  // allocation history by start date ....... gsi1 POOLALLOCS / ALLOC#<startDate>#<id>  (≤ to: the ledger)
+  // a bed's audit trail, in time order ..... pk POOLAUDIT#<bedId>, sk AT#<iso time>#<uuid>  (write-once)
   /** A pooled bed (the region's, not a tenant's); gsi1 lists every bed in id order. */
   poolBed: (id: string): Key => ({ pk: `POOLBED#${id}`, sk: 'BED' }),
-  poolBedList: (id = '') => ({ gsi1pk: 'POOLBEDS', gsi1sk: `BED#${id}` }),
+  poolBedList: (id: string) => ({ gsi1pk: 'POOLBEDS', gsi1sk: `BED#${id}` }),
+  /** gsi1: every pooled bed. */
+  poolBeds: () => ({ gsi1pk: 'POOLBEDS' }),
   /** An authority's request for a pooled bed, under the owning authority; gsi1 lists all, by time, for the programme office. */
-  poolRequest: (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id = ''): Key => ({ pk: `POOLREQ#${owner}`, sk: `REQ#${id}` }),
-  poolRequestList: (createdAt = '', id = '') => ({ gsi1pk: 'POOLREQS', gsi1sk: `REQ#${createdAt}${id ? `#${id}` : ''}` }),
+  poolRequest: (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id: string): Key => ({ pk: `POOLREQ#${owner}`, sk: `REQ#${id}` }),
+  poolRequestList: (createdAt: string, id: string) => ({ gsi1pk: 'POOLREQS', gsi1sk: `REQ#${createdAt}#${id}` }),
+  /** An authority's own requests (base table), and every request (gsi1). */
+  poolRequestsOf: (owner: import('../domain/reference/authorities.ts').AuthoritySlug) => ({ pk: `POOLREQ#${owner}`, skPrefix: 'REQ#' }),
+  poolRequests: () => ({ gsi1pk: 'POOLREQS' }),
   /** An allocation of a pooled bed, under the authority it is for; gsi1 lists all by start date (the ledger's history). */
-  poolAllocation: (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id = ''): Key => ({ pk: `POOLALLOC#${owner}`, sk: `ALLOC#${id}` }),
-  poolAllocationList: (startDate = '', id = '') => ({ gsi1pk: 'POOLALLOCS', gsi1sk: `ALLOC#${startDate}${id ? `#${id}` : ''}` }),
+  poolAllocation: (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id: string): Key => ({ pk: `POOLALLOC#${owner}`, sk: `ALLOC#${id}` }),
+  poolAllocationList: (startDate: string, id: string) => ({ gsi1pk: 'POOLALLOCS', gsi1sk: `ALLOC#${startDate}#${id}` }),
+  /** An authority's own allocations (base table), and every allocation (gsi1). */
+  poolAllocationsOf: (owner: import('../domain/reference/authorities.ts').AuthoritySlug) => ({ pk: `POOLALLOC#${owner}`, skPrefix: 'ALLOC#' }),
+  poolAllocations: () => ({ gsi1pk: 'POOLALLOCS' }),
+  /** gsi1: every allocation starting on or before `date` (gsi1sk <= gsi1skMax). */
+  poolAllocationsStartingBy: (date: string) => ({ gsi1pk: 'POOLALLOCS', gsi1skMax: `ALLOC#${date}#~` }),
   /** Write-once audit of a pooled bed's allocations, in time order per bed. */
   poolAudit: (bedId: string, at: string, id: string): Key => ({ pk: `POOLAUDIT#${bedId}`, sk: `AT#${at}#${id}` }),
+  poolAuditTrail: (bedId: string) => ({ pk: `POOLAUDIT#${bedId}` }),
 
   // --- referrals, consent, audit (issue 5) ---
   /** A referral; its providers' responses live in the same partition (`RESPONSE#provider:<id>`). */

@@ -1,14 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { addDays, londonToday, maxDate } from '../../../functions/domain/calendar-days.ts';
 import type { Principal } from '../../../functions/domain/principal.ts';
 import { authorityOfOutcode } from '../../../functions/domain/geo.ts';
-import { config, dynamo } from '../../../functions/store/config.ts';
-import { getHome, type HomeItem } from '../../../functions/store/homes.ts';
-import { keys } from '../../../functions/store/keys.ts';
-import {
-  allocate, createBed, createRequest, endAllocation, getBed, getRequest, type NewBed, type NewRequest,
-} from '../../../functions/store/pool.ts';
+import type { NewBed, NewRequest } from '../../../functions/domain/pool.ts';
+import { writeHomeVersioned, type HomeItem } from '../../../functions/store/homes.ts';
+import { allocate, createBed, createRequest, endAllocation, getBed, getRequest } from '../../../functions/store/pool.ts';
 import { DEMO_PROVIDERS } from '../demo-principals.ts';
 
 /**
@@ -48,18 +44,9 @@ const HOMES: Array<Omit<HomeItem, 'version' | 'updatedAt' | 'authority'>> = [
   },
 ];
 
+/** Writes the home (with its owner index, as the homes store does) unless one with its URN exists. */
 async function ensureHome(home: (typeof HOMES)[number]): Promise<void> {
-  if (await getHome(home.urn)) return;
-  const item: HomeItem = { ...home, authority: authorityOfOutcode(home.outcode!), version: 1, updatedAt: new Date().toISOString() };
-  await putIfMissing({ ...keys.home(home.urn), type: 'home', ...item });
-}
-
-async function putIfMissing(item: Record<string, unknown>): Promise<void> {
-  try {
-    await dynamo().send(new PutCommand({ TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (e) {
-    if (!(e instanceof ConditionalCheckFailedException)) throw e;
-  }
+  await writeHomeVersioned({ ...home, authority: authorityOfOutcode(home.outcode!), version: 1, updatedAt: new Date().toISOString(), source: 'demo' }, undefined);
 }
 
 const ignoreExisting = async <T>(write: () => Promise<T>): Promise<void> => {
@@ -117,7 +104,7 @@ export async function seed(): Promise<void> {
   if (essex?.status === 'pending') {
     const placed = await allocate({ requestId: essex.id, bedId: 'bed_demo0emergency01', startDate: essex.neededFrom, by: PO, httpRequestId: 'demo-seed' });
     await endAllocation({
-      allocation: placed, endDate: maxDate(essex.neededFrom, addDays(today, -3)), reason: 'PLACE', stepDownTo: 'bed_demo00moveon0001', by: PO, httpRequestId: 'demo-seed',
+      who: PO, id: placed.id, endDate: maxDate(essex.neededFrom, addDays(today, -3)), reason: 'PLACE', stepDownTo: 'bed_demo00moveon0001', httpRequestId: 'demo-seed',
     });
   }
   // Norfolk's child: in an emergency bed since five days ago.

@@ -1,0 +1,79 @@
+import { principalId, type Principal } from '../../domain/principal.ts';
+import { allocationRefusal, PoolRefusal, requestNotPending, type Allocation, type PoolRequest } from '../../domain/pool.ts';
+import { batchGet, itemAt } from '../batch-get.ts';
+import { toHome, type HomeItem } from '../homes.ts';
+import { keys } from '../keys.ts';
+import { putAllocation, summaryOf } from './allocations.ts';
+import { auditPut } from './audit.ts';
+import { bedRefused, claimBed, releaseClaim, takeBed } from './take.ts';
+import { newId, recordOf, transact } from './records.ts';
+import { markAllocated, requestKey } from './requests.ts';
+
+/**
+ * Allocating a pooled bed: one conditional claim on the bed, one BatchGet of the request and the
+ * bed's home, one transaction. Its refusals become PoolRefusals (409 with a reason) from the
+ * items as they stood.
+ */
+
+/** A request and a home in one consistent BatchGetItem round trip (either may be absent). */
+async function getRequestAndHome(who: Principal, requestId: string, homeUrn: string): Promise<{ request?: PoolRequest; home?: HomeItem }> {
+  const requestAt = requestKey(who, requestId);
+  const homeAt = keys.home(homeUrn);
+  const found = await batchGet(requestAt ? [requestAt, homeAt] : [homeAt], { consistent: true });
+  const homeItem = itemAt(found, homeAt);
+  return { request: recordOf<PoolRequest>(itemAt(found, requestAt)), home: homeItem ? toHome(homeItem) : undefined };
+}
+
+export interface AllocateInput {
+  requestId: string;
+  bedId: string;
+  startDate: string;
+  /** The programme office (it alone allocates): it reads any authority's request by its id. */
+  by: Principal;
+  /** The HTTP request id, for the audit entry. */
+  httpRequestId: string;
+  now?: Date;
+}
+
+/**
+ * Allocates a bed to a pending request:
+ *   1. claims the bed (one conditional write: contenders are refused here, see claimBed);
+ *   2. reads the request and the bed's home in one round trip, and checks the allocation's rules
+ *      (allocationRefusal: request pending, bed suits it, home can care for the child);
+ *   3. one transaction: the bed (still free and claimed by us) becomes occupied, the request
+ *      (still pending) becomes allocated, and the allocation and a write-once audit entry are
+ *      written.
+ * Under any concurrency one caller wins a bed and a request; the others get a 409 PoolRefusal
+ * with its reason. A claim that does not become an allocation is released at once (or lapses
+ * after BED_CLAIM_MS if its holder died), so bed refusals come before request refusals.
+ */
+export async function allocate(input: AllocateInput): Promise<Allocation> {
+  const now = input.now ?? new Date();
+  const { bedId, startDate } = input;
+  const claimId = `clm_${newId(now.getTime())}`;
+  const bed = await claimBed(bedId, claimId, now.getTime());
+  try {
+    const { request, home } = await getRequestAndHome(input.by, input.requestId, bed.homeUrn);
+    const refusal = allocationRefusal(bed, request, home, startDate);
+    if (refusal) throw refusal;
+    if (!request) throw new Error('unreachable: allocationRefusal refuses an unknown request');
+    const by = principalId(input.by);
+    const id = `alc_${request.authority}_${newId(now.getTime())}`;
+    const allocation: Allocation = {
+      id, requestId: request.id, bedId, authority: request.authority, startDate, status: 'active', createdAt: now.toISOString(), createdBy: by,
+    };
+    const audit = { action: 'pool.allocate', principal: by, allocationId: id, requestId: request.id, authority: request.authority, startDate, httpRequestId: input.httpRequestId };
+    await transact(
+      [takeBed(bedId, summaryOf(allocation), claimId, now.getTime()), markAllocated(request, id, bedId), putAllocation(allocation), auditPut(bedId, audit, allocation.createdAt)],
+      (failed) => {
+        if (failed[0]) return bedRefused(failed[0], { field: 'bedId', now: now.getTime(), ownClaim: claimId, startDate });
+        if (failed[1]) return requestNotPending(`The request is ${String(failed[1].status ?? 'gone')}; only a pending request can be allocated.`);
+        return new PoolRefusal('conflict', 'allocation-exists', 'requestId', 'This allocation was already written.');
+      },
+    );
+    return allocation;
+  } catch (e) {
+    await releaseClaim(bedId, claimId).catch(() => undefined); // if even this fails, the claim lapses (BED_CLAIM_MS)
+    throw e;
+  }
+}

@@ -1,0 +1,103 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { notFound } from '../../domain/errors.ts';
+import type { Principal } from '../../domain/principal.ts';
+import { PoolRefusal, requestNotPending, type NewRequest, type PoolRequest } from '../../domain/pool.ts';
+import { dynamo } from '../config.ts';
+import { keys, type Key } from '../keys.ts';
+import type { Page } from '../paging.ts';
+import { ttlAfter } from '../table.ts';
+import { newId, ownerFor, pageOwnOrAll, record, recordOf, table, type PoolReader, type TransactItem } from './records.ts';
+
+/**
+ * Pool requests, keyed under the owning authority, which comes from the caller's principal (the
+ * programme office, which sees all, addresses one by the owner its id carries).
+ */
+
+/** Requests carry a child's pseudonymous facts: kept two years, then removed by TTL. */
+const REQUEST_RETENTION_SECONDS = 730 * 86_400;
+
+/** The key of a request as `who` may address it: its own, or (programme office) any; undefined: none. */
+export function requestKey(who: Principal, id: string): Key | undefined {
+  const owner = ownerFor(who, id);
+  return owner ? keys.poolRequest(owner, id) : undefined;
+}
+
+export async function createRequest(owner: Principal & { kind: 'authority' }, request: NewRequest, opts: { id?: string; now?: Date } = {}): Promise<PoolRequest> {
+  const now = opts.now ?? new Date();
+  const id = opts.id ?? `req_${owner.id}_${newId(now.getTime())}`;
+  const item: PoolRequest = { id, authority: owner.id, ...request, status: 'pending', createdAt: now.toISOString() };
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        ...keys.poolRequest(owner.id, id),
+        ...keys.poolRequestList(item.createdAt, id),
+        type: 'poolRequest',
+        ...item,
+        ttl: ttlAfter(REQUEST_RETENTION_SECONDS, now.getTime()),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return item;
+}
+
+/** The request if `who` may see it (its owner, or the programme office); otherwise undefined. */
+export async function getRequest(who: Principal, id: string, consistent = false): Promise<PoolRequest | undefined> {
+  const Key = requestKey(who, id);
+  if (!Key) return undefined;
+  const { Item } = await dynamo().send(new GetCommand({ TableName: table(), Key, ConsistentRead: consistent }));
+  return recordOf<PoolRequest>(Item);
+}
+
+/** The request if `who` may see it, or 404. */
+export async function readRequest(who: Principal, id: string): Promise<PoolRequest> {
+  const request = await getRequest(who, id);
+  if (!request) throw notFound('No such pool request.');
+  return request;
+}
+
+/** Own requests for an authority, every request for the programme office; newest first. The cursor is `who`'s alone. */
+export function listRequests(who: PoolReader, limit: number, cursor?: string): Promise<Page<PoolRequest>> {
+  return pageOwnOrAll(who, 'pool-requests', keys.poolRequestsOf, keys.poolRequests, limit, cursor);
+}
+
+/** The owner cancels its pending request. Not its own → 404; no longer pending → 409. */
+export async function cancelRequest(owner: Principal & { kind: 'authority' }, id: string, now = new Date()): Promise<PoolRequest> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.poolRequest(owner.id, id),
+        UpdateExpression: 'SET #s = :cancelled, cancelledAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND #s = :pending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending', ':now': now.toISOString() },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return record<PoolRequest>(Attributes!);
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    if (!e.Item) throw new PoolRefusal('not-found', 'no-such-request', 'id', 'No such pool request.');
+    throw requestNotPending(`The request is ${String(unmarshall(e.Item).status ?? 'gone')}; only a pending request can be cancelled.`);
+  }
+}
+
+/** The request, still pending, becomes allocated (in the allocation's transaction). */
+export function markAllocated(request: Pick<PoolRequest, 'id' | 'authority'>, allocationId: string, bedId: string): TransactItem {
+  return {
+    Update: {
+      TableName: table(),
+      Key: keys.poolRequest(request.authority, request.id),
+      UpdateExpression: 'SET #s = :allocated, allocationId = :id, bedId = :bed',
+      ConditionExpression: 'attribute_exists(pk) AND #s = :pending AND authority = :owner',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':allocated': 'allocated', ':pending': 'pending', ':owner': request.authority, ':id': allocationId, ':bed': bedId },
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { bedNotAvailable, whyBedRefuses, type AllocationSummary, type Bed, type BedCheck, type BedState, type PoolRefusal } from '../../domain/pool.ts';
+import { dynamo } from '../config.ts';
+import { keys } from '../keys.ts';
+import { record, table, type TransactItem } from './records.ts';
+
+/** Taking a pooled bed (the claim an allocation takes first, then the transaction's conditions) and freeing it. */
+
+/**
+ * How long a claim on a bed holds when its holder never finishes its transaction (a Lambda that
+ * timed out or crashed between the two steps): at least the Lambda timeout (29 s), so a live
+ * holder is never overtaken. Safety does not depend on it: the transaction re-checks the claim.
+ */
+export const BED_CLAIM_MS = 30_000;
+
+/** The bed is in service and holds no allocation. */
+const BED_OPEN = 'attribute_exists(pk) AND #s = :available AND attribute_not_exists(allocation)';
+/** No allocation is taking the bed at this moment (a claim that lapsed does not count). */
+const UNCLAIMED = '(attribute_not_exists(#c) OR #c.#u < :now)';
+
+/** Why a write on a bed was refused, from the bed as it stood (`{}` when absent): the domain's one explanation. */
+export function bedRefused(item: Record<string, unknown> | undefined, on: BedCheck): PoolRefusal {
+  const bed = item && item.pk !== undefined ? record<BedState>(item) : undefined;
+  return whyBedRefuses(bed, on) ?? bedNotAvailable(undefined, on.field);
+}
+
+/**
+ * Claims an open bed with one conditional write, the first thing an allocation does: under
+ * contention every caller but one is refused here, on a single-item write, before reading
+ * anything else and instead of each running (and failing) a four-item transaction; in DynamoDB a
+ * cancelled transaction still consumes write capacity for every item. Answers the bed as
+ * claimed; a bed that does not exist is a 422, one that is not free a 409 with the reason.
+ */
+export async function claimBed(bedId: string, claimId: string, now: number): Promise<Bed> {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.poolBed(bedId),
+        UpdateExpression: 'SET #c = :c',
+        ConditionExpression: `${BED_OPEN} AND ${UNCLAIMED}`,
+        ExpressionAttributeNames: { '#s': 'status', '#c': 'claim', '#u': 'until' },
+        ExpressionAttributeValues: { ':available': 'available', ':now': now, ':c': { id: claimId, until: now + BED_CLAIM_MS } },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return record<Bed>(Attributes!);
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    throw bedRefused(e.Item ? unmarshall(e.Item) : undefined, { field: 'bedId', now });
+  }
+}
+
+/** Gives up a claim that did not become an allocation (only while it is still ours). */
+export async function releaseClaim(bedId: string, claimId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.poolBed(bedId),
+        UpdateExpression: 'REMOVE #c',
+        ConditionExpression: '#c.id = :claim',
+        ExpressionAttributeNames: { '#c': 'claim' },
+        ExpressionAttributeValues: { ':claim': claimId },
+      }),
+    );
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+  }
+}
+
+/**
+ * Takes a free bed for an allocation, in a transaction: available, holding none, free by
+ * `startDate`, and either claimed by this allocation (`claimId`) or under no live claim.
+ */
+export function takeBed(bedId: string, summary: AllocationSummary, claimId: string | undefined, now: number): TransactItem {
+  const claimed = claimId !== undefined;
+  return {
+    Update: {
+      TableName: table(),
+      Key: keys.poolBed(bedId),
+      UpdateExpression: 'SET #s = :occupied, allocation = :a, version = version + :one REMOVE #c',
+      ConditionExpression: `${BED_OPEN} AND availableFrom <= :start AND ${claimed ? '#c.id = :claim' : UNCLAIMED}`,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      ExpressionAttributeNames: { '#s': 'status', '#c': 'claim', ...(claimed ? {} : { '#u': 'until' }) },
+      ExpressionAttributeValues: {
+        ':occupied': 'occupied', ':available': 'available', ':a': summary, ':start': summary.startDate, ':one': 1,
+        ...(claimed ? { ':claim': claimId } : { ':now': now }),
+      },
+    },
+  };
+}
+
+/** Frees the bed an allocation held, from `endDate` (in the allocation's ending transaction). */
+export function freeBed(bedId: string, allocationId: string, endDate: string): TransactItem {
+  return {
+    Update: {
+      TableName: table(),
+      Key: keys.poolBed(bedId),
+      UpdateExpression: 'SET #s = :available, availableFrom = :end, version = version + :one REMOVE allocation',
+      ConditionExpression: 'allocation.#id = :aid',
+      ExpressionAttributeNames: { '#s': 'status', '#id': 'id' },
+      ExpressionAttributeValues: { ':available': 'available', ':end': endDate, ':aid': allocationId, ':one': 1 },
+    },
+  };
+}
