@@ -1,16 +1,23 @@
 import { Command } from 'commander';
 import { openTarget, type LocalStarter, type Target } from './target.ts';
-import { createKeyCommand, revokeKeysCommand } from './keys.ts';
+import { createKeyCommand, listKeysCommand, principalArg, revokeKeysCommand } from './keys.ts';
 import { poolBeds, poolLedger } from './pool.ts';
 import { importOfsted } from './import-ofsted.ts';
 import { runRollupCommand } from './rollup.ts';
 
 /**
  * `hub`: the operator's command line. Every command acts on the local store by default
- * (the running hub's, or .local/ directly) and on AWS with --aws.
+ * (the running hub's, or .local/ directly) and on AWS with --aws. Every command exits 0 on
+ * success and 1 with one line on stderr on failure; a reader that stops reading (`| head -1`)
+ * is not a failure.
  */
 let startLocal: LocalStarter;
-const program = new Command('hub').description('Commission East hub operations').option('--aws', 'act on the deployed stack (TABLE_NAME, BUCKET_NAME, AWS credentials)', false);
+const program = new Command('hub')
+  .description('Commission East hub operations')
+  .option('--aws', 'act on the deployed stack (TABLE_NAME, BUCKET_NAME, AWS credentials)', false)
+  // set before the subcommands are made, so that they inherit it: usage errors as one `hub: …` line
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`hub: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`) });
 
 async function withTarget<T>(fn: (t: Target) => Promise<T>): Promise<T> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -26,17 +33,30 @@ const keys = program.command('keys').description('API keys (stored only as hashe
 keys
   .command('create')
   .requiredOption('--principal <principal>', 'authority:<slug>, provider:<id> or programme-office')
-  .description('print a new key for the principal')
+  .description('print a new key for a principal the hub knows, and its id')
   .action(async (o: { principal: string }) => {
-    const key = await withTarget((t) => createKeyCommand(o.principal, { aws: t.kind === 'aws' }));
-    console.log(key);
+    principalArg(o.principal); // a malformed principal fails before any store is opened
+    const { key, id } = await withTarget((t) => createKeyCommand(o.principal, { aws: t.kind === 'aws' }));
+    console.log(`key  ${key}\nid   ${id}`);
+  });
+keys
+  .command('list')
+  .requiredOption('--principal <principal>', 'authority:<slug>, provider:<id> or programme-office')
+  .description("the principal's keys: id, when created, active or revoked (never the key itself)")
+  .action(async (o: { principal: string }) => {
+    principalArg(o.principal);
+    const list = await withTarget(() => listKeysCommand(o.principal));
+    if (list.length === 0) console.log(`no keys for ${o.principal}`);
+    for (const k of list) console.log(`${k.id}  ${k.createdAt}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`);
   });
 keys
   .command('revoke')
-  .requiredOption('--principal <principal>')
-  .description('revoke every key of the principal (in AWS also flushing the authorizer cache, so it is refused at once)')
-  .action(async (o: { principal: string }) => {
-    const { revoked: n, flushed } = await withTarget((t) => revokeKeysCommand(o.principal, { aws: t.kind === 'aws' }));
+  .requiredOption('--principal <principal>', 'authority:<slug>, provider:<id> or programme-office')
+  .option('--key <id>', 'only this key (its id, as keys list shows it)')
+  .description('revoke every key of the principal, or one (in AWS also flushing the authorizer cache, so it is refused at once)')
+  .action(async (o: { principal: string; key?: string }) => {
+    principalArg(o.principal);
+    const { revoked: n, flushed } = await withTarget((t) => revokeKeysCommand(o.principal, { aws: t.kind === 'aws', ...(o.key ? { keyId: o.key } : {}) }));
     console.log(`revoked ${n} key${n === 1 ? '' : 's'} of ${o.principal}`);
     for (const stage of flushed) console.log(`flushed the authorizer cache of ${stage}`);
   });
@@ -72,11 +92,38 @@ program
     await withTarget(() => runRollupCommand({ period: o.period, progress: process.stdout.isTTY }));
   });
 
+/** A failure as the one line `hub` prints: the message, never a stack. */
+export function failureLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return `hub: ${message.replace(/\s*[\r\n]+\s*/g, ' ').trim() || 'failed'}`;
+}
+
+function fail(e: unknown): never {
+  process.stderr.write(`${failureLine(e)}\n`);
+  process.exit(1);
+}
+
+/**
+ * Output to a reader that has gone (`hub pool beds | head -1`) is not a failure: once stdout's
+ * pipe is closed, what is left to print is dropped, the command finishes (closing what it opened)
+ * and exits 0 as usual.
+ */
+function tolerateClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') fail(e);
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  });
+}
+
 /** Runs the command line; `local` starts the persisted local store when no hub is running. */
 export function runHub(local: LocalStarter): void {
   startLocal = local;
-  program.parseAsync().catch((e: Error) => {
-    console.error(`hub: ${e.message}`);
-    process.exit(1);
+  tolerateClosedStdout();
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  program.parseAsync().catch((e: Error & { code?: string; exitCode?: number }) => {
+    // commander has printed its own message (usage errors), or printed help/version (exit 0)
+    if (e.code?.startsWith('commander.')) process.exit(e.exitCode === 0 ? 0 : 1);
+    fail(e);
   });
 }

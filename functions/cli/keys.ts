@@ -3,7 +3,7 @@ import {
   type UsagePlan,
 } from '@aws-sdk/client-api-gateway';
 import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
-import { createApiKey, revokeApiKeys } from '../store/api-keys.ts';
+import { apiKeyId, createApiKey, listApiKeys, principalIsKnown, revokeApiKeys, type ApiKeyInfo } from '../store/api-keys.ts';
 
 /** The API Gateway client the AWS paths use (a test passes its own). */
 export type ApiGateway = Pick<APIGatewayClient, 'send'>;
@@ -28,9 +28,16 @@ async function usagePlanOf(apigw: ApiGateway, principal: Principal): Promise<Usa
   return plan as UsagePlan & { id: string };
 }
 
-/** `hub keys create`: stores the key's hash; in AWS also registers it with the principal's usage plan. */
-export async function createKeyCommand(principalText: string, opts: { aws: boolean; apigw?: ApiGateway }): Promise<string> {
+/**
+ * `hub keys create`: stores the key's hash and answers the key (shown once) and its id; in AWS
+ * also registers it with the principal's usage plan. A principal the hub does not know (a
+ * provider it has no homes of) is refused before anything is written.
+ */
+export async function createKeyCommand(principalText: string, opts: { aws: boolean; apigw?: ApiGateway }): Promise<{ key: string; id: string }> {
   const principal = principalArg(principalText);
+  if (!(await principalIsKnown(principal))) {
+    throw new Error(`the hub does not know ${principalId(principal)}: a provider is known once it has homes (the Ofsted import or homes it posted)`);
+  }
   const key = await createApiKey(principal);
   if (opts.aws) {
     const apigw = opts.apigw ?? new APIGatewayClient({});
@@ -38,7 +45,12 @@ export async function createKeyCommand(principalText: string, opts: { aws: boole
     const created = await apigw.send(new CreateApiKeyCommand({ name: `${principalId(principal)}-${Date.now()}`, value: key, enabled: true }));
     await apigw.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: created.id, keyType: 'API_KEY' }));
   }
-  return key;
+  return { key, id: apiKeyId(key) };
+}
+
+/** `hub keys list`: the principal's keys — id, when created, and whether revoked — never their values. */
+export async function listKeysCommand(principalText: string): Promise<ApiKeyInfo[]> {
+  return listApiKeys(principalArg(principalText));
 }
 
 export interface Revoked {
@@ -48,7 +60,7 @@ export interface Revoked {
 }
 
 /**
- * `hub keys revoke`: marks every key of the principal revoked. In AWS the API Gateway authorizer
+ * `hub keys revoke`: marks every key of the principal revoked, or only the one `keyId` names. In AWS the API Gateway authorizer
  * caches its answer per key (infra/stack.ts), so the revocation is followed by a flush of the
  * authorizer cache of every stage the principal's usage plan serves: the next request with a
  * revoked key runs the authorizer again and is 401. (Locally nothing caches: revocation is
@@ -56,9 +68,9 @@ export interface Revoked {
  * outlives it; it runs even when no key was left to revoke, as one revoked earlier may still be
  * cached.
  */
-export async function revokeKeysCommand(principalText: string, opts: { aws: boolean; apigw?: ApiGateway }): Promise<Revoked> {
+export async function revokeKeysCommand(principalText: string, opts: { aws: boolean; apigw?: ApiGateway; keyId?: string }): Promise<Revoked> {
   const principal = principalArg(principalText);
-  const revoked = await revokeApiKeys(principal);
+  const revoked = await revokeApiKeys(principal, opts.keyId === undefined ? {} : { keyId: opts.keyId });
   const flushed: string[] = [];
   if (opts.aws) {
     const apigw = opts.apigw ?? new APIGatewayClient({});

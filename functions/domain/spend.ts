@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { csvParseRows } from 'd3-dsv';
+import { csvFormatRow, csvParseRows } from 'd3-dsv';
 import type * as z from 'zod';
 import { MAX_BATCH_LINES, MAX_LINE_ERRORS, MAX_MONTHS_PER_BATCH, SpendLineInput } from '../../schemas/spend.ts';
 import { londonMidnight } from './calendar-days.ts';
 import { PLACE_CODES_BY_YEAR, type CollectionYear } from '../../schemas/codes.ts';
+import { HubError, unprocessable } from './errors.ts';
 
 /**
  * Spend lines as authorities post them: CSV from a finance system or JSON, validated line by
@@ -135,6 +136,18 @@ export function monthsOf(period: string): string[] {
 /** The first instant of a rollup period: midnight in the UK on its first day, as ISO 8601 UTC. */
 export const periodStart = (period: string): string => londonMidnight(`${monthsOf(period)[0]!}-01`);
 
+/**
+ * A rollup period may be rolled up once it has begun (its first UK instant is not after `now`):
+ * a period that has not started would be published empty, dated in the future. 422 otherwise.
+ */
+export function requirePeriodStarted(period: string, now: Date = new Date()): void {
+  if (!periodHasStarted(period, now)) {
+    throw unprocessable(`${period} has not started yet (it starts ${periodStart(period)}); a period can be rolled up once it has begun.`);
+  }
+}
+
+export const periodHasStarted = (period: string, now: Date = new Date()): boolean => new Date(periodStart(period)).getTime() <= now.getTime();
+
 /** The periods a month belongs to: itself, its calendar quarter and its financial year. */
 export function periodsOfMonth(month: string): string[] {
   const [y, m] = month.split('-').map(Number) as [number, number];
@@ -216,18 +229,22 @@ const REQUIRED_COLUMNS: (keyof SpendLineInput)[] = ['period', 'providerName', 'p
 const MONEY_FIELDS = new Set<keyof SpendLineInput>(['amount', 'weeklyCost']);
 
 /** The batch is unusable as a whole (no header, unknown columns, no data lines): a 400, naming what is wrong. */
-export class BatchFormatError extends Error {
-  constructor(message: string, readonly errors: LineError[] = []) {
-    super(message);
+export class BatchFormatError extends HubError {
+  override readonly errors: LineError[];
+  constructor(message: string, errors: LineError[] = []) {
+    super('invalid', message, errors);
+    this.errors = errors;
   }
 }
 
 export interface ParsedBatch {
   format: 'csv' | 'json';
-  /** The batch as posted (CSV text, or the JSON lines serialised): its identity when no line is accepted. */
+  /** The batch as posted (CSV text, or the JSON lines serialised): its identity when no line is accepted. Never stored. */
   content: string;
-  /** Data lines, in order; `line` is 1-based among data lines. */
-  results: { line: number; result: LineResult }[];
+  /** Data lines, in order; `line` is 1-based among data lines. `posted` is an accepted line as sent (CSV cells, or the JSON line). */
+  results: { line: number; result: LineResult; posted?: unknown }[];
+  /** CSV only: the header row's cells and the line end the batch used. */
+  csv?: { header: string[]; eol: string; finalEol: boolean };
 }
 
 /**
@@ -272,13 +289,14 @@ export function parseCsvBatch(text: string, today: string): ParsedBatch {
       const f = fields[c]!;
       const v = raw.trim();
       if (v === '') return;
+      // Messages never quote the cell: a rejected line's content is not kept, not even in the answer.
       if (MONEY_FIELDS.has(f)) {
         const pence = parseMoneyText(v);
-        if (pence === undefined) errors.push({ path: f, message: `"${v}" is not an amount in GBP such as £5,963.50` });
+        if (pence === undefined) errors.push({ path: f, message: 'is not an amount in GBP such as £5,963.50' });
         else obj[f] = gbpOf(pence);
       } else if (f === 'weeks') {
         const n = /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
-        if (Number.isNaN(n)) errors.push({ path: f, message: `"${v}" is not a number of weeks` });
+        if (Number.isNaN(n)) errors.push({ path: f, message: 'is not a number of weeks' });
         else obj[f] = n;
       } else obj[f] = v;
     });
@@ -287,13 +305,47 @@ export function parseCsvBatch(text: string, today: string): ParsedBatch {
     if (errors.length) {
       const more = result.ok ? [] : result.errors.filter((e) => !errors.some((x) => x.path === e.path));
       results.push({ line, result: { ok: false, errors: [...errors, ...more] } });
-    } else results.push({ line, result });
+    } else results.push({ line, result, ...(result.ok ? { posted: cells } : {}) });
   }
-  return { format: 'csv', content: text, results };
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { format: 'csv', content: text, results, csv: { header: records[0]!, eol, finalEol: /[\r\n]$/.test(text) } };
 }
 
 export function parseJsonBatch(lines: unknown[], today: string): ParsedBatch {
-  return { format: 'json', content: JSON.stringify(lines), results: lines.map((l, i) => ({ line: i + 1, result: validateLine(l, today) })) };
+  return {
+    format: 'json',
+    content: JSON.stringify(lines),
+    results: lines.map((l, i) => {
+      const result = validateLine(l, today);
+      return { line: i + 1, result, ...(result.ok ? { posted: l } : {}) };
+    }),
+  };
+}
+
+/**
+ * What the hub keeps of a batch as posted, in its format: the accepted lines only, as they were
+ * sent (a CSV's header and cells — every column is one the hub knows, or the batch was refused —
+ * or each JSON line, which passed the strict line schema, so has no field the hub does not know).
+ * A rejected line's content is never kept.
+ */
+export function keptContent(parsed: ParsedBatch): string {
+  const accepted = parsed.results.filter((r) => r.result.ok).map((r) => r.posted);
+  if (parsed.format === 'json') return JSON.stringify({ lines: accepted });
+  const { header, eol, finalEol } = parsed.csv!;
+  return [header, ...(accepted as string[][])].map((cells) => csvFormatRow(cells)).join(eol) + (finalEol ? eol : '');
+}
+
+/**
+ * A posted batch, ready to store: CSV text or JSON lines, parsed line by line (400 when the batch
+ * is unusable as a whole; 422 when it spans more months than one batch may).
+ */
+export function receiveBatch(authority: string, body: string | { lines: unknown[] }, today: string): PreparedBatch {
+  const batch = prepareBatch(authority, typeof body === 'string' ? parseCsvBatch(body, today) : parseJsonBatch(body.lines, today));
+  const months = Object.keys(batch.months).length;
+  if (months > MAX_MONTHS_PER_BATCH) {
+    throw unprocessable(`A batch may span at most ${MAX_MONTHS_PER_BATCH} months; this one spans ${months}. Split it.`);
+  }
+  return batch;
 }
 
 // ---------------------------------------------------------------- batch identity
@@ -319,6 +371,8 @@ export interface PreparedBatch {
   /** Accepted lines per month. */
   months: Record<string, number>;
   spendPence: number;
+  /** What is kept of the batch as posted (keptContent): served by GET /v1/spend/batches/{id}/raw. */
+  kept: string;
 }
 
 /**
@@ -367,6 +421,7 @@ export function prepareBatch(authority: string, parsed: ParsedBatch): PreparedBa
     rejected,
     months: Object.fromEntries(Object.entries(months).sort(([a], [b]) => a.localeCompare(b))),
     spendPence,
+    kept: keptContent(parsed),
   };
 }
 

@@ -248,23 +248,75 @@ const parse = (): Mw => ({
   },
 });
 
-/** Malformed JSON → 400; the body through the route's strict zod schema. */
+/** Malformed JSON → 400; JSON nested deeper than MAX_JSON_DEPTH → 400; the body through the route's strict zod schema. */
 const validate = (): Mw => ({
   before: (request) => {
     const state = edgeOf(request);
     const { sent } = state;
     if (sent.kind === 'csv') state.body = sent.text;
     else if (sent.kind === 'malformed') throw badRequest('The body is not valid JSON.');
-    else if (sent.kind === 'json') state.body = parseWith(state.route!.body, sent.value, 'body');
+    else if (sent.kind === 'json') {
+      if (nestsDeeperThan(sent.value, MAX_JSON_DEPTH)) throw badRequest(`The body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      state.body = parseWith(state.route!.body, sent.value, 'body');
+    }
   },
 });
 
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+/**
+ * The deepest JSON body the hub reads. JSON.parse handles any depth, but much that follows a parse
+ * recurses (JSON.stringify, schema checks, the DynamoDB marshaller): a body nested thousands of
+ * levels deep would overflow their stacks. No request of the contract nests more than a few levels.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `max` arrays/objects (iterative: any depth is safe to measure). */
+export function nestsDeeperThan(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
   }
-  return JSON.stringify(value) ?? 'null';
+  return false;
+}
+
+/**
+ * JSON in a canonical form (object keys sorted, no whitespace), for the Idempotency-Key
+ * fingerprint. Iterative, with its own stack, so no body can overflow the call stack however
+ * deeply it nests; the output is the same as the recursive form's.
+ */
+export function stableStringify(root: unknown): string {
+  const out: string[] = [];
+  // Work items: a value still to write, or literal text (brackets and separators).
+  const todo: ({ text: string } | { value: unknown })[] = [{ value: root }];
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    if ('text' in next) {
+      out.push(next.text);
+      continue;
+    }
+    const value = next.value;
+    if (Array.isArray(value)) {
+      todo.push({ text: ']' });
+      for (let i = value.length - 1; i >= 0; i--) {
+        todo.push({ value: value[i] });
+        if (i > 0) todo.push({ text: ',' });
+      }
+      todo.push({ text: '[' });
+    } else if (value && typeof value === 'object') {
+      const keys = Object.keys(value).sort();
+      todo.push({ text: '}' });
+      for (let i = keys.length - 1; i >= 0; i--) {
+        todo.push({ value: (value as Record<string, unknown>)[keys[i]!] });
+        todo.push({ text: `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:` });
+      }
+      todo.push({ text: '{' });
+    } else out.push(JSON.stringify(value) ?? 'null');
+  }
+  return out.join('');
 }
 
 /**

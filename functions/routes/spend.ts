@@ -41,7 +41,7 @@ export const spendRoutes = {
   'GET /v1/spend/batches/{batchId}/raw': {
     handler: 'spend',
     access: ['authority'],
-    summary: 'One of your own spend batches exactly as it was posted (text/csv or application/json)',
+    summary: "What the hub kept of one of your own spend batches: its accepted lines as posted, in the batch's format (text/csv or application/json); rejected lines are never kept",
     params: BatchParams,
   },
   'DELETE /v1/spend/batches/{batchId}': {
@@ -54,7 +54,7 @@ export const spendRoutes = {
   'POST /v1/rollups': {
     handler: 'rollups',
     access: ['programme-office'],
-    summary: 'Roll up a month (YYYY-MM), quarter (YYYY-Qn) or financial year (FYYYYY-YY) into S3 (a period with no spend rolls up empty)',
+    summary: 'Roll up a month (YYYY-MM), quarter (YYYY-Qn) or financial year (FYYYYY-YY) into S3 (a period with no spend rolls up empty; 422: the period has not started yet)',
     body: RollupBody,
     response: RollupCreated,
     status: 201,

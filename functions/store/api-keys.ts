@@ -1,13 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { badRequest, notFound } from '../domain/errors.ts';
 import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
 import { config, dynamo } from './config.ts';
 import { keys } from './keys.ts';
+import { queryAll } from './paging.ts';
 
-/** API keys are stored only as SHA-256 hashes; the value is shown once, when created. */
+/**
+ * API keys are stored only as SHA-256 hashes; the value is shown once, when created. A key's id
+ * — what `hub keys list` shows and `hub keys revoke --key` takes — is the first 16 hex digits of
+ * its hash: it names the key without revealing it, and every key ever stored has one.
+ */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
+
+const ID_LENGTH = 16;
+export const apiKeyId = (key: string): string => hashApiKey(key).slice(0, ID_LENGTH);
 
 export async function createApiKey(principal: Principal, now = new Date()): Promise<string> {
   const key = `ceh_${randomBytes(24).toString('base64url')}`;
@@ -28,37 +37,85 @@ export async function createApiKey(principal: Principal, now = new Date()): Prom
   return key;
 }
 
-/** Revokes every live key of the principal; answers how many. */
-export async function revokeApiKeys(principal: Principal, now = new Date()): Promise<number> {
+export interface ApiKeyInfo {
+  id: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+/** The principal's keys whose id starts with `idPrefix` (all of them by default). */
+async function keysOf(principal: Principal, idPrefix = ''): Promise<(ApiKeyInfo & { pk: unknown; sk: unknown })[]> {
+  const { gsi1pk, gsi1skPrefix } = keys.apiKeysOfPrincipal(principal, idPrefix);
+  const items = await queryAll({
+    TableName: config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :k)',
+    ExpressionAttributeValues: { ':p': gsi1pk, ':k': gsi1skPrefix },
+  });
+  return items.map((i) => ({
+    pk: i.pk,
+    sk: i.sk,
+    id: keys.apiKeyHashOf(i).slice(0, ID_LENGTH),
+    createdAt: String(i.createdAt),
+    ...(i.revokedAt ? { revokedAt: String(i.revokedAt) } : {}),
+  }));
+}
+
+/** The principal's keys (never their values), oldest first. */
+export async function listApiKeys(principal: Principal): Promise<ApiKeyInfo[]> {
+  return (await keysOf(principal))
+    .map(({ id, createdAt, revokedAt }) => ({ id, createdAt, ...(revokedAt ? { revokedAt } : {}) }))
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Revokes the principal's live keys — every one, or only the key `keyId` — and answers how many.
+ * A `keyId` that names none of the principal's keys is 404 (a key of another principal included).
+ */
+export async function revokeApiKeys(principal: Principal, opts: { keyId?: string; now?: Date } = {}): Promise<number> {
+  const { keyId, now = new Date() } = opts;
+  if (keyId !== undefined && !new RegExp(`^[0-9a-f]{${ID_LENGTH}}$`).test(keyId)) {
+    throw badRequest(`--key: a key id is ${ID_LENGTH} hex digits, as hub keys list shows (got "${keyId}")`);
+  }
+  const found = await keysOf(principal, keyId);
+  if (keyId !== undefined && found.length === 0) throw notFound(`no key ${keyId} of ${principalId(principal)}`);
   let revoked = 0;
-  let start: Record<string, unknown> | undefined;
-  const { gsi1pk } = keys.apiKeyByPrincipal(principal);
-  do {
-    const page = await dynamo().send(
+  for (const item of found) {
+    if (item.revokedAt) continue;
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET revokedAt = :t',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':t': now.toISOString() },
+      }),
+    );
+    revoked++;
+  }
+  return revoked;
+}
+
+/**
+ * Whether the hub knows the principal, so that a key may be made for it: every authority and
+ * the programme office; a provider once the hub has homes of it — from the Ofsted import (which
+ * records the organisation's profile) or homes it posted (the owner index).
+ */
+export async function principalIsKnown(principal: Principal): Promise<boolean> {
+  if (principal.kind !== 'provider') return true;
+  const [profile, homes] = await Promise.all([
+    dynamo().send(new GetCommand({ TableName: config.tableName, Key: keys.providerProfile(principal.id) })),
+    dynamo().send(
       new QueryCommand({
         TableName: config.tableName,
         IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :k)',
-        ExpressionAttributeValues: { ':p': gsi1pk, ':k': 'APIKEY#' },
-        ExclusiveStartKey: start,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': keys.homeByOwner(principalId(principal)).gsi1pk },
+        Limit: 1,
       }),
-    );
-    for (const item of page.Items ?? []) {
-      if (item.revokedAt) continue;
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: config.tableName,
-          Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: 'SET revokedAt = :t',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':t': now.toISOString() },
-        }),
-      );
-      revoked++;
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return revoked;
+    ),
+  ]);
+  return profile.Item !== undefined || (homes.Items ?? []).length > 0;
 }
 
 /** The principal a key stands for; undefined for an unknown or revoked key. */

@@ -19,6 +19,10 @@ export const keys = {
     gsi1pk: `PRINCIPAL#${principalId(p)}`,
     gsi1sk: hash === undefined ? 'APIKEY#' : `APIKEY#${hash}`,
   }),
+  /** gsi1: the principal's keys whose hash starts with `hashPrefix` (a key id is the first 16 hex digits of the hash). */
+  apiKeysOfPrincipal: (p: Principal, hashPrefix = '') => ({ gsi1pk: `PRINCIPAL#${principalId(p)}`, gsi1skPrefix: `APIKEY#${hashPrefix}` }),
+  /** The hash of the key an API key item stands for. */
+  apiKeyHashOf: (item: { pk?: unknown }): string => String(item.pk).slice('APIKEY#'.length),
   /** A stored answer to a creating POST, scoped to the calling principal. */
   idempotency: (p: Principal, idempotencyKey: string): Key => ({
     pk: `IDEMPOTENCY#${principalId(p)}#${idempotencyKey}`,
@@ -134,10 +138,12 @@ export const keys = {
   spendMonthBatchPrefix: (month: string) => ({ pk: `SPENDMONTH#${month}`, skPrefix: 'BATCH#' }),
   /** When a month's spend last changed (a batch added or deleted): rollups derive generatedAt from it. */
   spendMonthMeta: (month: string): Key => ({ pk: `SPENDMONTH#${month}`, sk: 'META' }),
+  /** The month a spendMonthMeta (or spendMonthBatch) item is of. */
+  spendMonthOf: (item: { pk?: unknown }): string => String(item.pk).slice('SPENDMONTH#'.length),
   /** A provider-group mapping entry made by the programme office, by normalised group name. */
   providerGroupMapping: (groupKey: string): Key => ({ pk: 'PROVIDERGROUPS', sk: `GROUP#${groupKey}` }),
   providerGroupMappingPrefix: () => ({ pk: 'PROVIDERGROUPS', skPrefix: 'GROUP#' }),
-  /** S3: a batch's objects, under the authority's prefix. */
+  /** S3: a batch's objects, under the authority's prefix (each attempt to store a batch names its own). */
   spendObject: (authority: string, batchId: string, name: string): string => `batches/${authority}/${batchId}/${name}`,
   /** S3: a rollup's published objects (provider-groups.json, provider-groups.csv, manifest.json). */
   rollupObject: (period: string, name: string): string => `rollups/${period}/${name}`,

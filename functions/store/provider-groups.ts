@@ -1,10 +1,14 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict } from '../domain/errors.ts';
+import { principalId, type Principal } from '../domain/principal.ts';
 import { buildMappingIndex, mergeMappings, normaliseName, type MappingIndex } from '../domain/provider-groups.ts';
 import {
   PROVIDER_GROUP_MAPPING, PROVIDER_GROUP_MAPPING_VERSION, type ProviderGroupMappingEntry,
 } from '../domain/reference/provider-groups.ts';
 import { config, dynamo } from './config.ts';
 import { keys } from './keys.ts';
+import { queryAll } from './paging.ts';
+import { pageInMemory } from './cursor.ts';
 
 /**
  * The provider-group mapping: the versioned file (functions/domain/reference/provider-groups.ts)
@@ -17,24 +21,18 @@ export interface HubMappingEntry extends ProviderGroupMappingEntry {
 
 export async function listHubMappings(): Promise<HubMappingEntry[]> {
   const { pk, skPrefix } = keys.providerGroupMappingPrefix();
-  const out: HubMappingEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-        ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) {
-      out.push({ group: i.group, aliases: i.aliases ?? [], companiesHouseNumbers: i.companiesHouseNumbers ?? [], updatedAt: i.updatedAt });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll({
+    TableName: config.tableName,
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
+    ConsistentRead: true,
+  });
+  return items.map((i) => ({
+    group: String(i.group),
+    aliases: (i.aliases as string[] | undefined) ?? [],
+    companiesHouseNumbers: (i.companiesHouseNumbers as string[] | undefined) ?? [],
+    updatedAt: String(i.updatedAt),
+  }));
 }
 
 export interface EffectiveMapping {
@@ -61,11 +59,23 @@ export async function loadMapping(): Promise<EffectiveMapping> {
   return { index: buildMappingIndex([...fileOnly, ...hubOnly]), entries, updatedAt };
 }
 
-export class MappingConflict extends Error {}
+/** The mapping in force as the API lists it, a page at a time (the cursor is sealed for this list and caller). */
+export async function mappingPage(caller: Principal, page: { limit: number; cursor?: string | undefined }) {
+  const { entries } = await loadMapping();
+  const out = pageInMemory(`provider-groups:${principalId(caller)}`, entries, page.limit, page.cursor);
+  const items = out.items.map((e) => ({
+    group: e.group,
+    aliases: e.aliases,
+    companiesHouseNumbers: e.companiesHouseNumbers,
+    source: e.source,
+    ...(e.updatedAt ? { updatedAt: e.updatedAt } : {}),
+  }));
+  return { ...out, items };
+}
 
 /**
  * Creates or replaces the programme office's entry for a group. An alias or company number that
- * another hub entry already claims is a conflict (the file's claims may be overridden).
+ * another hub entry already claims is a conflict, 409 (the file's claims may be overridden).
  */
 export async function putHubMapping(entry: ProviderGroupMappingEntry, now = new Date()): Promise<HubMappingEntry> {
   const key = normaliseName(entry.group);
@@ -79,11 +89,11 @@ export async function putHubMapping(entry: ProviderGroupMappingEntry, now = new 
   }
   for (const a of [entry.group, ...entry.aliases]) {
     const g = claimedNames.get(normaliseName(a));
-    if (g !== undefined) throw new MappingConflict(`"${a}" already belongs to ${g}`);
+    if (g !== undefined) throw conflict(`"${a}" already belongs to ${g}`);
   }
   for (const c of entry.companiesHouseNumbers) {
     const g = claimedCompanies.get(c);
-    if (g !== undefined) throw new MappingConflict(`company ${c} already belongs to ${g}`);
+    if (g !== undefined) throw conflict(`company ${c} already belongs to ${g}`);
   }
   const item: HubMappingEntry = {
     group: entry.group.trim(),

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Rollup } from '../../schemas/spend.ts';
+import { notFound } from '../domain/errors.ts';
 import { RollupAggregator, renderRollupCsv, renderRollupJson, sha256 } from '../domain/rollup.ts';
-import { monthsOf, periodStart, type StoredRow } from '../domain/spend.ts';
+import { monthsOf, periodStart, requirePeriodStarted, type StoredRow } from '../domain/spend.ts';
 import { batchGet } from './batch-get.ts';
 import { config } from './config.ts';
 import { deleteObjects, getObjectText, openObject, putObject } from './objects.ts';
@@ -63,6 +64,8 @@ export interface RunProgress {
   beforeManifest?: () => Promise<void>;
   /** Throw NoSpendForPeriod rather than write an empty rollup when no spend was ever posted for the period (the nightly job). */
   skipEmpty?: boolean;
+  /** The clock (tests): a period that has not started by then is refused (422), never published. */
+  now?: Date;
 }
 
 interface PeriodInputs {
@@ -151,6 +154,7 @@ export interface RollupRun {
  * manifest. Same inputs (batches, homes, mapping) → byte-identical objects.
  */
 export async function runRollup(period: string, opts: RunProgress = {}): Promise<RollupRun> {
+  requirePeriodStarted(period, opts.now);
   for (let attempt = 0; ; attempt++) {
     try {
       return await runOnce(period, opts);
@@ -254,6 +258,13 @@ function runFromManifest(m: Manifest, rollup: Rollup, batches: number, lines: nu
 }
 
 export class RollupCorrupt extends Error {}
+
+/** A committed rollup; 404 for a period never rolled up. */
+export async function publishedRollup(period: string): Promise<{ rollup: Rollup; authorityPlacements: Record<string, number> }> {
+  const found = await readRollup(period);
+  if (!found) throw notFound(`${period} has not been rolled up.`);
+  return found;
+}
 
 /** A committed rollup, read through its manifest (undefined when the period was never rolled up). */
 export async function readRollup(period: string): Promise<{ rollup: Rollup; authorityPlacements: Record<string, number> } | undefined> {

@@ -1,23 +1,31 @@
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { notFound } from '../domain/errors.ts';
+import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
-import { renderStoredLines, type PreparedBatch, type StoredRow } from '../domain/spend.ts';
+import { gbpOf, renderStoredLines, type PreparedBatch, type StoredRow } from '../domain/spend.ts';
 import type { SpendBatchAnswer } from '../../schemas/spend.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { deleteObjects, getObjectText, isNoSuchKey, openObject, putObject } from './objects.ts';
 import { keys } from './keys.ts';
+import { queryAll, queryPage, type Page } from './paging.ts';
 
 /**
- * Spend batches: the accepted lines (NDJSON) and the raw batch as posted live in S3 under
- * `batches/<authority>/<batchId>/`; DynamoDB holds the batch item and one index entry per month
- * the batch has lines in. A batch counts only once its DynamoDB items exist, and they are written
- * — in one transaction — only after every S3 object is in place; deletion removes the items
- * first. A crash therefore leaves at worst an uncounted object, never a counted batch whose lines
- * are missing.
+ * Spend batches: the accepted lines (NDJSON), what is kept of the batch as posted (its accepted
+ * lines in its format) and its first answer live in S3 under `batches/<authority>/<batchId>/`;
+ * DynamoDB holds the batch item and one index entry per month the batch has lines in. A batch
+ * counts only once its DynamoDB items exist, and they are written — in one transaction — only
+ * after every S3 object is in place; deletion removes the items first. A crash therefore leaves
+ * at worst an uncounted object, never a counted batch whose lines are missing.
+ *
+ * Each attempt to store a batch writes objects of its own (a random name part): the same batch
+ * posted many times at once never has two writers on one object, so no reader ever sees an
+ * object half written — the committed item names the objects of the attempt that won, and the
+ * others delete theirs.
  */
 
 export interface BatchItem {
@@ -45,13 +53,33 @@ export interface MonthBatchRef {
   receivedAt: string;
 }
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+/** A batch as the API lists it. */
+export function batchSummary(b: BatchItem) {
+  return {
+    batchId: b.batchId,
+    authority: b.authority,
+    receivedAt: b.receivedAt,
+    format: b.format,
+    lines: b.lines,
+    accepted: b.accepted,
+    rejected: b.rejected,
+    months: b.months,
+    spend: gbpOf(b.spendPence),
+  };
+}
 
 export async function getBatch(authority: AuthoritySlug, batchId: string, consistent = true): Promise<BatchItem | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: config.tableName, Key: keys.spendBatch(authority, batchId), ConsistentRead: consistent }),
   );
   return Item as BatchItem | undefined;
+}
+
+/** The caller's own batch; 404 for none (another authority's batch is 404 too). */
+export async function ownBatch(authority: AuthoritySlug, batchId: string): Promise<BatchItem> {
+  const item = await getBatch(authority, batchId, false);
+  if (!item) throw notFound('No such spend batch.');
+  return item;
 }
 
 async function answerOf(item: BatchItem): Promise<SpendBatchAnswer> {
@@ -72,36 +100,42 @@ async function transact(items: NonNullable<ConstructorParameters<typeof Transact
       return;
     } catch (e) {
       // Two batches touching the same month's change marker at once: retry with a short backoff.
-      if (!isTransactionConflict(e) || attempt >= 6) throw e;
+      if (!isTransactionConflict(e) || attempt >= 8) throw e;
       await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
     }
   }
 }
 
+/** Marks the months' spend as changed (rollups derive generatedAt from it). */
+const monthChanged = (month: string, at: string) => ({
+  Update: {
+    TableName: config.tableName,
+    Key: keys.spendMonthMeta(month),
+    UpdateExpression: 'SET changedAt = :t, #type = :type',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: { ':t': at, ':type': 'spendMonthMeta' },
+  },
+});
+
 /**
  * Stores a batch once. Answers the first answer and whether this call created it: a batch with
  * the same accepted lines from the same authority answers the stored first answer.
  */
-export async function commitBatch(
-  batch: PreparedBatch,
-  raw: string,
-  now = new Date(),
-): Promise<{ created: boolean; answer: SpendBatchAnswer }> {
+export async function commitBatch(batch: PreparedBatch, now = new Date()): Promise<{ created: boolean; answer: SpendBatchAnswer }> {
   const authority = batch.authority as AuthoritySlug;
   const existing = await getBatch(authority, batch.batchId);
   if (existing) return { created: false, answer: await answerOf(existing) };
 
   const answer: SpendBatchAnswer = { batchId: batch.batchId, accepted: batch.rows.length, rejected: batch.rejected };
-  const rawHash = sha(raw).slice(0, 16);
-  const ext = batch.format === 'csv' ? 'csv' : 'json';
-  const linesKey = keys.spendObject(authority, batch.batchId, 'lines.ndjson');
-  const rawKey = keys.spendObject(authority, batch.batchId, `raw-${rawHash}.${ext}`);
-  const answerKey = keys.spendObject(authority, batch.batchId, `answer-${rawHash}.json`);
+  const attempt = randomBytes(8).toString('hex');
+  const linesKey = keys.spendObject(authority, batch.batchId, `lines-${attempt}.ndjson`);
+  const rawKey = keys.spendObject(authority, batch.batchId, `kept-${attempt}.${batch.format}`);
+  const answerKey = keys.spendObject(authority, batch.batchId, `answer-${attempt}.json`);
   // Lines in canonical order: the object for a batch id has one content, whoever writes it.
   const canonical: PreparedBatch = { ...batch, rows: [...batch.rows].sort((a, b) => cmpRows(a, b)) };
   await Promise.all([
     putObject(linesKey, renderStoredLines(canonical), 'application/x-ndjson'),
-    putObject(rawKey, raw, batch.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json'),
+    putObject(rawKey, batch.kept, batch.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json'),
     putObject(answerKey, `${JSON.stringify(answer)}\n`, 'application/json'),
   ]);
 
@@ -142,21 +176,16 @@ export async function commitBatch(
           },
         },
       })),
-      ...months.map((month) => ({
-        Update: {
-          TableName: config.tableName,
-          Key: keys.spendMonthMeta(month),
-          UpdateExpression: 'SET changedAt = :t, #type = :type',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':t': receivedAt, ':type': 'spendMonthMeta' },
-        },
-      })),
+      ...months.map((month) => monthChanged(month, receivedAt)),
     ]);
   } catch (e) {
-    if (!isConditionFailure(e, 0)) throw e;
-    // The same batch was committed meanwhile: its first answer stands; our raw copy is surplus.
+    if (!isConditionFailure(e, 0)) {
+      await deleteObjects([linesKey, rawKey, answerKey]).catch(() => undefined);
+      throw e;
+    }
+    // The same batch was committed meanwhile: its first answer stands; this attempt's objects are surplus.
+    await deleteObjects([linesKey, rawKey, answerKey]);
     const winner = (await getBatch(authority, batch.batchId))!;
-    if (winner.rawKey !== rawKey) await deleteObjects([rawKey, answerKey]);
     return { created: false, answer: await answerOf(winner) };
   }
   return { created: true, answer };
@@ -168,58 +197,50 @@ function cmpRows(a: StoredRow, b: StoredRow): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Deletes an authority's own batch: uncounted first (DynamoDB), then its objects. False when there is none. */
-export async function deleteBatch(authority: AuthoritySlug, batchId: string, now = new Date()): Promise<boolean> {
+/** Deletes an authority's own batch: uncounted first (DynamoDB), then its objects. 404 when there is none. */
+export async function deleteBatch(authority: AuthoritySlug, batchId: string, now = new Date()): Promise<void> {
   const item = await getBatch(authority, batchId);
-  if (!item) return false;
+  if (!item) throw notFound('No such spend batch.');
   const changedAt = now.toISOString();
   try {
     await transact([
       { Delete: { TableName: config.tableName, Key: keys.spendBatch(authority, batchId), ConditionExpression: 'attribute_exists(pk)' } },
       ...item.months.map((month) => ({ Delete: { TableName: config.tableName, Key: keys.spendMonthBatch(month, authority, batchId) } })),
-      ...item.months.map((month) => ({
-        Update: {
-          TableName: config.tableName,
-          Key: keys.spendMonthMeta(month),
-          UpdateExpression: 'SET changedAt = :t, #type = :type',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':t': changedAt, ':type': 'spendMonthMeta' },
-        },
-      })),
+      ...item.months.map((month) => monthChanged(month, changedAt)),
     ]);
   } catch (e) {
-    if (isConditionFailure(e, 0)) return false;
+    if (isConditionFailure(e, 0)) throw notFound('No such spend batch.');
     throw e;
   }
   await deleteObjects([item.linesKey, item.rawKey, item.answerKey]);
-  return true;
 }
 
-export async function getBatchRaw(item: BatchItem): Promise<string | undefined> {
-  return getObjectText(item.rawKey);
+/** What the hub kept of the caller's own batch as posted, with its format; 404 for none. */
+export async function keptBatch(authority: AuthoritySlug, batchId: string): Promise<{ format: 'csv' | 'json'; text: string }> {
+  const item = await ownBatch(authority, batchId);
+  const text = await getObjectText(item.rawKey);
+  if (text === undefined) throw notFound('No such spend batch.');
+  return { format: item.format, text };
 }
 
 // ---------------------------------------------------------------- listing
 
-/** An authority's own batches, newest first; `startKey` is the `lastKey` of the previous page. */
-export async function listBatches(
-  authority: AuthoritySlug,
-  limit: number,
-  startKey?: Record<string, unknown>,
-): Promise<{ items: BatchItem[]; lastKey?: Record<string, unknown> }> {
-  const { gsi1pk } = keys.spendBatchByTime(authority);
-  const page = await dynamo().send(
-    new QueryCommand({
+/** An authority's own batches, newest first, a page at a time (the cursor is sealed for this list and caller). */
+export function listBatches(
+  caller: Extract<Principal, { kind: 'authority' }>,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<ReturnType<typeof batchSummary>>> {
+  const { gsi1pk } = keys.spendBatchByTime(caller.id);
+  return queryPage(
+    {
       TableName: config.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :p',
       ExpressionAttributeValues: { ':p': gsi1pk },
       ScanIndexForward: false,
-      Limit: limit,
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }),
+    },
+    { purpose: `spend-batches:${principalId(caller)}`, limit: page.limit, cursor: page.cursor, map: (i) => batchSummary(i as unknown as BatchItem) },
   );
-  return { items: (page.Items ?? []) as BatchItem[], ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
 }
 
 // ---------------------------------------------------------------- reading a period
@@ -227,30 +248,25 @@ export async function listBatches(
 /** The batches with lines in a month (every authority's). */
 export async function monthBatches(month: string): Promise<MonthBatchRef[]> {
   const { pk, skPrefix } = keys.spendMonthBatchPrefix(month);
-  const out: MonthBatchRef[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-        ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) {
-      out.push({ authority: i.authority, batchId: i.batchId, linesKey: i.linesKey, lines: i.lines, receivedAt: i.receivedAt });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll({
+    TableName: config.tableName,
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
+    ConsistentRead: true,
+  });
+  return items.map((i) => ({
+    authority: i.authority as AuthoritySlug,
+    batchId: String(i.batchId),
+    linesKey: String(i.linesKey),
+    lines: Number(i.lines),
+    receivedAt: String(i.receivedAt),
+  }));
 }
 
 /** When each month's spend last changed (absent for a month that never had any). */
 export async function monthsChangedAt(months: string[]): Promise<Map<string, string>> {
   const items = await batchGet(months.map((m) => keys.spendMonthMeta(m)), { consistent: true });
-  return new Map(items.map((item) => [String(item.pk).slice('SPENDMONTH#'.length), String(item.changedAt)]));
+  return new Map(items.map((item) => [keys.spendMonthOf(item), String(item.changedAt)]));
 }
 
 export class BatchVanished extends Error {}

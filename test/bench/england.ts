@@ -285,7 +285,7 @@ export async function loadSpend(ds: SpendDataset, log: (s: string) => void = () 
         const csv = [header, ...take.slice(from, from + LINES_PER_BATCH).map((l) => l.row)].join('\r\n');
         const batch = prepareBatch(authority, parseCsvBatch(csv, '2026-01-01'));
         if (batch.rejected.length) throw new Error(`England generator wrote a bad line: ${JSON.stringify(batch.rejected[0])}`);
-        pending.push(commitBatch(batch, csv));
+        pending.push(commitBatch(batch));
         if (pending.length >= 4) await Promise.all(pending.splice(0));
         batches++;
       }

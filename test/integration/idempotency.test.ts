@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { londonToday } from '../../functions/domain/calendar-days.ts';
+import { routes, type RouteDef } from '../../functions/routes/index.ts';
 import { call, isProblem, pageAll, unique, type CallResult } from '../support/hub.ts';
 
 /**
@@ -141,5 +142,46 @@ describe('Idempotency-Key values', () => {
     expect(isProblem(r)).toBe(true);
     expect(r.json.errors).toEqual([{ path: 'Idempotency-Key', message: expect.any(String) }]);
     expect(await requestsFor(ref)).toEqual([]);
+  });
+});
+
+describe('a deeply nested JSON body', () => {
+  /** Path parameters each route's schema accepts: the first candidate that parses. */
+  const CANDIDATES = ['SC123456', 'bed_0000000000', 'req_essex_0000000000', 'alc_essex_0000000000', 'abc-123'];
+  function pathOf(key: string, def: RouteDef): string {
+    const [, path] = key.split(' ') as [string, string];
+    const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const values: Record<string, string> = {};
+    for (const n of names) {
+      values[n] = CANDIDATES.find((c) => def.params?.safeParse({ ...Object.fromEntries(names.map((x) => [x, values[x] ?? c])), [n]: c }).success) ?? CANDIDATES[0]!;
+    }
+    return path.replace(/\{(\w+)\}/g, (_, n: string) => values[n]!);
+  }
+  const idempotent = Object.entries(routes as Record<string, RouteDef>).filter(([, def]) => def.idempotent);
+  const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+
+  it('lists the idempotent routes it checks', () => {
+    expect(idempotent.map(([k]) => k)).toContain('POST /v1/spend/batches');
+    expect(idempotent.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(idempotent)('%s: ≈5,000 levels are a 400 problem, with an Idempotency-Key and without', async (key, def) => {
+    const who = def.access === 'public' ? null : def.access[0] === 'authority' ? WHO : def.access[0] === 'provider' ? 'provider:harbour-care' : 'programme-office';
+    const [method] = key.split(' ') as [string];
+    const path = pathOf(key, def);
+    for (const headers of [{ 'idempotency-key': `deep-${unique()}` }, {}] as Record<string, string>[]) {
+      const r = await call(who, method, path, { rawBody: deep(5000), headers: { 'content-type': 'application/json', ...headers } });
+      expect(r.status, `${key} ${JSON.stringify(headers)}: ${r.text}`).toBe(400);
+      expect(isProblem(r)).toBe(true);
+    }
+  });
+
+  it('nested deep inside a spend line, with a key: a 400 problem, not a stack overflow', async () => {
+    const body = `{"lines":[{"period":"2013-02","providerName":"Deep Care","placementType":"K2","placementProvider":"PR4","amount":1,"note":${deep(5000)}}]}`;
+    for (const headers of [{ 'idempotency-key': `deep-${unique()}` }, {}] as Record<string, string>[]) {
+      const r = await call(WHO, 'POST', '/v1/spend/batches', { rawBody: body, headers: { 'content-type': 'application/json', ...headers } });
+      expect(r.status, r.text).toBe(400);
+      expect(isProblem(r)).toBe(true);
+    }
   });
 });

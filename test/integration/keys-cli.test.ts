@@ -1,9 +1,10 @@
 import { FlushStageAuthorizersCacheCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
-import { revokeKeysCommand, type ApiGateway } from '../../functions/cli/keys.ts';
+import { createKeyCommand, revokeKeysCommand, type ApiGateway } from '../../functions/cli/keys.ts';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey, principalForApiKey } from '../../functions/store/api-keys.ts';
 import { call, isProblem, unique } from '../support/hub.ts';
+import { putHome } from './homes-fixtures.ts';
 
 /**
  * `hub keys revoke` (functions/cli/keys.ts) on the local store, with API Gateway replaced by a
@@ -73,5 +74,40 @@ describe('hub keys revoke', () => {
     expect(await revokeKeysCommand(principal, { aws: false, apigw })).toEqual({ revoked: 1, flushed: [] });
     expect(sent).toEqual([]);
     expect((await authorities(key)).status).toBe(401);
+  });
+});
+
+describe('hub keys create / revoke --key', () => {
+  it('refuses a provider the hub does not know, before any AWS call, and stores no key', async () => {
+    const principal = `provider:unknown-${unique()}`;
+    const { apigw, sent } = fakeApiGateway('none');
+    await expect(createKeyCommand(principal, { aws: true, apigw })).rejects.toThrow(/does not know provider/);
+    expect(sent).toEqual([]);
+    expect((await revokeKeysCommand(principal, { aws: false })).revoked).toBe(0);
+  });
+
+  it('creates a key for a provider with homes, an authority and the programme office, each with an id', async () => {
+    const provider = `provider:known-${unique()}`;
+    await putHome(provider);
+    for (const p of [provider, 'authority:thurrock', 'programme-office']) {
+      const { key, id } = await createKeyCommand(p, { aws: false });
+      expect(key).toMatch(/^ceh_/);
+      expect(id).toMatch(/^[0-9a-f]{16}$/);
+      expect((await authorities(key)).status).toBe(200);
+    }
+  });
+
+  it('revoke --key in AWS revokes that key only, then flushes the authorizer cache', async () => {
+    const principal = `provider:revoke-${unique()}`;
+    await putHome(principal);
+    const first = await createKeyCommand(principal, { aws: false });
+    const second = await createKeyCommand(principal, { aws: false });
+    const { apigw, sent } = fakeApiGateway(first.key);
+    expect(await revokeKeysCommand(principal, { aws: true, apigw, keyId: first.id })).toEqual({ revoked: 1, flushed: ['rest123/live'] });
+    expect(sent.find((c) => c.name === 'FlushStageAuthorizersCache')?.keyStillValid).toBe(false);
+    expect((await authorities(first.key)).status).toBe(401);
+    expect((await authorities(second.key)).status).toBe(200);
+    await expect(revokeKeysCommand('provider:harbour-care', { aws: false, keyId: second.id })).rejects.toThrow(/no key .* of provider:harbour-care/);
+    expect((await authorities(second.key)).status).toBe(200);
   });
 });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   batchIdOf, BatchFormatError, collectionYearOf, monthsOf, parseCsvBatch, parseJsonBatch, parseMoneyText, penceToText,
-  periodsOfMonth, periodStart, prepareBatch, toRow, ukDate, type SpendLine,
+  periodHasStarted, periodsOfMonth, periodStart, prepareBatch, receiveBatch, requirePeriodStarted, toRow, ukDate, type SpendLine,
 } from '../../functions/domain/spend.ts';
+import { HubError } from '../../functions/domain/errors.ts';
 import { buildMappingIndex, GroupResolver, normaliseName, splitTradingName } from '../../functions/domain/provider-groups.ts';
 import { RollupAggregator, renderRollupCsv, shareOf } from '../../functions/domain/rollup.ts';
 import { PROVIDER_GROUP_MAPPING } from '../../functions/domain/reference/provider-groups.ts';
@@ -343,5 +344,51 @@ describe('batch ids are stable', () => {
     const row = toRow({ period: '2025-06', providerName: 'A', placementType: 'K2', placementProvider: 'PR4', amountPence: 1 });
     expect(batchIdOf('essex', [row])).toMatch(/^[0-9a-f]{32}$/);
     expect(batchIdOf('essex', [row])).toBe(batchIdOf('essex', [[...row] as typeof row]));
+  });
+});
+
+describe('periods that have not started', () => {
+  it('a period may be rolled up from its first UK instant, not before (422)', () => {
+    // 1 April 2026 begins at midnight BST: 23:00 UTC on 31 March
+    expect(periodHasStarted('2026-04', new Date('2026-03-31T22:59:59.999Z'))).toBe(false);
+    expect(periodHasStarted('2026-04', new Date('2026-03-31T23:00:00.000Z'))).toBe(true);
+    expect(periodHasStarted('2026-Q2', new Date('2026-03-31T23:00:00.000Z'))).toBe(true);
+    expect(periodHasStarted('FY2026-27', new Date('2026-03-31T22:00:00.000Z'))).toBe(false);
+    expect(periodHasStarted('2027-01', new Date('2026-12-31T23:59:59.999Z'))).toBe(false); // GMT: midnight is 00:00 UTC
+    let thrown: unknown;
+    try {
+      requirePeriodStarted('2026-Q3', new Date('2026-06-30T12:00:00Z'));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(HubError);
+    expect(thrown).toMatchObject({ code: 'unprocessable', detail: expect.stringMatching(/^2026-Q3 has not started yet/) });
+    expect(() => requirePeriodStarted('2026-06', new Date('2026-06-30T12:00:00Z'))).not.toThrow();
+  });
+});
+
+describe('what is kept of a batch', () => {
+  const good = { period: '2025-06', providerName: 'Acme', placementType: 'K2', placementProvider: 'PR4', childRef: 'c1', amount: 1 };
+
+  it('JSON: only the accepted lines, as sent; a rejected line and an unknown field are not kept', () => {
+    const b = prepareBatch('essex', parseJsonBatch([good, { ...good, childName: 'Jane Smith' }, { ...good, amount: 'Jane Smith' }, { ...good, childRef: 'c2', weeks: 2 }], TODAY));
+    expect(JSON.parse(b.kept)).toEqual({ lines: [good, { ...good, childRef: 'c2', weeks: 2 }] });
+    expect(b.kept).not.toContain('Jane');
+    expect(JSON.stringify(b.rejected)).not.toContain('Jane');
+  });
+
+  it('CSV: the header and the accepted rows as sent (quotes, £, the line ends), never a rejected row', () => {
+    const csv = `\uFEFF${HEADER}\r\n2025-06,"Acme, Ltd",K2,PR4,c1,"£1,000.50"\r\n2025-06,A,K2,PR4,c2,1,Jane Smith\r\n2025-06,A,K2,PR4,c3,Jane Smith\r\n2025-06,B,K2,PR4,,-£2\r\n`;
+    const b = prepareBatch('essex', parseCsvBatch(csv, TODAY));
+    expect(b.kept).toBe(`${HEADER}\r\n2025-06,"Acme, Ltd",K2,PR4,c1,"£1,000.50"\r\n2025-06,B,K2,PR4,,-£2\r\n`);
+    expect(JSON.stringify(b.rejected)).not.toContain('Jane');
+    expect(prepareBatch('essex', parseCsvBatch(`${HEADER}\n2025-06,A,K2,PR4,c1,1`, TODAY)).kept).toBe(`${HEADER}\n2025-06,A,K2,PR4,c1,1`);
+  });
+
+  it('a batch spanning more months than one batch may is 422; an unusable CSV is 400', () => {
+    const lines = Array.from({ length: 49 }, (_, i) => ({ ...good, period: `${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}` }));
+    expect(() => receiveBatch('essex', { lines }, TODAY)).toThrow(expect.objectContaining({ code: 'unprocessable' }));
+    expect(() => receiveBatch('essex', 'nope,columns\n1,2\n', TODAY)).toThrow(expect.objectContaining({ code: 'invalid' }));
+    expect(receiveBatch('essex', { lines: lines.slice(0, 48) }, TODAY).rows).toHaveLength(48);
   });
 });

@@ -61,10 +61,10 @@ export async function seed(): Promise<void> {
         const csv = ['Period,Provider Name,Companies House Number,Provider Group,Placement Type,Placement Provider,Child Ref,Weeks,Weekly Cost,Amount']
           .concat(rows.map((r) => [month, q(r.providerName), r.companiesHouseNumber ?? '', q(r.providerGroup ?? ''), r.placementType, r.placementProvider, r.childRef, r.weeks, money(r.weeklyCost), money(r.amount)].join(',')))
           .join('\r\n');
-        await commitBatch(prepareBatch(authority, parseCsvBatch(csv, today)), csv);
+        await commitBatch(prepareBatch(authority, parseCsvBatch(csv, today)));
       } else {
         const lines = rows.map((r) => ({ period: month, ...r, weeklyCost: r.weeklyCost / 100, amount: r.amount / 100 }));
-        await commitBatch(prepareBatch(authority, parseJsonBatch(lines, today)), JSON.stringify({ lines }));
+        await commitBatch(prepareBatch(authority, parseJsonBatch(lines, today)));
       }
     }
   }
