@@ -1,12 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { config, dynamo } from '../../functions/store/config.ts';
-import { keys } from '../../functions/store/keys.ts';
-import type { HomeItem } from '../../functions/store/homes.ts';
+import { putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
 
 /**
  * Homes for the pool's tests, written straight to the store as HomeItems (the homes routes are
- * another feature's), at the key getHome reads.
+ * another feature's) through the one home-record builder, so their owners list them too.
  */
 const used = new Set<string>();
 
@@ -41,6 +38,6 @@ export async function putHome(over: Partial<HomeItem> = {}): Promise<HomeItem> {
     updatedAt: new Date().toISOString(),
     ...over,
   };
-  await dynamo().send(new PutCommand({ TableName: config.tableName, Item: { ...keys.home(urn), type: 'home', ...home } }));
+  await putHomeRecords([home]);
   return home;
 }

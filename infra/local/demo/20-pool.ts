@@ -1,11 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { addDays, londonToday, maxDate } from '../../../functions/domain/calendar-days.ts';
 import type { Principal } from '../../../functions/domain/principal.ts';
 import { authorityOfOutcode } from '../../../functions/domain/geo.ts';
-import { config, dynamo } from '../../../functions/store/config.ts';
-import { getHome, type HomeItem } from '../../../functions/store/homes.ts';
-import { keys } from '../../../functions/store/keys.ts';
+import { getHome, putHomeRecords, type HomeItem } from '../../../functions/store/homes.ts';
 import {
   allocate, createBed, createRequest, endAllocation, getBed, getRequest, type NewBed, type NewRequest,
 } from '../../../functions/store/pool.ts';
@@ -51,15 +48,7 @@ const HOMES: Array<Omit<HomeItem, 'version' | 'updatedAt' | 'authority'>> = [
 async function ensureHome(home: (typeof HOMES)[number]): Promise<void> {
   if (await getHome(home.urn)) return;
   const item: HomeItem = { ...home, authority: authorityOfOutcode(home.outcode!), version: 1, updatedAt: new Date().toISOString() };
-  await putIfMissing({ ...keys.home(home.urn), type: 'home', ...item });
-}
-
-async function putIfMissing(item: Record<string, unknown>): Promise<void> {
-  try {
-    await dynamo().send(new PutCommand({ TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (e) {
-    if (!(e instanceof ConditionalCheckFailedException)) throw e;
-  }
+  await putHomeRecords([item], { ifMissing: true });
 }
 
 const ignoreExisting = async <T>(write: () => Promise<T>): Promise<void> => {
