@@ -89,7 +89,7 @@ export async function putProviderProfile(profile: ProviderRef, now = new Date())
 }
 
 /** Puts items 25 a BatchWrite, retrying unprocessed ones with backoff (seed and import data only). */
-async function batchPut(items: readonly Record<string, unknown>[], concurrency = 1): Promise<void> {
+export async function putItemsBatch(items: readonly Record<string, unknown>[], concurrency = 1): Promise<void> {
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25) as Record<string, unknown>[]);
   let next = 0;
@@ -106,7 +106,6 @@ async function batchPut(items: readonly Record<string, unknown>[], concurrency =
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
-export { batchPut as putItemsBatch };
 
 /** Records many provider profiles, writing only those that are new or changed (BatchGet, then BatchWrite). */
 export async function putProviderProfiles(profiles: readonly ProviderRef[], now = new Date()): Promise<number> {
@@ -115,7 +114,7 @@ export async function putProviderProfiles(profiles: readonly ProviderRef[], now 
     const s = stored.get(p.id);
     return !s || s.name !== p.name || s.group !== p.group;
   });
-  await batchPut(changed.map((p) => profileRecord(p, now)));
+  await putItemsBatch(changed.map((p) => profileRecord(p, now)));
   return changed.length;
 }
 
@@ -178,7 +177,7 @@ export async function writeHomesVersioned(writes: readonly { home: HomeItem; exp
  */
 export async function putHomeRecords(homes: readonly HomeItem[], opts: { ifMissing?: boolean } = {}): Promise<void> {
   const records = homes.map((h) => homeRecord({ openBeds: 0, ...h }));
-  if (!opts.ifMissing) return batchPut(records);
+  if (!opts.ifMissing) return putItemsBatch(records);
   for (const Item of records) {
     await dynamo()
       .send(new PutCommand({ TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }))
