@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
-import { authorityOfOutcode } from '../domain/geo.ts';
-import { interpretRow, parseRegister, registerDate, type OfstedHeader, type OfstedHome } from '../domain/ofsted.ts';
-import {
-  getHomes, inHouseProvider, putProviderProfiles, refreshVacancySnapshots, writeHomesVersioned, writeHomeVersioned, type HomeItem, type ProviderRef,
-} from '../store/homes.ts';
+import type { HomeItem, ProviderRef } from '../domain/homes.ts';
+import { interpretRow, mergeOfstedHome, parseRegister, registerDate, type OfstedHeader, type OfstedHome } from '../domain/ofsted.ts';
+import { getHomes, putProviderProfiles, refreshVacancySnapshots, writeHomesVersioned, writeHomeVersioned } from '../store/homes.ts';
 
 /**
  * `hub import-ofsted FILE [--region "East of England"]`: loads Ofsted's provider-level register
@@ -51,46 +49,6 @@ const comparable = (h: HomeItem) => {
   const { version: _v, updatedAt: _u, ...rest } = h;
   return stable(rest);
 };
-
-/** The home the register row makes, on top of what is already stored. */
-export function mergeOfstedHome(row: OfstedHome, existing: HomeItem | undefined, now: string, asAt?: string): HomeItem {
-  const owner = row.owner.kind === 'authority' ? `authority:${row.owner.id}` : `provider:${row.owner.id}`;
-  const provider: ProviderRef =
-    row.owner.kind === 'authority' ? inHouseProvider(row.owner.id, row.owner.organisation) : { id: row.owner.id, name: row.owner.name, group: row.owner.group };
-  const sameOwner = existing?.owner === owner;
-  const outcode = row.outcode ?? existing?.outcode;
-  const home: HomeItem = {
-    ...(existing ?? {}),
-    urn: row.urn,
-    name: row.name ?? existing?.name ?? `${row.provisionType} ${row.urn}`,
-    owner,
-    provider,
-    placementType: row.placementType,
-    outcode,
-    authority: row.authority ?? (outcode ? authorityOfOutcode(outcode) : undefined),
-    registeredPlaces: row.registeredPlaces,
-    ofstedRating: row.ofstedRating,
-    ageRange: existing?.ageRange ?? row.ageRange,
-    sexes: existing?.sexes ?? ['female', 'male'],
-    supports: existing?.supports ?? [],
-    excludes: existing?.excludes ?? [],
-    shareWithRegion: row.owner.kind === 'authority' ? (sameOwner ? (existing?.shareWithRegion ?? false) : false) : undefined,
-    sector: row.sector,
-    provisionType: row.provisionType,
-    ofstedLocalAuthority: row.ofstedLocalAuthority,
-    inspectedOn: row.inspectedOn,
-    ofstedAsAt: asAt ?? existing?.ofstedAsAt,
-    source: existing?.source ?? 'ofsted',
-    version: (existing?.version ?? 0) + 1,
-    updatedAt: now,
-  };
-  if (!sameOwner && existing) {
-    // a home that changed hands keeps none of its former owner's offer
-    home.weeklyPrice = undefined;
-  }
-  for (const k of Object.keys(home) as (keyof HomeItem)[]) if (home[k] === undefined) delete home[k];
-  return home;
-}
 
 /** An Ofsted provider-level CSV as published, decoded and parsed: its rows and where its header is. */
 export async function readRegister(file: string): Promise<{ encoding: ReturnType<typeof parseRegister>['encoding']; rows: string[][]; header: OfstedHeader }> {
@@ -145,13 +103,10 @@ export async function importOfsted(file: string, opts: { region?: string; progre
       const writes: { home: HomeItem; expected: number | undefined; row: OfstedHome }[] = [];
       for (const row of chunk) {
         const current = existing.get(row.urn);
-        if (asAt && current?.ofstedAsAt && current.ofstedAsAt > asAt) {
-          skip(`a newer register (${current.ofstedAsAt}) is already imported`);
-          continue;
-        }
-        const home = mergeOfstedHome(row, current, now, asAt);
-        if (current && comparable(home) === comparable(current)) skip('unchanged since the last import');
-        else writes.push({ home, expected: current?.version, row });
+        const merged = mergeOfstedHome(row, current, now, asAt);
+        if (merged.kind === 'skip') skip(merged.reason);
+        else if (current && comparable(merged.home) === comparable(current)) skip('unchanged since the last import');
+        else writes.push({ home: merged.home, expected: current?.version, row });
       }
       const accepted = await writeHomesVersioned(writes);
       for (let i = 0; i < writes.length; i++) {
@@ -160,9 +115,15 @@ export async function importOfsted(file: string, opts: { region?: string; progre
         let wrote = home;
         let was = expected;
         let unchanged = false;
+        let refused: string | undefined;
         for (let attempt = 0; !ok && attempt < 3; attempt++) {
           const fresh = (await getHomes([row.urn])).get(row.urn);
-          wrote = mergeOfstedHome(row, fresh, new Date().toISOString(), asAt);
+          const merged = mergeOfstedHome(row, fresh, new Date().toISOString(), asAt);
+          if (merged.kind === 'skip') {
+            refused = merged.reason;
+            break;
+          }
+          wrote = merged.home;
           was = fresh?.version;
           if (fresh && comparable(wrote) === comparable(fresh)) {
             unchanged = true;
@@ -170,8 +131,8 @@ export async function importOfsted(file: string, opts: { region?: string; progre
           }
           ok = await writeHomeVersioned(wrote, was);
         }
-        if (unchanged || !ok) {
-          skip(unchanged ? 'unchanged since the last import' : 'changed by another writer during the import; run it again');
+        if (refused || unchanged || !ok) {
+          skip(refused ?? (unchanged ? 'unchanged since the last import' : 'changed by another writer during the import; run it again'));
           continue;
         }
         if (was === undefined) created++;

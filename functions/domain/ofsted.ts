@@ -1,5 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { isKnownOutcode, outcodeOfPostcode } from './geo.ts';
+import { authorityOfOutcode, isKnownOutcode, outcodeOfPostcode } from './geo.ts';
+import { inHouseProvider, type HomeItem, type ProviderRef } from './homes.ts';
+import { placesCoverOpenBeds } from './vacancy.ts';
 import { providerIdFromName } from './principal.ts';
 import { AUTHORITIES, type AuthoritySlug } from './reference/authorities.ts';
 import type { OfstedRating, PlacementType } from '../../schemas/codes.ts';
@@ -268,4 +270,58 @@ export function parseRegister(bytes: Uint8Array): { encoding: ReturnType<typeof 
   const { text, encoding } = decodeRegister(bytes);
   const rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
   return { encoding, rows, header: findHeader(rows) };
+}
+
+// ---------------------------------------------------------------- a register row onto a stored home
+
+/**
+ * The home a register row makes, on top of what is already stored, or why the row cannot be
+ * applied. Facts the owner keeps (ages, sexes, needs, price, sharing, its own outcode and name
+ * where Ofsted withholds them) survive; a home that changed hands keeps none of its former
+ * owner's price. Places fewer than the beds the home's open vacancies hold are refused, as they
+ * are to its owner (CONTRACT: open vacancies never hold more beds than registered places).
+ */
+export function mergeOfstedHome(
+  row: OfstedHome,
+  existing: HomeItem | undefined,
+  now: string,
+  asAt?: string,
+): { kind: 'home'; home: HomeItem } | { kind: 'skip'; reason: string } {
+  if (asAt && existing?.ofstedAsAt && existing.ofstedAsAt > asAt) return { kind: 'skip', reason: `a newer register (${existing.ofstedAsAt}) is already imported` };
+  if (existing?.openBeds !== undefined && !placesCoverOpenBeds(row.registeredPlaces, existing.openBeds)) {
+    return { kind: 'skip', reason: 'its open vacancies hold more beds than the register\'s places; the owner must reduce them first' };
+  }
+  const owner = row.owner.kind === 'authority' ? `authority:${row.owner.id}` : `provider:${row.owner.id}`;
+  const provider: ProviderRef =
+    row.owner.kind === 'authority' ? inHouseProvider(row.owner.id, row.owner.organisation) : { id: row.owner.id, name: row.owner.name, group: row.owner.group };
+  const sameOwner = existing?.owner === owner;
+  const outcode = row.outcode ?? existing?.outcode;
+  const home: HomeItem = {
+    ...(existing ?? { openBeds: 0 }),
+    urn: row.urn,
+    name: row.name ?? existing?.name ?? `${row.provisionType} ${row.urn}`,
+    owner,
+    provider,
+    placementType: row.placementType,
+    outcode,
+    authority: row.authority ?? (outcode ? authorityOfOutcode(outcode) : undefined),
+    registeredPlaces: row.registeredPlaces,
+    ofstedRating: row.ofstedRating,
+    ageRange: existing?.ageRange ?? row.ageRange,
+    sexes: existing?.sexes ?? ['female', 'male'],
+    supports: existing?.supports ?? [],
+    excludes: existing?.excludes ?? [],
+    shareWithRegion: row.owner.kind === 'authority' ? (sameOwner ? (existing?.shareWithRegion ?? false) : false) : undefined,
+    sector: row.sector,
+    provisionType: row.provisionType,
+    ofstedLocalAuthority: row.ofstedLocalAuthority,
+    inspectedOn: row.inspectedOn,
+    ofstedAsAt: asAt ?? existing?.ofstedAsAt,
+    source: existing?.source ?? 'ofsted',
+    version: (existing?.version ?? 0) + 1,
+    updatedAt: now,
+  };
+  if (!sameOwner && existing) home.weeklyPrice = undefined;
+  for (const k of Object.keys(home) as (keyof HomeItem)[]) if (home[k] === undefined) delete home[k];
+  return { kind: 'home', home };
 }

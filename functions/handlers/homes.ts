@@ -1,36 +1,12 @@
 import { lambda } from '../http/edge.ts';
 import { homesRoutes } from '../routes/homes.ts';
-import { openCursor, sealCursor } from '../store/cursor.ts';
 import { badRequest } from '../domain/errors.ts';
-import { principalId } from '../domain/principal.ts';
 import { requireKnownOutcode } from '../domain/geo.ts';
-import { listOwnHomes, putHome, readHome, type HomeItem } from '../store/homes.ts';
+import { homeView, type HomeItem } from '../domain/homes.ts';
+import { listOwnHomes, putHome, readHome } from '../store/homes.ts';
 import { etagOf, ifMatchOf } from '../http/conditional.ts';
 
 /** Homes: `PUT /v1/homes/{urn}` (owner writes, versioned), `GET /v1/homes/{urn}`, `GET /v1/homes` (own). */
-
-function homeView(h: HomeItem) {
-  return {
-    urn: h.urn,
-    name: h.name,
-    owner: h.owner,
-    ...(h.provider ? { provider: h.provider } : {}),
-    placementType: h.placementType,
-    ...(h.outcode ? { outcode: h.outcode } : {}),
-    ...(h.authority ? { authority: h.authority } : {}),
-    registeredPlaces: h.registeredPlaces,
-    ofstedRating: h.ofstedRating,
-    ageRange: h.ageRange,
-    sexes: h.sexes,
-    supports: h.supports,
-    excludes: h.excludes,
-    ...(h.careAlongside ? { careAlongside: h.careAlongside } : {}),
-    ...(h.weeklyPrice !== undefined ? { weeklyPrice: h.weeklyPrice } : {}),
-    ...(h.owner.startsWith('authority:') ? { shareWithRegion: h.shareWithRegion === true } : {}),
-    version: h.version,
-    updatedAt: h.updatedAt,
-  };
-}
 
 const etag = (h: HomeItem) => etagOf(h.version);
 
@@ -49,9 +25,7 @@ export const handler = lambda(homesRoutes, {
     return { body: homeView(home), headers: etag(home) };
   },
   'GET /v1/homes': async (req) => {
-    const purpose = `homes/v1/${principalId(req.principal)}`;
-    const startKey = req.query.cursor ? openCursor<Record<string, unknown>>(purpose, req.query.cursor) : undefined;
-    const { items, lastKey } = await listOwnHomes(req.principal, { limit: req.query.limit, startKey });
-    return { body: { items: items.map(homeView), ...(lastKey ? { nextCursor: sealCursor(purpose, lastKey) } : {}) } };
+    const { items, nextCursor } = await listOwnHomes(req.principal, req.query);
+    return { body: { items: items.map(homeView), ...(nextCursor ? { nextCursor } : {}) } };
   },
 });

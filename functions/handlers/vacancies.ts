@@ -1,9 +1,8 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
 import { homesRoutes } from '../routes/homes.ts';
-import { openCursor, sealCursor } from '../store/cursor.ts';
-import { principalId } from '../domain/principal.ts';
-import { confirmVacancy, createVacancy, listHomeVacancies, patchVacancy, readVacancy, viewOf, type VacancyItem } from '../store/vacancies.ts';
+import { viewOf, type VacancyItem } from '../domain/vacancy.ts';
+import { confirmVacancy, createVacancy, listHomeVacancies, patchVacancy, readVacancy } from '../store/vacancies.ts';
 import { etagOf, ifMatchOf } from '../http/conditional.ts';
 
 /** Vacancies: post in an own home, reconfirm, withdraw/fill/change beds, read, list a home's. */
@@ -16,11 +15,9 @@ export const handler = lambda(homesRoutes, {
     return { status: 201, body: viewOf(v), headers: { ...etag(v), location: `/v1/vacancies/${v.id}` } };
   },
   'GET /v1/homes/{urn}/vacancies': async (req) => {
-    const purpose = `home-vacancies/v1/${principalId(req.principal)}/${req.params.urn}`;
-    const startKey = req.query.cursor ? openCursor<Record<string, unknown>>(purpose, req.query.cursor) : undefined;
-    const { items, lastKey } = await listHomeVacancies(req.principal, req.params.urn, { limit: req.query.limit, startKey });
+    const { items, nextCursor } = await listHomeVacancies(req.principal, req.params.urn, req.query);
     const now = new Date();
-    return { body: { items: items.map((v) => viewOf(v, now)), ...(lastKey ? { nextCursor: sealCursor(purpose, lastKey) } : {}) } };
+    return { body: { items: items.map((v) => viewOf(v, now)), ...(nextCursor ? { nextCursor } : {}) } };
   },
   'GET /v1/vacancies/{id}': async (req) => {
     const v = await readVacancy(req.principal, req.params.id);

@@ -15,11 +15,11 @@ export const homesRoutes = {
   'PUT /v1/homes/{urn}': {
     handler: 'homes',
     access: ['provider', 'authority'],
-    summary: 'Create or update one of your homes (If-Match: <version> → 412 when stale; 201 when created)',
+    summary: 'Create or update one of your homes (If-Match: <version> → 412 when stale; 201 when created; 422 when its open vacancies hold more beds than the new registeredPlaces)',
     params: UrnParams,
     body: HomeInput,
     response: Home,
-    statuses: [201, 412],
+    statuses: [201, 412, 422],
   },
   'GET /v1/homes/{urn}': {
     handler: 'homes',
@@ -38,7 +38,7 @@ export const homesRoutes = {
   'POST /v1/homes/{urn}/vacancies': {
     handler: 'vacancies',
     access: ['provider', 'authority'],
-    summary: 'Post a vacancy in one of your homes; open for 7 days unless reconfirmed',
+    summary: 'Post a vacancy in one of your homes; open for 7 days unless reconfirmed (422 when the home\'s open vacancies would hold more beds than its registered places)',
     params: UrnParams,
     body: VacancyInput,
     response: Vacancy,
@@ -64,10 +64,10 @@ export const homesRoutes = {
   'POST /v1/vacancies/{id}/confirm': {
     handler: 'vacancies',
     access: ['provider', 'authority'],
-    summary: 'Reconfirm your vacancy for another 7 days (a lapsed one reopens)',
+    summary: 'Reconfirm your vacancy for another 7 days (a lapsed one reopens; 422 when its home has no room for its beds)',
     params: VacancyParams,
     response: Vacancy,
-    statuses: [409, 412],
+    statuses: [409, 412, 422],
   },
   'PATCH /v1/vacancies/{id}': {
     handler: 'vacancies',

@@ -1,114 +1,30 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { authorityOfOutcode, normaliseOutcode } from '../domain/geo.ts';
-import { principalId, type Principal } from '../domain/principal.ts';
-import { AUTHORITIES, type AuthoritySlug } from '../domain/reference/authorities.ts';
-import type { CareAlongside, NeedCode, OfstedRating, PlacementType, Sex } from '../../schemas/codes.ts';
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { notFound, preconditionFailed } from '../domain/errors.ts';
+import { homeFromWrite, homeSnapshot, type HomeItem, type HomeWrite, type ProviderRef } from '../domain/homes.ts';
+import { principalId, type Principal } from '../domain/principal.ts';
+import { heldBeds, requirePlacesForOpenBeds } from '../domain/vacancy.ts';
+import { canSeeHome, ownsHome } from '../domain/visibility.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
+import { homeRecord, toHome } from './home-record.ts';
 import { keys } from './keys.ts';
+import { queryAll, queryPage, queryPages, type Page } from './paging.ts';
 import { toVacancy, vacancyRecord, type VacancyItem } from './vacancy-record.ts';
 
 /**
- * A home as stored (issue 3 owns its writes). Other features read homes only through
- * `getHome`: pooled beds for matching facts, spend for the provider group of a URN.
+ * Homes (issue 3 owns their writes). Other features read homes only through `getHome`/`getHomes`:
+ * pooled beds for matching facts, spend for the provider group of a URN. Every home item is
+ * built by ./home-record.ts; the rules (visibility, the home a write makes, the places its open
+ * vacancies need) are the domain's.
  */
-export interface HomeItem {
-  urn: string;
-  name: string;
-  /** The owning principal id: `provider:<id>` or `authority:<slug>` (in-house). */
-  owner: string;
-  provider?: { id: string; name: string; group: string };
-  placementType: PlacementType;
-  outcode?: string;
-  /** The Eastern Region authority the home lies in, when it does. */
-  authority?: AuthoritySlug;
-  registeredPlaces: number;
-  ofstedRating: OfstedRating;
-  ageRange: { min: number; max: number };
-  sexes: Sex[];
-  supports: NeedCode[];
-  excludes: NeedCode[];
-  careAlongside?: CareAlongside;
-  weeklyPrice?: number;
-  shareWithRegion?: boolean;
-  version: number;
-  updatedAt: string;
-  // --- from the Ofsted register, when imported (optional; not part of the API's home) ---
-  /** `private`, `voluntary`, `local-authority`, `academy`, `health-authority`. */
-  sector?: string;
-  /** Ofsted's provision type, e.g. `Children's home`. */
-  provisionType?: string;
-  /** The local authority as Ofsted writes it (for homes outside the region too). */
-  ofstedLocalAuthority?: string;
-  /** Date of the latest full inspection, `YYYY-MM-DD`. */
-  inspectedOn?: string;
-  /** The date of the register the Ofsted facts came from, `YYYY-MM-DD`. */
-  ofstedAsAt?: string;
-  /** Where the home was first written from. */
-  source?: 'api' | 'ofsted' | 'demo';
-}
 
-export type ProviderRef = NonNullable<HomeItem['provider']>;
+export type { HomeItem, HomeSnapshot, HomeWrite, ProviderRef } from '../domain/homes.ts';
+export { homeSnapshot, inHouseProvider } from '../domain/homes.ts';
+export { homeRecord, toHome } from './home-record.ts';
 
-/** The facts of a home a vacancy carries for search (copied; refreshed when the home changes). */
-export interface HomeSnapshot {
-  /** The home version the copy was taken from. */
-  v: number;
-  name: string;
-  owner: string;
-  provider?: ProviderRef;
-  placementType: PlacementType;
-  outcode?: string;
-  authority?: AuthoritySlug;
-  registeredPlaces: number;
-  ofstedRating: OfstedRating;
-  ageRange: { min: number; max: number };
-  sexes: Sex[];
-  supports: NeedCode[];
-  excludes: NeedCode[];
-  careAlongside?: CareAlongside;
-  weeklyPrice?: number;
-  shareWithRegion?: boolean;
-}
-
-/** The body of `PUT /v1/homes/{urn}` after validation. */
-export interface HomeWrite {
-  name: string;
-  placementType: PlacementType;
-  outcode?: string;
-  registeredPlaces: number;
-  ofstedRating: OfstedRating;
-  ageRange: { min: number; max: number };
-  sexes: Sex[];
-  supports: NeedCode[];
-  excludes: NeedCode[];
-  careAlongside?: CareAlongside;
-  weeklyPrice?: number;
-  shareWithRegion?: boolean;
-}
-
-const HOME_ATTRIBUTES = [
-  'urn', 'name', 'owner', 'provider', 'placementType', 'outcode', 'authority', 'registeredPlaces', 'ofstedRating', 'ageRange',
-  'sexes', 'supports', 'excludes', 'careAlongside', 'weeklyPrice', 'shareWithRegion', 'version', 'updatedAt', 'sector',
-  'provisionType', 'ofstedLocalAuthority', 'inspectedOn', 'ofstedAsAt', 'source',
-] as const satisfies readonly (keyof HomeItem)[];
-
-/** A stored home item as the HomeItem the API knows (storage keys dropped). */
-export function toHome(item: Record<string, unknown>): HomeItem {
-  const home: Record<string, unknown> = {};
-  for (const k of HOME_ATTRIBUTES) if (item[k] !== undefined) home[k] = item[k];
-  return home as unknown as HomeItem;
-}
-
-export async function getHome(urn: string): Promise<HomeItem | undefined> {
-  const { Item } = await dynamo().send(new GetCommand({ TableName: config.tableName, Key: keys.home(urn) }));
-  return Item ? toHome(Item) : undefined;
-}
-
-async function getHomeConsistent(urn: string): Promise<HomeItem | undefined> {
-  const { Item } = await dynamo().send(new GetCommand({ TableName: config.tableName, Key: keys.home(urn), ConsistentRead: true }));
+export async function getHome(urn: string, consistent = false): Promise<HomeItem | undefined> {
+  const { Item } = await dynamo().send(new GetCommand({ TableName: config.tableName, Key: keys.home(urn), ConsistentRead: consistent }));
   return Item ? toHome(Item) : undefined;
 }
 
@@ -118,19 +34,7 @@ export async function getHomes(urns: readonly string[]): Promise<Map<string, Hom
   return new Map(items.map((item) => [String(item.urn), toHome(item)]));
 }
 
-/**
- * Whether a principal may read a home: the programme office every home; its owner; an
- * authority any provider home and any in-house home shared with the region. Otherwise the
- * home is, to that caller, not there.
- */
-export function canSeeHome(p: Principal, home: Pick<HomeItem, 'owner' | 'shareWithRegion'>): boolean {
-  if (p.kind === 'programme-office') return true;
-  if (home.owner === principalId(p)) return true;
-  if (p.kind === 'authority') return !home.owner.startsWith('authority:') || home.shareWithRegion === true;
-  return false;
-}
-
-/** A home as the caller may see it, or 404. */
+/** A home as the caller may see it (domain/visibility.ts), or 404. */
 export async function readHome(p: Principal, urn: string): Promise<HomeItem> {
   const home = await getHome(urn);
   if (!home || !canSeeHome(p, home)) throw notFound(`No home ${urn}.`);
@@ -139,13 +43,23 @@ export async function readHome(p: Principal, urn: string): Promise<HomeItem> {
 
 /** The caller's own home, or 404 (another principal's home is 404 too). */
 export async function ownHome(p: Principal, urn: string, consistent = false): Promise<HomeItem> {
-  const home = consistent ? await getHomeConsistent(urn) : await getHome(urn);
-  if (!home || home.owner !== principalId(p)) throw notFound(`No home ${urn}.`);
+  const home = await getHome(urn, consistent);
+  if (!home || !ownsHome(p, home)) throw notFound(`No home ${urn}.`);
   return home;
 }
 
-export function isInHouse(home: Pick<HomeItem, 'owner'>): boolean {
-  return home.owner.startsWith('authority:');
+/** The caller's own homes, by URN, one page (`GET /v1/homes`). */
+export function listOwnHomes(p: Principal, opts: { limit: number; cursor?: string }): Promise<Page<HomeItem>> {
+  const { gsi1pk, gsi1sk } = keys.homeByOwner(principalId(p));
+  return queryPage(
+    {
+      TableName: config.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :h)',
+      ExpressionAttributeValues: { ':p': gsi1pk, ':h': gsi1sk },
+    },
+    { purpose: `homes:${principalId(p)}`, limit: opts.limit, cursor: opts.cursor, map: toHome },
+  );
 }
 
 // ---------------------------------------------------------------- provider organisations
@@ -155,13 +69,15 @@ export async function getProviderProfile(id: string): Promise<ProviderRef | unde
   return Item ? { id: String(Item.id), name: String(Item.name), group: String(Item.group) } : undefined;
 }
 
+const profileRecord = (profile: ProviderRef, now: Date) => ({ ...keys.providerProfile(profile.id), type: 'providerProfile', ...profile, updatedAt: now.toISOString() });
+
 /** Records a provider organisation's name and group (idempotent: unchanged profiles are not rewritten). */
 export async function putProviderProfile(profile: ProviderRef, now = new Date()): Promise<void> {
   await dynamo()
     .send(
       new PutCommand({
         TableName: config.tableName,
-        Item: { ...keys.providerProfile(profile.id), type: 'providerProfile', ...profile, updatedAt: now.toISOString() },
+        Item: profileRecord(profile, now),
         ConditionExpression: 'attribute_not_exists(pk) OR #n <> :n OR #g <> :g',
         ExpressionAttributeNames: { '#n': 'name', '#g': 'group' },
         ExpressionAttributeValues: { ':n': profile.name, ':g': profile.group },
@@ -172,6 +88,25 @@ export async function putProviderProfile(profile: ProviderRef, now = new Date())
     });
 }
 
+/** Puts items 25 a BatchWrite, retrying unprocessed ones with backoff (seed and import data only). */
+export async function putItemsBatch(items: readonly Record<string, unknown>[], concurrency = 1): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25) as Record<string, unknown>[]);
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      let request: Record<string, unknown[]> | undefined = { [config.tableName]: chunk.map((Item) => ({ PutRequest: { Item } })) };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        const out = await dynamo().send(new BatchWriteCommand({ RequestItems: request as never }));
+        request = out.UnprocessedItems as typeof request;
+        if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 /** Records many provider profiles, writing only those that are new or changed (BatchGet, then BatchWrite). */
 export async function putProviderProfiles(profiles: readonly ProviderRef[], now = new Date()): Promise<number> {
   const stored = new Map((await batchGet(profiles.map((p) => keys.providerProfile(p.id)))).map((item) => [String(item.id), item]));
@@ -179,48 +114,32 @@ export async function putProviderProfiles(profiles: readonly ProviderRef[], now 
     const s = stored.get(p.id);
     return !s || s.name !== p.name || s.group !== p.group;
   });
-  for (let i = 0; i < changed.length; i += 25) {
-    let request: Record<string, unknown[]> | undefined = {
-      [config.tableName]: changed.slice(i, i + 25).map((p) => ({
-        PutRequest: { Item: { ...keys.providerProfile(p.id), type: 'providerProfile', ...p, updatedAt: now.toISOString() } },
-      })),
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: request as never }));
-      request = out.UnprocessedItems as typeof request;
-      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-    }
-  }
+  await putItemsBatch(changed.map((p) => profileRecord(p, now)));
   return changed.length;
-}
-
-/** An authority's in-house provision, as a provider reference. */
-export function inHouseProvider(slug: AuthoritySlug, organisation?: string): ProviderRef {
-  const name = organisation ?? `${AUTHORITIES.find((a) => a.id === slug)!.name} (in-house)`;
-  return { id: slug, name, group: name };
 }
 
 // ---------------------------------------------------------------- writes
 
-function homeItem(home: HomeItem): Record<string, unknown> {
-  return { ...keys.home(home.urn), ...keys.homeByOwner(home.owner, home.urn), type: 'home', ...home };
+/**
+ * The condition of a whole-item write over the stored version `expected` (undefined: the home
+ * must not exist yet): the stored `openBeds` must still be `storedOpenBeds` (undefined: absent,
+ * a home written before the counter), so a vacancy written meanwhile is never lost under the new item.
+ */
+function writeCondition(expected: number | undefined, storedOpenBeds: number | undefined) {
+  if (expected === undefined) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  return storedOpenBeds === undefined
+    ? { ConditionExpression: 'version = :v AND attribute_not_exists(openBeds)', ExpressionAttributeValues: { ':v': expected } }
+    : { ConditionExpression: 'version = :v AND openBeds = :ob', ExpressionAttributeValues: { ':v': expected, ':ob': storedOpenBeds } };
 }
 
 /**
  * Writes a whole home item if the stored version is still `expected` (undefined: the home must
- * not exist yet). Answers false when another write got there first.
+ * not exist yet) and its open beds are still `storedOpenBeds` (by default those `home` carries).
+ * Answers false when another write got there first.
  */
-export async function writeHomeVersioned(home: HomeItem, expected: number | undefined): Promise<boolean> {
+export async function writeHomeVersioned(home: HomeItem, expected: number | undefined, storedOpenBeds = home.openBeds): Promise<boolean> {
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: homeItem(home),
-        ...(expected === undefined
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expected } }),
-      }),
-    );
+    await dynamo().send(new PutCommand({ TableName: config.tableName, Item: homeRecord(home), ...writeCondition(expected, storedOpenBeds) }));
     return true;
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) return false;
@@ -230,8 +149,8 @@ export async function writeHomeVersioned(home: HomeItem, expected: number | unde
 
 /**
  * Many versioned home writes at once (for the Ofsted import): up to 100 in one transaction, each
- * with its own version condition. When any condition fails, the chunk is written one home at a
- * time so the others still land. Answers, per write, whether it was accepted.
+ * with its own condition. When any condition fails, the chunk is written one home at a time so
+ * the others still land. Answers, per write, whether it was accepted.
  */
 export async function writeHomesVersioned(writes: readonly { home: HomeItem; expected: number | undefined }[]): Promise<boolean[]> {
   const results: boolean[] = [];
@@ -240,15 +159,7 @@ export async function writeHomesVersioned(writes: readonly { home: HomeItem; exp
     try {
       await dynamo().send(
         new TransactWriteCommand({
-          TransactItems: chunk.map(({ home, expected }) => ({
-            Put: {
-              TableName: config.tableName,
-              Item: homeItem(home),
-              ...(expected === undefined
-                ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expected } }),
-            },
-          })),
+          TransactItems: chunk.map(({ home, expected }) => ({ Put: { TableName: config.tableName, Item: homeRecord(home), ...writeCondition(expected, home.openBeds) } })),
         }),
       );
       results.push(...chunk.map(() => true));
@@ -260,6 +171,43 @@ export async function writeHomesVersioned(writes: readonly { home: HomeItem; exp
   return results;
 }
 
+/**
+ * Writes prepared homes as they are, with no version check (demo data, test fixtures and bench
+ * data). `ifMissing` leaves a home that already exists alone. A new home holds no open beds.
+ */
+export async function putHomeRecords(homes: readonly HomeItem[], opts: { ifMissing?: boolean } = {}): Promise<void> {
+  const records = homes.map((h) => homeRecord({ openBeds: 0, ...h }));
+  if (!opts.ifMissing) return putItemsBatch(records);
+  for (const Item of records) {
+    await dynamo()
+      .send(new PutCommand({ TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }))
+      .catch((e) => {
+        if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      });
+  }
+}
+
+/**
+ * The beds a home's open vacancies hold: its counter, or — for a home written before the counter
+ * existed — counted from its vacancies (then written with the home's next write).
+ */
+export async function openBedsOf(home: HomeItem): Promise<number> {
+  if (home.openBeds !== undefined) return home.openBeds;
+  return (await homeVacancies(home.urn)).reduce((sum, v) => sum + heldBeds(v), 0);
+}
+
+/** Every vacancy of a home (all statuses). */
+export async function homeVacancies(urn: string): Promise<VacancyItem[]> {
+  const { gsi1pk, gsi1sk } = keys.vacancyByHome(urn);
+  const items = await queryAll({
+    TableName: config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :v)',
+    ExpressionAttributeValues: { ':p': gsi1pk, ':v': gsi1sk },
+  });
+  return items.map(toVacancy);
+}
+
 export interface PutHomeResult {
   home: HomeItem;
   created: boolean;
@@ -268,8 +216,8 @@ export interface PutHomeResult {
 /**
  * Creates or updates the caller's home (`PUT /v1/homes/{urn}`). Each accepted write increments
  * `version`; `ifMatch` names the version the caller last saw (412 when stale). A home owned by
- * another principal is 404, as if it did not exist. Without `ifMatch`, a write that races
- * another is retried on the fresh home.
+ * another principal is 404, as if it did not exist. Places fewer than the beds its open vacancies
+ * hold are 422. A write that races another (a home write or a vacancy's) is retried on the fresh home.
  */
 export async function putHome(
   p: Principal,
@@ -278,97 +226,28 @@ export async function putHome(
   opts: { ifMatch?: number | '*'; now?: Date } = {},
 ): Promise<PutHomeResult> {
   if (p.kind === 'programme-office') throw notFound(`No home ${urn}.`);
-  const owner = principalId(p);
   for (let attempt = 0; ; attempt++) {
-    const existing = await getHomeConsistent(urn);
-    if (existing && existing.owner !== owner) throw notFound(`No home ${urn}.`);
+    const existing = await getHome(urn, true);
+    if (existing && !ownsHome(p, existing)) throw notFound(`No home ${urn}.`);
     if (opts.ifMatch !== undefined) {
       if (!existing) throw preconditionFailed(`Home ${urn} does not exist; If-Match cannot match.`);
       if (opts.ifMatch !== '*' && opts.ifMatch !== existing.version) {
         throw preconditionFailed(`Home ${urn} is at version ${existing.version}, not ${opts.ifMatch}.`);
       }
     }
-    const now = (opts.now ?? new Date()).toISOString();
-    const outcode = input.outcode ? normaliseOutcode(input.outcode) : undefined;
-    let provider: ProviderRef;
-    if (p.kind === 'provider') {
-      provider = existing?.provider?.id === p.id ? existing.provider : (await getProviderProfile(p.id)) ?? { id: p.id, name: p.id, group: p.id };
-    } else provider = existing?.provider?.id === p.id ? existing.provider : inHouseProvider(p.id);
-    const authority = outcode ? authorityOfOutcode(outcode) : (existing?.authority ?? (p.kind === 'authority' ? p.id : undefined));
-    const home: HomeItem = {
-      ...(existing ?? {}),
-      urn,
-      name: input.name,
-      owner,
-      provider,
-      placementType: input.placementType,
-      outcode,
-      authority,
-      registeredPlaces: input.registeredPlaces,
-      ofstedRating: input.ofstedRating,
-      ageRange: { min: input.ageRange.min, max: input.ageRange.max },
-      sexes: [...input.sexes],
-      supports: [...input.supports],
-      excludes: [...input.excludes],
-      careAlongside: input.careAlongside,
-      weeklyPrice: input.weeklyPrice,
-      shareWithRegion: p.kind === 'authority' ? (input.shareWithRegion ?? existing?.shareWithRegion ?? false) : undefined,
-      version: (existing?.version ?? 0) + 1,
-      updatedAt: now,
-      source: existing?.source ?? 'api',
-    };
-    if (await writeHomeVersioned(home, existing?.version)) {
+    const openBeds = existing ? await openBedsOf(existing) : 0;
+    requirePlacesForOpenBeds(input.registeredPlaces, openBeds);
+    const provider = p.kind === 'provider' && existing?.provider?.id !== p.id ? await getProviderProfile(p.id) : undefined;
+    const home = { ...homeFromWrite(p, urn, input, existing, { now: (opts.now ?? new Date()).toISOString(), provider }), openBeds };
+    if (await writeHomeVersioned(home, existing?.version, existing?.openBeds)) {
       await refreshVacancySnapshots(home);
       return { home, created: !existing };
     }
-    if (opts.ifMatch !== undefined) throw preconditionFailed(`Home ${urn} changed while writing; read it again.`);
-    if (attempt >= 4) throw preconditionFailed(`Home ${urn} is being changed by another writer; retry.`);
+    if (attempt >= 9) throw preconditionFailed(`Home ${urn} is being changed by another writer; retry.`);
   }
 }
 
-/** The caller's own homes, by URN. */
-export async function listOwnHomes(
-  p: Principal,
-  opts: { limit: number; startKey?: Record<string, unknown> },
-): Promise<{ items: HomeItem[]; lastKey?: Record<string, unknown> }> {
-  const { gsi1pk } = keys.homeByOwner(principalId(p));
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: config.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :h)',
-      ExpressionAttributeValues: { ':p': gsi1pk, ':h': 'HOME#' },
-      Limit: opts.limit,
-      ExclusiveStartKey: opts.startKey,
-    }),
-  );
-  return { items: (out.Items ?? []).map(toHome), lastKey: out.LastEvaluatedKey };
-}
-
 // ---------------------------------------------------------------- copies on vacancies
-
-export function homeSnapshot(home: HomeItem): HomeSnapshot {
-  const s: HomeSnapshot = {
-    v: home.version,
-    name: home.name,
-    owner: home.owner,
-    provider: home.provider,
-    placementType: home.placementType,
-    outcode: home.outcode,
-    authority: home.authority,
-    registeredPlaces: home.registeredPlaces,
-    ofstedRating: home.ofstedRating,
-    ageRange: home.ageRange,
-    sexes: home.sexes,
-    supports: home.supports,
-    excludes: home.excludes,
-    careAlongside: home.careAlongside,
-    weeklyPrice: home.weeklyPrice,
-    shareWithRegion: home.shareWithRegion,
-  };
-  for (const k of Object.keys(s) as (keyof HomeSnapshot)[]) if (s[k] === undefined) delete s[k];
-  return s;
-}
 
 /** Registers a placement type as having vacancies, so search and the lapse job query its partitions. */
 const registeredTypes = new Set<string>();
@@ -407,20 +286,16 @@ export async function vacancyTypes(): Promise<string[]> {
 export async function refreshVacancySnapshots(home: HomeItem): Promise<number> {
   const snapshot = homeSnapshot(home);
   let refreshed = 0;
-  let start: Record<string, unknown> | undefined;
   let registered = false;
-  const { gsi1pk } = keys.vacancyByHome(home.urn);
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :v)',
-        ExpressionAttributeValues: { ':p': gsi1pk, ':v': 'VACANCY#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
+  const { gsi1pk, gsi1sk } = keys.vacancyByHome(home.urn);
+  const pages = queryPages({
+    TableName: config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :v)',
+    ExpressionAttributeValues: { ':p': gsi1pk, ':v': gsi1sk },
+  });
+  for await (const page of pages) {
+    for (const item of page) {
       let current: VacancyItem | undefined = toVacancy(item);
       for (let attempt = 0; current && attempt < 5; attempt++) {
         if ((current.home?.v ?? 0) >= home.version) break;
@@ -449,7 +324,6 @@ export async function refreshVacancySnapshots(home: HomeItem): Promise<number> {
         }
       }
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return refreshed;
 }

@@ -6,6 +6,9 @@ import { principalId, type Principal } from '../domain/principal.ts';
  * principal and never from input. Nothing outside functions/store builds a key.
  */
 
+/** Open vacancies are spread over this many gsi2 partitions per placement type. */
+const OPEN_VACANCY_SHARDS = 4;
+
 export interface Key {
   pk: string;
   sk: string;
@@ -30,35 +33,45 @@ export const keys = {
   }),
 
   // --- homes & vacancies (issue 3) ---
-  /** A home, by Ofsted URN (one per URN across the region; its owner is an attribute). */
+  /**
+   * A home, by Ofsted URN (one per URN across the region; its owner is an attribute). The item
+   * also keeps `openBeds`, the beds its open vacancies hold, changed in the same transaction
+   * as every vacancy write (store/vacancies.ts). Built only by store/home-record.ts.
+   */
   home: (urn: string): Key => ({ pk: `HOME#${urn}`, sk: 'HOME' }),
-  /** gsi1: an owner's homes, by URN. */
+  /** gsi1: an owner's homes, by URN (without `urn`: the partition and the sort-key prefix to query). */
   homeByOwner: (owner: string, urn?: string) => ({ gsi1pk: `HOMES#OWNER#${owner}`, gsi1sk: urn === undefined ? 'HOME#' : `HOME#${urn}` }),
   /** A provider organisation's name and group (from the Ofsted register or the demo). */
   providerProfile: (providerId: string): Key => ({ pk: `PROVIDER#${providerId}`, sk: 'PROFILE' }),
   /** A vacancy, by id; its home's facts are copied onto it (`home`) for search. */
   vacancy: (id: string): Key => ({ pk: `VACANCY#${id}`, sk: 'VACANCY' }),
-  /** gsi1: a home's vacancies, oldest first. */
+  /** gsi1: a home's vacancies, oldest first (without `createdAt`: the partition and the sort-key prefix). */
   vacancyByHome: (urn: string, createdAt?: string, id?: string) => ({
     gsi1pk: `HOME#${urn}#VACANCIES`,
     gsi1sk: createdAt === undefined ? 'VACANCY#' : `VACANCY#${createdAt}#${id}`,
   }),
-  openVacancyShards: 4,
+  openVacancyShards: OPEN_VACANCY_SHARDS,
   /** The shard of a vacancy id (FNV-1a of the id, modulo openVacancyShards). */
   vacancyShard: (id: string): number => {
     let h = 0x811c9dc5;
     for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-    return (h >>> 0) % 4;
+    return (h >>> 0) % OPEN_VACANCY_SHARDS;
   },
   /**
    * gsi2, sparse: open vacancies, partitioned by placement type and a small fixed shard, sorted
    * by expiry. Search queries `gsi2sk > now` (so a lapsed vacancy is never read, whether or not
-   * the lapse job has run); the lapse job queries `gsi2sk <= now`. Removed when not open.
+   * the lapse job has run); the lapse job queries `gsi2sk <= openVacancyExpiredBy(now)`.
+   * Removed when not open.
    */
   openVacancy: (placementType: string, shard: number, expiresAt?: string, id?: string) => ({
     gsi2pk: `VACANCIES#OPEN#${placementType}#${shard}`,
     gsi2sk: expiresAt === undefined ? '' : `${expiresAt}#${id}`,
   }),
+  /** The highest open-index sort key of a vacancy that expired at or before `at` (every id sorts below U+FFFF). */
+  openVacancyExpiredBy: (at: string): string => `${at}#\uffff`,
+  /** The open-index partitions of the given placement types: each type × every shard. */
+  openVacancyPartitions: (placementTypes: readonly string[]): string[] =>
+    placementTypes.flatMap((t) => Array.from({ length: OPEN_VACANCY_SHARDS }, (_, s) => keys.openVacancy(t, s).gsi2pk)),
   /** The placement types that have ever had a vacancy: which gsi2 partitions exist. */
   vacancyTypes: (): Key => ({ pk: 'VACANCIES#TYPES', sk: 'REGISTRY' }),
 

@@ -1,4 +1,5 @@
-import type { HomeSnapshot } from './homes.ts';
+import type { SearchFacts } from '../domain/search.ts';
+import type { VacancyItem } from '../domain/vacancy.ts';
 import { keys } from './keys.ts';
 
 /**
@@ -7,30 +8,10 @@ import { keys } from './keys.ts';
  * search facts never disagree with it.
  */
 
-export type StoredStatus = 'open' | 'withdrawn' | 'filled' | 'lapsed';
+export type { StoredStatus, VacancyItem } from '../domain/vacancy.ts';
+export type { SearchFacts } from '../domain/search.ts';
 
-export interface VacancyItem {
-  id: string;
-  homeUrn: string;
-  /** The home's owner when the vacancy was posted: only it may change the vacancy. */
-  owner: string;
-  beds: number;
-  availableFrom: string;
-  weeklyPrice?: number;
-  note?: string;
-  status: StoredStatus;
-  confirmedAt: string;
-  expiresAt: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  lapsedAt?: string;
-  /** The home's facts, copied for search; refreshed when the home changes. */
-  home: HomeSnapshot;
-}
-
-/** What the search reads of each open vacancy: one string attribute (`sf`), cheap to return and parse. */
-export type SearchFacts = Pick<VacancyItem, 'id' | 'homeUrn' | 'beds' | 'availableFrom' | 'weeklyPrice' | 'confirmedAt' | 'home'>;
+/** What the search reads of each open vacancy: one string attribute, cheap to return and parse. */
 export const SEARCH_FACTS_ATTRIBUTE = 'sf';
 
 export function searchFacts(v: VacancyItem): SearchFacts {

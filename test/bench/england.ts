@@ -87,7 +87,7 @@ export async function loadHomesAndVacancies(seed = 3900, now = new Date()): Prom
     // confirmed some time in the last 6 days, so freshness varies and nothing lapses mid-run
     return newVacancy(home, { beds, availableFrom, weeklyPrice }, { id: `england-${home.urn}`, now: new Date(now.getTime() - Math.floor(rnd() * 6 * 86_400_000)) });
   });
-  await putVacanciesBatch(vacancies);
+  await putVacanciesBatch(vacancies, homes); // with each home's open-bed count, through the home-record builder
   return {
     written: summary.created + summary.updated,
     rows: summary.rows,

@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { keys } from '../../functions/store/keys.ts';
-import type { HomeItem } from '../../functions/store/homes.ts';
+import { putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
 import { allocate, createBed, createRequest } from '../../functions/store/pool.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
@@ -234,7 +234,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     placementType: 'K2', outcode: 'CM1', authority: 'essex', registeredPlaces: BEDS, ofstedRating: 'good', ageRange: { min: 0, max: 25 },
     sexes: ['female', 'male'], supports: [], excludes: [], version: 1, updatedAt: new Date().toISOString(),
   };
-  await dynamo().send(new PutCommand({ TableName: config.tableName, Item: { ...keys.home(urn), type: 'home', ...home } }));
+  await putHomeRecords([home]);
 
   // as the local gateway runs by default: the authorizer looks the key up on every request
   const rounds1 = await contend(ctx, urn, today, 'A');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { call, isProblem, unique } from '../support/hub.ts';
 import { getHome } from '../../functions/store/homes.ts';
 import { homeBody, newUrn } from './homes-fixtures.ts';
+import { putHome as putStoredHome } from '../support/pool-fixtures.ts';
 
 /** Homes over HTTP: owner-only versioned writes, visibility rules, strict bodies. */
 
@@ -133,5 +134,16 @@ describe('GET /v1/homes/{urn} visibility', () => {
     const tampered = await call(owner, 'GET', '/v1/homes', { query: { cursor: 'eyJ4IjoxfQ.AAAA' } });
     expect(tampered.status).toBe(400);
     expect((await call(owner, 'GET', '/v1/homes', { query: { limit: 101 } })).status).toBe(400);
+  });
+
+  it('GET /v1/homes lists every home I own, including those written by fixtures straight to the store', async () => {
+    const id = `fixture-${unique()}`;
+    const owner = `provider:${id}`;
+    const viaApi = newUrn();
+    await call(owner, 'PUT', `/v1/homes/${viaApi}`, { body: homeBody() });
+    const viaFixture = await putStoredHome({ owner, provider: { id, name: 'Fixture Care', group: 'Fixture Care' } });
+    const r = await call(owner, 'GET', '/v1/homes', { query: { limit: 100 } });
+    expect(r.status).toBe(200);
+    expect(r.json.items.map((h: { urn: string }) => h.urn).sort()).toEqual([viaApi, viaFixture.urn].sort());
   });
 });

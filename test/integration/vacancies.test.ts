@@ -195,3 +195,84 @@ describe('reading vacancies', () => {
     expect((await call('authority:luton', 'GET', '/v1/vacancies/no-such-vacancy')).status).toBe(404);
   });
 });
+
+describe('open beds never exceed registered places (CONTRACT: 422 otherwise)', () => {
+  const owner = `provider:beds-${unique()}`;
+  const post = (urn: string, beds: number) => call(owner, 'POST', `/v1/homes/${urn}/vacancies`, { body: { beds, availableFrom: '2026-01-05' } });
+  const openBeds = async (urn: string) => {
+    const items = (await call(owner, 'GET', `/v1/homes/${urn}/vacancies`, { query: { limit: 100 } })).json.items as { status: string; beds: number }[];
+    return items.filter((v) => v.status === 'open').reduce((a, v) => a + v.beds, 0);
+  };
+
+  it('POST: vacancies that together would hold more beds than the places are 422, naming beds; a withdrawn one frees its beds', async () => {
+    const urn = await putHome(owner, { registeredPlaces: 3 });
+    const first = await post(urn, 2);
+    expect(first.status).toBe(201);
+    const over = await post(urn, 2);
+    expect(over.status, over.text).toBe(422);
+    expect(isProblem(over)).toBe(true);
+    expect(over.json.errors.map((e: { path: string }) => e.path)).toContain('beds');
+    expect((await post(urn, 1)).status).toBe(201);
+    expect((await post(urn, 1)).status).toBe(422);
+    expect(await openBeds(urn)).toBe(3);
+    await call(owner, 'PATCH', `/v1/vacancies/${first.json.id}`, { body: { status: 'withdrawn' } });
+    expect((await post(urn, 2)).status).toBe(201);
+    expect(await openBeds(urn)).toBe(3);
+  });
+
+  it('PATCH {beds}: raising one vacancy past the home\'s free places is 422 and changes nothing', async () => {
+    const urn = await putHome(owner, { registeredPlaces: 3 });
+    const a = await postVacancy(owner, urn, { beds: 1 });
+    await postVacancy(owner, urn, { beds: 1 });
+    const over = await call(owner, 'PATCH', `/v1/vacancies/${a}`, { body: { beds: 3 } });
+    expect(over.status, over.text).toBe(422);
+    expect((await call(owner, 'GET', `/v1/vacancies/${a}`)).json).toMatchObject({ beds: 1, version: 1 });
+    expect((await call(owner, 'PATCH', `/v1/vacancies/${a}`, { body: { beds: 2 } })).status).toBe(200);
+    expect(await openBeds(urn)).toBe(3);
+  });
+
+  it('PUT: lowering registeredPlaces below the open beds is 422 naming registeredPlaces; down to them is fine', async () => {
+    const urn = await putHome(owner, { registeredPlaces: 4 });
+    await postVacancy(owner, urn, { beds: 2 });
+    await postVacancy(owner, urn, { beds: 1 });
+    const lower = await call(owner, 'PUT', `/v1/homes/${urn}`, { body: homeBody({ registeredPlaces: 2 }) });
+    expect(lower.status, lower.text).toBe(422);
+    expect(lower.json.errors.map((e: { path: string }) => e.path)).toContain('registeredPlaces');
+    expect((await call(owner, 'GET', `/v1/homes/${urn}`)).json).toMatchObject({ registeredPlaces: 4, version: 1 });
+    const exact = await call(owner, 'PUT', `/v1/homes/${urn}`, { body: homeBody({ registeredPlaces: 3 }) });
+    expect(exact.status, exact.text).toBe(200);
+    expect((await post(urn, 1)).status).toBe(422);
+  });
+
+  it('holds under concurrency: 20 posts of 1 bed at once into 5 places → exactly 5 created', async () => {
+    const urn = await putHome(owner, { registeredPlaces: 5 });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(urn, 1)));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201), statuses.join(',')).toHaveLength(5);
+    expect(statuses.filter((s) => s === 422), statuses.join(',')).toHaveLength(15);
+    expect(await openBeds(urn)).toBe(5);
+  });
+
+  it('holds under concurrency: a PUT lowering the places races a POST; never both accepted', async () => {
+    for (let round = 0; round < 4; round++) {
+      const urn = await putHome(owner, { registeredPlaces: 4 });
+      await postVacancy(owner, urn, { beds: 2 });
+      const [put, vacancy] = await Promise.all([
+        call(owner, 'PUT', `/v1/homes/${urn}`, { body: homeBody({ registeredPlaces: 2 }) }),
+        post(urn, 2),
+      ]);
+      expect([put.status, vacancy.status].sort(), `${put.text} ${vacancy.text}`).toEqual([put.status === 200 ? 200 : 201, 422].sort());
+      const places = (await call(owner, 'GET', `/v1/homes/${urn}`)).json.registeredPlaces;
+      expect(await openBeds(urn)).toBeLessThanOrEqual(places);
+    }
+  });
+
+  it('a vacancy past its 7 days holds no beds, even before the job runs; reopening it needs room', async () => {
+    const urn = await putHome(owner, { registeredPlaces: 2 });
+    const old = await createVacancy(parsePrincipal(owner)!, urn, { beds: 2, availableFrom: '2026-01-01' }, { now: new Date(Date.now() - 8 * DAY) });
+    expect((await post(urn, 2)).status).toBe(201);
+    const reopen = await call(owner, 'POST', `/v1/vacancies/${old.id}/confirm`);
+    expect(reopen.status, reopen.text).toBe(422);
+    expect((await call(owner, 'GET', `/v1/vacancies/${old.id}`)).json.status).toBe('lapsed');
+  });
+});

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { writeHomeVersioned, type HomeItem } from '../../functions/store/homes.ts';
+import { putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
 
 /**
  * Homes for the pool's tests, written straight to the store as HomeItems (the homes routes are
- * another feature's) by the homes store's own writer, so each is also in its owner's index.
+ * another feature's) through the one home-record builder, so their owners list them too.
  */
 const used = new Set<string>();
 
@@ -38,6 +38,6 @@ export async function putHome(over: Partial<HomeItem> = {}): Promise<HomeItem> {
     updatedAt: new Date().toISOString(),
     ...over,
   };
-  if (!(await writeHomeVersioned(home, undefined))) throw new Error(`test home ${urn} exists already`);
+  await putHomeRecords([home]);
   return home;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { authorityFromName, cleanOrganisation, councilOwner, interpretRow, parseRegister, registerDate } from '../../functions/domain/ofsted.ts';
+import { authorityFromName, cleanOrganisation, councilOwner, interpretRow, mergeOfstedHome, parseRegister, registerDate, type OfstedHome } from '../../functions/domain/ofsted.ts';
 import { providerIdFromName } from '../../functions/domain/principal.ts';
 
 /** Reading Ofsted's provider-level register as published (pure: no store). */
@@ -181,5 +181,31 @@ describe('the Ofsted register as published', () => {
     const otherCouncils = homes.filter((h) => h.sector === 'local-authority' && h.owner.kind === 'provider');
     expect(otherCouncils.length).toBeGreaterThan(300);
     expect(otherCouncils.every((h) => h.authority === undefined)).toBe(true);
+  });
+});
+
+describe('mergeOfstedHome', () => {
+  const row: OfstedHome = {
+    urn: 'SC123456', name: 'Willow House', provisionType: "Children's home", placementType: 'K2', outcode: 'CM1', authority: 'essex',
+    registeredPlaces: 2, ofstedRating: 'good', ageRange: { min: 8, max: 17 }, sector: 'private', ofstedLocalAuthority: 'Essex',
+    owner: { kind: 'provider', id: 'harbour-care', name: 'Harbour Care Ltd', group: 'Harbour Care' },
+  } as OfstedHome;
+  const NOW = '2026-03-10T12:00:00.000Z';
+
+  it('a new home starts at version 1 holding no open beds', () => {
+    const out = mergeOfstedHome(row, undefined, NOW, '2025-03-31');
+    expect(out).toMatchObject({ kind: 'home', home: { urn: 'SC123456', owner: 'provider:harbour-care', version: 1, openBeds: 0, registeredPlaces: 2, source: 'ofsted' } });
+  });
+
+  it('keeps the owner\'s facts and open beds; refuses places below them; skips an older register', () => {
+    const first = mergeOfstedHome(row, undefined, NOW, '2025-03-31');
+    if (first.kind !== 'home') throw new Error('expected a home');
+    const owned = { ...first.home, supports: ['semh' as const], weeklyPrice: 5000, openBeds: 2 };
+    const again = mergeOfstedHome(row, owned, NOW, '2025-03-31');
+    expect(again).toMatchObject({ kind: 'home', home: { supports: ['semh'], weeklyPrice: 5000, openBeds: 2, version: 2 } });
+    expect(mergeOfstedHome({ ...row, registeredPlaces: 1 }, owned, NOW, '2025-03-31')).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/open vacancies/) });
+    expect(mergeOfstedHome(row, { ...owned, ofstedAsAt: '2025-09-30' }, NOW, '2025-03-31')).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/newer register/) });
+    const sold = mergeOfstedHome({ ...row, owner: { kind: 'provider', id: 'new-owner', name: 'New Owner Ltd', group: 'New' } } as OfstedHome, owned, NOW);
+    expect(sold.kind === 'home' && sold.home.weeklyPrice).toBe(undefined);
   });
 });

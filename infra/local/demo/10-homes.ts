@@ -1,7 +1,9 @@
 import { parsePrincipal, type Principal } from '../../../functions/domain/principal.ts';
 import type { AuthoritySlug } from '../../../functions/domain/reference/authorities.ts';
-import { getHome, putHome, putProviderProfiles, type HomeWrite } from '../../../functions/store/homes.ts';
-import { confirmVacancy, createVacancy, effectiveStatus, getVacancy } from '../../../functions/store/vacancies.ts';
+import type { HomeWrite } from '../../../functions/domain/homes.ts';
+import { effectiveStatus } from '../../../functions/domain/vacancy.ts';
+import { getHome, putHome, putProviderProfiles } from '../../../functions/store/homes.ts';
+import { confirmVacancy, createVacancy, getVacancy } from '../../../functions/store/vacancies.ts';
 import { DEMO_PROVIDERS } from '../demo-principals.ts';
 
 /**

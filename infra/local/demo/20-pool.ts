@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { addDays, londonToday, maxDate } from '../../../functions/domain/calendar-days.ts';
 import type { Principal } from '../../../functions/domain/principal.ts';
 import { authorityOfOutcode } from '../../../functions/domain/geo.ts';
+import { getHome, putHomeRecords, type HomeItem } from '../../../functions/store/homes.ts';
 import type { NewBed, NewRequest } from '../../../functions/domain/pool.ts';
-import { writeHomeVersioned, type HomeItem } from '../../../functions/store/homes.ts';
 import { allocate, createBed, createRequest, endAllocation, getBed, getRequest } from '../../../functions/store/pool.ts';
 import { DEMO_PROVIDERS } from '../demo-principals.ts';
 
@@ -46,7 +46,9 @@ const HOMES: Array<Omit<HomeItem, 'version' | 'updatedAt' | 'authority'>> = [
 
 /** Writes the home (with its owner index, as the homes store does) unless one with its URN exists. */
 async function ensureHome(home: (typeof HOMES)[number]): Promise<void> {
-  await writeHomeVersioned({ ...home, authority: authorityOfOutcode(home.outcode!), version: 1, updatedAt: new Date().toISOString(), source: 'demo' }, undefined);
+  if (await getHome(home.urn)) return;
+  const item: HomeItem = { ...home, authority: authorityOfOutcode(home.outcode!), version: 1, updatedAt: new Date().toISOString() };
+  await putHomeRecords([item], { ifMissing: true });
 }
 
 const ignoreExisting = async <T>(write: () => Promise<T>): Promise<void> => {
