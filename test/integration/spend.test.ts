@@ -5,7 +5,7 @@ import { call, isProblem, pageAll, unique } from '../support/hub.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { getObjectBytes } from '../../functions/store/objects.ts';
 import { keys } from '../../functions/store/keys.ts';
-import type { HomeItem } from '../../functions/store/homes.ts';
+import { putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
 import { readManifest, runRollup } from '../../functions/store/rollups.ts';
 import { handler as nightlyRollup, nightlyPeriods } from '../../functions/jobs/rollup.ts';
 import { runRollupCommand } from '../../functions/cli/rollup.ts';
@@ -357,7 +357,7 @@ describe('rollups', () => {
       placementType: 'K2', registeredPlaces: 4, ofstedRating: 'good', ageRange: { min: 8, max: 17 }, sexes: ['female', 'male'],
       supports: [], excludes: [], version: 1, updatedAt: '2012-01-01T00:00:00.000Z',
     };
-    await dynamo().send(new PutCommand({ TableName: config.tableName, Item: { ...keys.home(urn), type: 'home', ...home } }));
+    await putHomeRecords([home]);
     await jsonPost(ESSEX, [
       line({ period: '2012-10', providerName: 'Estuary View Home', providerUrn: urn, childRef: 'G-1' }),
       line({ period: '2012-10', providerName: 'Somebody', providerGroup: 'HARBOUR CARE GROUP', childRef: 'G-2' }),
