@@ -1,3 +1,5 @@
+import { buildSync } from 'esbuild';
+
 /**
  * How every Lambda is bundled: esbuild, ESM, Node 22, minified. The AWS SDK v3 is bundled and
  * tree-shaken rather than loaded from the runtime: importing the runtime's client-dynamodb alone
@@ -21,3 +23,24 @@ export const LAMBDA_BUNDLING = {
   /** ESM bundles of CommonJS dependencies need `require`. */
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
 } as const;
+
+/**
+ * Whether the Lambda built from `entry` holds `module` (both relative to the project root): the
+ * same resolution esbuild bundles with, packages left out. The stack gives the cursor secret's
+ * ARN and read access to exactly the functions that hold functions/store/cursor.ts.
+ */
+export function bundleHolds(entry: string, module: string, root: string): boolean {
+  const { metafile } = buildSync({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    packages: 'external',
+    platform: LAMBDA_BUNDLING.platform,
+    format: LAMBDA_BUNDLING.format,
+    target: LAMBDA_BUNDLING.target,
+    logLevel: 'silent',
+  });
+  return module in metafile.inputs;
+}

@@ -8,10 +8,12 @@ import {
 import type { Construct } from 'constructs';
 import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
 import { TABLE } from '../functions/store/table.ts';
-import { LAMBDA_BUNDLING } from './bundling.ts';
+import { LAMBDA_BUNDLING, bundleHolds } from './bundling.ts';
 import { AUTHORIZER_CACHE_SECONDS, handlers, jobs, routeList, type Grant, type HandlerDef } from '../functions/routes/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+/** The module that seals list cursors: the functions that hold it get the cursor secret. */
+export const CURSOR_MODULE = 'functions/store/cursor.ts';
 /** Read lazily by functions/domain/geo.ts from LAMBDA_TASK_ROOT. */
 const COMMON_ASSETS = ['functions/domain/reference/outcodes.txt'];
 
@@ -80,7 +82,9 @@ export class HubStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // Signs opaque list cursors so a client cannot forge or alter one (functions/http/cursor.ts).
+    // Signs opaque list cursors so a client cannot forge or alter one (functions/store/cursor.ts).
+    // Only its ARN reaches a function; the value is fetched once at cold start
+    // (functions/store/config.ts), by the functions that seal cursors and no others.
     const cursorSecret = new secrets.Secret(this, 'CursorSecret', {
       description: 'HMAC key for Commission East hub list cursors',
       encryptionKey: key,
@@ -92,7 +96,6 @@ export class HubStack extends Stack {
     });
 
     const environment = {
-      CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
       TABLE_NAME: table.tableName,
       BUCKET_NAME: bucket.bucketName,
       NODE_OPTIONS: '--enable-source-maps',
@@ -113,6 +116,7 @@ export class HubStack extends Stack {
     const makeFunction = (name: string, entry: string, def: HandlerDef, timeout = Duration.seconds(29)) => {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
       const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      const sealsCursors = bundleHolds(entry, CURSOR_MODULE, ROOT);
       logGroup.grantWrite(role);
       const fn = new nodejs.NodejsFunction(this, `${name}Fn`, {
         entry: join(ROOT, entry),
@@ -125,7 +129,7 @@ export class HubStack extends Stack {
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
-        environment,
+        environment: sealsCursors ? { ...environment, CURSOR_SECRET_ARN: cursorSecret.secretArn } : environment,
         bundling: {
           format: nodejs.OutputFormat.ESM,
           target: LAMBDA_BUNDLING.target,
@@ -146,6 +150,7 @@ export class HubStack extends Stack {
         },
       });
       grant(fn, def.grants);
+      if (sealsCursors) cursorSecret.grantRead(fn);
       Validations.of(role).acknowledge(
         { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource narrower than *.' },
         { id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as ddb.CfnTable)}.Arn>/index/*]`, reason: 'Queries on this table\'s own GSIs (gsi1, gsi2), granted by table.grant*.' },

@@ -3,8 +3,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { badRequest, notFound } from '../domain/errors.ts';
 import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
 import { config, dynamo } from './config.ts';
-import { keys } from './keys.ts';
-import { queryAll } from './paging.ts';
+import * as keys from './keys.ts';
+import { queryAll } from './query.ts';
 
 /**
  * API keys are stored only as SHA-256 hashes; the value is shown once, when created. A key's id

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditRecord, AuditScope } from '../domain/audit.ts';
 import { config, dynamo } from './config.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 import { queryPage, type Page } from './paging.ts';
 import { getReferral } from './referrals.ts';
 import { ttlAfter } from './table.ts';

@@ -1,20 +1,42 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inLambda, required, resetCursorSecret } from './env.ts';
 
 /**
- * Configuration read once at cold start. In Lambda the stack sets TABLE_NAME and BUCKET_NAME;
- * locally infra/local points AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_S3 at DynamoDB Local
- * and the S3 server, and the same code runs unchanged. The S3 client lives in ./s3.ts so that
- * Lambdas that never touch S3 do not carry it.
+ * Configuration, read once and checked at once. In Lambda the stack sets TABLE_NAME and
+ * BUCKET_NAME, and a missing one fails the cold start (this module is loaded at init), not the
+ * hundredth request. Locally infra/local sets them, with AWS_ENDPOINT_URL_DYNAMODB /
+ * AWS_ENDPOINT_URL_S3 pointing at DynamoDB Local and the S3 server; the same code runs
+ * unchanged. The S3 client lives in ./s3.ts so that Lambdas that never touch S3 do not carry it;
+ * the cursor secret in ./env.ts (no SDK) so that Lambdas that never touch the table do not either.
  */
-export const config = {
+export interface HubConfig {
+  tableName: string;
+  bucketName: string;
+}
+
+let loaded: HubConfig | undefined;
+
+/** The configuration, read from the environment the first time and checked whole. */
+export function loadConfig(): HubConfig {
+  loaded ??= {
+    tableName: required('TABLE_NAME', /^[\w.-]{3,255}$/),
+    bucketName: required('BUCKET_NAME', /^[a-z0-9.-]{3,63}$/),
+  };
+  return loaded;
+}
+
+export const config: Readonly<HubConfig> = {
   get tableName(): string {
-    return process.env.TABLE_NAME ?? 'commission-east-hub';
+    return loadConfig().tableName;
   },
   get bucketName(): string {
-    return process.env.BUCKET_NAME ?? 'commission-east-hub';
+    return loadConfig().bucketName;
   },
 };
+
+// In Lambda: checked now, at cold start.
+if (inLambda()) loadConfig();
 
 let ddb: DynamoDBDocumentClient | undefined;
 const resetters: (() => void)[] = [];
@@ -31,8 +53,10 @@ export function onResetClients(fn: () => void): void {
   resetters.push(fn);
 }
 
-/** For tests and the local launcher, after changing endpoints. */
+/** For tests and the local launcher, after changing endpoints, table, bucket or cursor secret: all read again. */
 export function resetClients(): void {
   ddb = undefined;
+  loaded = undefined;
+  resetCursorSecret();
   for (const fn of resetters) fn();
 }

@@ -1,21 +1,21 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../domain/errors.ts';
+import { cursorSecret, loadCursorSecret } from './env.ts';
 
 /**
  * Opaque, tamper-proof list cursors: base64url(JSON payload) + "." + base64url(HMAC-SHA256),
- * keyed by CURSOR_SECRET (set per deployment; a fixed default serves the local hub). A cursor
- * is bound to a purpose (the list it pages), so one list's cursor is refused by another.
- * Anything altered, truncated or made up is a 400 naming the `cursor` field.
+ * keyed by the cursor secret (./env.ts: Secrets Manager in AWS, a random value kept in the
+ * data folder locally). A cursor is bound to a purpose (the list it pages), so one list's cursor
+ * is refused by another. Anything altered, truncated or made up is a 400 naming the `cursor` field.
  */
 
-const LOCAL_DEFAULT_SECRET = 'commission-east-local-cursor-secret-not-for-production';
-
-function secret(): string {
-  return process.env.CURSOR_SECRET || LOCAL_DEFAULT_SECRET;
-}
+// In Lambda: the secret is fetched here, once, at cold start; a Lambda that cannot get it fails
+// its init rather than a request. The stack gives CURSOR_SECRET_ARN and read access to exactly
+// the functions whose bundle holds this module (infra/bundling.ts bundleHolds).
+await loadCursorSecret();
 
 function mac(purpose: string, body: string): Buffer {
-  return createHmac('sha256', secret()).update(`${purpose}\n${body}`).digest();
+  return createHmac('sha256', cursorSecret()).update(`${purpose}\n${body}`).digest();
 }
 
 export function sealCursor(purpose: string, payload: unknown): string {

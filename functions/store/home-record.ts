@@ -1,5 +1,5 @@
 import type { HomeItem } from '../domain/homes.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 /**
  * THE home-record builder: the one function that turns a home into its DynamoDB item — its

@@ -8,8 +8,9 @@ import { canSeeHome, ownsHome } from '../domain/visibility.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { homeRecord, toHome } from './home-record.ts';
-import { keys } from './keys.ts';
-import { queryAll, queryPage, queryPages, type Page } from './paging.ts';
+import * as keys from './keys.ts';
+import { queryPage, type Page } from './paging.ts';
+import { queryAll, queryPages } from './query.ts';
 import { toVacancy, vacancyRecord, type VacancyItem } from './vacancy-record.ts';
 
 /**

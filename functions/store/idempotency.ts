@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Principal } from '../domain/principal.ts';
 import { config, dynamo } from './config.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 import { ttlAfter } from './table.ts';
 
 /** Kept 48 hours (the contract promises at least 24). */

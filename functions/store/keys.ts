@@ -3,7 +3,8 @@ import { principalId, type Principal } from '../domain/principal.ts';
 /**
  * Every key shape in the single table, in one place (pk/sk, gsi1pk/gsi1sk, gsi2pk/gsi2sk).
  * Anything tenant-owned is keyed by the owning principal, which comes from the caller's
- * principal and never from input. Nothing outside functions/store builds a key.
+ * principal and never from input. Nothing outside functions/store builds a key. Imported as a
+ * namespace (`import * as keys`), so each Lambda bundles only the shapes it uses.
  */
 
 /** Open vacancies are spread over this many gsi2 partitions per placement type. */
@@ -14,153 +15,150 @@ export interface Key {
   sk: string;
 }
 
-export const keys = {
-  // --- identity ---
-  /** An API key, by the SHA-256 of its value; gsi1 lists a principal's keys. */
-  apiKey: (hash: string): Key => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
-  apiKeyByPrincipal: (p: Principal, hash?: string) => ({
-    gsi1pk: `PRINCIPAL#${principalId(p)}`,
-    gsi1sk: hash === undefined ? 'APIKEY#' : `APIKEY#${hash}`,
-  }),
-  /** gsi1: the principal's keys whose hash starts with `hashPrefix` (a key id is the first 16 hex digits of the hash). */
-  apiKeysOfPrincipal: (p: Principal, hashPrefix = '') => ({ gsi1pk: `PRINCIPAL#${principalId(p)}`, gsi1skPrefix: `APIKEY#${hashPrefix}` }),
-  /** The hash of the key an API key item stands for. */
-  apiKeyHashOf: (item: { pk?: unknown }): string => String(item.pk).slice('APIKEY#'.length),
-  /** A stored answer to a creating POST, scoped to the calling principal. */
-  idempotency: (p: Principal, idempotencyKey: string): Key => ({
-    pk: `IDEMPOTENCY#${principalId(p)}#${idempotencyKey}`,
-    sk: 'IDEMPOTENCY',
-  }),
+// --- identity ---
+/** An API key, by the SHA-256 of its value; gsi1 lists a principal's keys. */
+export const apiKey = (hash: string): Key => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
+export const apiKeyByPrincipal = (p: Principal, hash?: string) => ({
+  gsi1pk: `PRINCIPAL#${principalId(p)}`,
+  gsi1sk: hash === undefined ? 'APIKEY#' : `APIKEY#${hash}`,
+});
+/** gsi1: the principal's keys whose hash starts with `hashPrefix` (a key id is the first 16 hex digits of the hash). */
+export const apiKeysOfPrincipal = (p: Principal, hashPrefix = '') => ({ gsi1pk: `PRINCIPAL#${principalId(p)}`, gsi1skPrefix: `APIKEY#${hashPrefix}` });
+/** The hash of the key an API key item stands for. */
+export const apiKeyHashOf = (item: { pk?: unknown }): string => String(item.pk).slice('APIKEY#'.length);
+/** A stored answer to a creating POST, scoped to the calling principal. */
+export const idempotency = (p: Principal, idempotencyKey: string): Key => ({
+  pk: `IDEMPOTENCY#${principalId(p)}#${idempotencyKey}`,
+  sk: 'IDEMPOTENCY',
+});
 
-  // --- homes & vacancies (issue 3) ---
-  /**
-   * A home, by Ofsted URN (one per URN across the region; its owner is an attribute). The item
-   * also keeps `openBeds`, the beds its open vacancies hold, changed in the same transaction
-   * as every vacancy write (store/vacancies.ts). Built only by store/home-record.ts.
-   */
-  home: (urn: string): Key => ({ pk: `HOME#${urn}`, sk: 'HOME' }),
-  /** gsi1: an owner's homes, by URN (without `urn`: the partition and the sort-key prefix to query). */
-  homeByOwner: (owner: string, urn?: string) => ({ gsi1pk: `HOMES#OWNER#${owner}`, gsi1sk: urn === undefined ? 'HOME#' : `HOME#${urn}` }),
-  /** A provider organisation's name and group (from the Ofsted register or the demo). */
-  providerProfile: (providerId: string): Key => ({ pk: `PROVIDER#${providerId}`, sk: 'PROFILE' }),
-  /** A vacancy, by id; its home's facts are copied onto it (`home`) for search. */
-  vacancy: (id: string): Key => ({ pk: `VACANCY#${id}`, sk: 'VACANCY' }),
-  /** gsi1: a home's vacancies, oldest first (without `createdAt`: the partition and the sort-key prefix). */
-  vacancyByHome: (urn: string, createdAt?: string, id?: string) => ({
-    gsi1pk: `HOME#${urn}#VACANCIES`,
-    gsi1sk: createdAt === undefined ? 'VACANCY#' : `VACANCY#${createdAt}#${id}`,
-  }),
-  openVacancyShards: OPEN_VACANCY_SHARDS,
-  /** The shard of a vacancy id (FNV-1a of the id, modulo openVacancyShards). */
-  vacancyShard: (id: string): number => {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-    return (h >>> 0) % OPEN_VACANCY_SHARDS;
-  },
-  /**
-   * gsi2, sparse: open vacancies, partitioned by placement type and a small fixed shard, sorted
-   * by expiry. Search queries `gsi2sk > now` (so a lapsed vacancy is never read, whether or not
-   * the lapse job has run); the lapse job queries `gsi2sk <= openVacancyExpiredBy(now)`.
-   * Removed when not open.
-   */
-  openVacancy: (placementType: string, shard: number, expiresAt?: string, id?: string) => ({
-    gsi2pk: `VACANCIES#OPEN#${placementType}#${shard}`,
-    gsi2sk: expiresAt === undefined ? '' : `${expiresAt}#${id}`,
-  }),
-  /** The highest open-index sort key of a vacancy that expired at or before `at` (every id sorts below U+FFFF). */
-  openVacancyExpiredBy: (at: string): string => `${at}#\uffff`,
-  /** The open-index partitions of the given placement types: each type × every shard. */
-  openVacancyPartitions: (placementTypes: readonly string[]): string[] =>
-    placementTypes.flatMap((t) => Array.from({ length: OPEN_VACANCY_SHARDS }, (_, s) => keys.openVacancy(t, s).gsi2pk)),
-  /** The placement types that have ever had a vacancy: which gsi2 partitions exist. */
-  vacancyTypes: (): Key => ({ pk: 'VACANCIES#TYPES', sk: 'REGISTRY' }),
-
-  // --- pooled beds (issue 4) ---
-  // bed by id .............................. pk POOLBED#<id>, sk BED
-  // every bed (list, ledger, candidates) ... gsi1 POOLBEDS / BED#<id>
-  // an authority's request by id ........... pk POOLREQ#<slug>, sk REQ#<id>   (slug from the caller's key;
-  //                                          the programme office takes it from the id, req_<slug>_…)
-  // an authority's requests, newest first .. pk POOLREQ#<slug>, begins_with REQ#
-  // every request, newest first ............ gsi1 POOLREQS / REQ#<createdAt>#<id>
-  // an authority's allocation by id ........ pk POOLALLOC#<slug>, sk ALLOC#<id>  (alc_<slug>_…)
-  // an authority's allocations ............. pk POOLALLOC#<slug>, begins_with ALLOC#
-  // allocation history by start date ....... gsi1 POOLALLOCS / ALLOC#<startDate>#<id>  (≤ to: the ledger)
-  // a bed's audit trail, in time order ..... pk POOLAUDIT#<bedId>, sk AT#<iso time>#<uuid>  (write-once)
-  /** A pooled bed (the region's, not a tenant's); gsi1 lists every bed in id order. */
-  poolBed: (id: string): Key => ({ pk: `POOLBED#${id}`, sk: 'BED' }),
-  poolBedList: (id: string) => ({ gsi1pk: 'POOLBEDS', gsi1sk: `BED#${id}` }),
-  /** gsi1: every pooled bed. */
-  poolBeds: () => ({ gsi1pk: 'POOLBEDS' }),
-  /** An authority's request for a pooled bed, under the owning authority; gsi1 lists all, by time, for the programme office. */
-  poolRequest: (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id: string): Key => ({ pk: `POOLREQ#${owner}`, sk: `REQ#${id}` }),
-  poolRequestList: (createdAt: string, id: string) => ({ gsi1pk: 'POOLREQS', gsi1sk: `REQ#${createdAt}#${id}` }),
-  /** An authority's own requests (base table), and every request (gsi1). */
-  poolRequestsOf: (owner: import('../domain/reference/authorities.ts').AuthoritySlug) => ({ pk: `POOLREQ#${owner}`, skPrefix: 'REQ#' }),
-  poolRequests: () => ({ gsi1pk: 'POOLREQS' }),
-  /** An allocation of a pooled bed, under the authority it is for; gsi1 lists all by start date (the ledger's history). */
-  poolAllocation: (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id: string): Key => ({ pk: `POOLALLOC#${owner}`, sk: `ALLOC#${id}` }),
-  poolAllocationList: (startDate: string, id: string) => ({ gsi1pk: 'POOLALLOCS', gsi1sk: `ALLOC#${startDate}#${id}` }),
-  /** An authority's own allocations (base table), and every allocation (gsi1). */
-  poolAllocationsOf: (owner: import('../domain/reference/authorities.ts').AuthoritySlug) => ({ pk: `POOLALLOC#${owner}`, skPrefix: 'ALLOC#' }),
-  poolAllocations: () => ({ gsi1pk: 'POOLALLOCS' }),
-  /** gsi1: every allocation starting on or before `date` (gsi1sk <= gsi1skMax). */
-  poolAllocationsStartingBy: (date: string) => ({ gsi1pk: 'POOLALLOCS', gsi1skMax: `ALLOC#${date}#~` }),
-  /** Write-once audit of a pooled bed's allocations, in time order per bed. */
-  poolAudit: (bedId: string, at: string, id: string): Key => ({ pk: `POOLAUDIT#${bedId}`, sk: `AT#${at}#${id}` }),
-  poolAuditTrail: (bedId: string) => ({ pk: `POOLAUDIT#${bedId}` }),
-
-  // --- referrals, consent, audit (issue 5) ---
-  /** A referral; its providers' responses live in the same partition (`RESPONSE#provider:<id>`). */
-  referral: (id: string): Key => ({ pk: `REFERRAL#${id}`, sk: 'REFERRAL' }),
-  referralPartition: (id: string) => ({ pk: `REFERRAL#${id}` }),
-  referralResponse: (id: string, provider: Principal): Key => ({ pk: `REFERRAL#${id}`, sk: `RESPONSE#${principalId(provider)}` }),
-  /** The owning authority's index of its referrals, one pointer item each, sorted by creation. */
-  referralsOf: (owner: Principal) => ({ pk: `REFERRALS#${principalId(owner)}`, skPrefix: 'REFERRAL#' }),
-  referralOf: (owner: Principal, createdAt: string, id: string): Key => ({ pk: `REFERRALS#${principalId(owner)}`, sk: `REFERRAL#${createdAt}#${id}` }),
-  /** A provider's index of the referrals shared with it (read with the decision applied to each). */
-  sharedWith: (provider: Principal) => ({ pk: `SHARED#${principalId(provider)}`, skPrefix: 'REFERRAL#' }),
-  sharedReferral: (provider: Principal, createdAt: string, id: string): Key => ({ pk: `SHARED#${principalId(provider)}`, sk: `REFERRAL#${createdAt}#${id}` }),
-  /**
-   * An audit entry: one per non-owner access to a referral, write-once. The base key orders a
-   * referral's trail by time; gsi1 gathers an owning authority's trail, gsi2 the whole region's.
-   */
-  auditTrail: (referralId: string) => ({ pk: `AUDIT#${referralId}` }),
-  auditEntry: (referralId: string, at: string, requestId: string): Key => ({ pk: `AUDIT#${referralId}`, sk: `${at}#${requestId}` }),
-  auditByOwner: (owner: string, at?: string, referralId?: string, requestId?: string) => ({
-    gsi1pk: `AUDIT#OWNER#${owner}`,
-    ...(at !== undefined ? { gsi1sk: `${at}#${referralId}#${requestId}` } : {}),
-  }),
-  auditOfRegion: (at?: string, referralId?: string, requestId?: string) => ({
-    gsi2pk: 'AUDIT#ALL',
-    ...(at !== undefined ? { gsi2sk: `${at}#${referralId}#${requestId}` } : {}),
-  }),
-
-  // --- spend and rollups (issue 6) ---
-  /** A spend batch, under the authority that posted it (the batch id is a hash of its accepted lines). */
-  spendBatch: (authority: string, batchId: string): Key => ({ pk: `SPEND#${authority}`, sk: `BATCH#${batchId}` }),
-  /** gsi1: an authority's batches, newest first. */
-  spendBatchByTime: (authority: string, receivedAt?: string, batchId?: string) => ({
-    gsi1pk: `SPEND#${authority}#BATCHES`,
-    gsi1sk: receivedAt === undefined ? '' : `${receivedAt}#${batchId}`,
-  }),
-  /** One entry per month a batch has lines in: a rollup queries the months of its period. */
-  spendMonthBatch: (month: string, authority: string, batchId: string): Key => ({
-    pk: `SPENDMONTH#${month}`,
-    sk: `BATCH#${authority}#${batchId}`,
-  }),
-  spendMonthBatchPrefix: (month: string) => ({ pk: `SPENDMONTH#${month}`, skPrefix: 'BATCH#' }),
-  /** When a month's spend last changed (a batch added or deleted): rollups derive generatedAt from it. */
-  spendMonthMeta: (month: string): Key => ({ pk: `SPENDMONTH#${month}`, sk: 'META' }),
-  /** The month a spendMonthMeta (or spendMonthBatch) item is of. */
-  spendMonthOf: (item: { pk?: unknown }): string => String(item.pk).slice('SPENDMONTH#'.length),
-  /** A provider-group mapping entry made by the programme office, by normalised group name. */
-  providerGroupMapping: (groupKey: string): Key => ({ pk: 'PROVIDERGROUPS', sk: `GROUP#${groupKey}` }),
-  providerGroupMappingPrefix: () => ({ pk: 'PROVIDERGROUPS', skPrefix: 'GROUP#' }),
-  /** S3: a batch's objects, under the authority's prefix (each attempt to store a batch names its own). */
-  spendObject: (authority: string, batchId: string, name: string): string => `batches/${authority}/${batchId}/${name}`,
-  /** S3: a rollup's published objects (provider-groups.json, provider-groups.csv, manifest.json). */
-  rollupObject: (period: string, name: string): string => `rollups/${period}/${name}`,
-  /** S3: one run's immutable objects; the manifest points at the run it commits. */
-  rollupRunObject: (period: string, runId: string, name: string): string => `rollups/${period}/runs/${runId}/${name}`,
-
+// --- homes & vacancies (issue 3) ---
+/**
+ * A home, by Ofsted URN (one per URN across the region; its owner is an attribute). The item
+ * also keeps `openBeds`, the beds its open vacancies hold, changed in the same transaction
+ * as every vacancy write (store/vacancies.ts). Built only by store/home-record.ts.
+ */
+export const home = (urn: string): Key => ({ pk: `HOME#${urn}`, sk: 'HOME' });
+/** gsi1: an owner's homes, by URN (without `urn`: the partition and the sort-key prefix to query). */
+export const homeByOwner = (owner: string, urn?: string) => ({ gsi1pk: `HOMES#OWNER#${owner}`, gsi1sk: urn === undefined ? 'HOME#' : `HOME#${urn}` });
+/** A provider organisation's name and group (from the Ofsted register or the demo). */
+export const providerProfile = (providerId: string): Key => ({ pk: `PROVIDER#${providerId}`, sk: 'PROFILE' });
+/** A vacancy, by id; its home's facts are copied onto it (`home`) for search. */
+export const vacancy = (id: string): Key => ({ pk: `VACANCY#${id}`, sk: 'VACANCY' });
+/** gsi1: a home's vacancies, oldest first (without `createdAt`: the partition and the sort-key prefix). */
+export const vacancyByHome = (urn: string, createdAt?: string, id?: string) => ({
+  gsi1pk: `HOME#${urn}#VACANCIES`,
+  gsi1sk: createdAt === undefined ? 'VACANCY#' : `VACANCY#${createdAt}#${id}`,
+});
+export const openVacancyShards = OPEN_VACANCY_SHARDS;
+/** The shard of a vacancy id (FNV-1a of the id, modulo openVacancyShards). */
+export const vacancyShard = (id: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % OPEN_VACANCY_SHARDS;
 };
+/**
+ * gsi2, sparse: open vacancies, partitioned by placement type and a small fixed shard, sorted
+ * by expiry. Search queries `gsi2sk > now` (so a lapsed vacancy is never read, whether or not
+ * the lapse job has run); the lapse job queries `gsi2sk <= openVacancyExpiredBy(now)`.
+ * Removed when not open.
+ */
+export const openVacancy = (placementType: string, shard: number, expiresAt?: string, id?: string) => ({
+  gsi2pk: `VACANCIES#OPEN#${placementType}#${shard}`,
+  gsi2sk: expiresAt === undefined ? '' : `${expiresAt}#${id}`,
+});
+/** The highest open-index sort key of a vacancy that expired at or before `at` (every id sorts below U+FFFF). */
+export const openVacancyExpiredBy = (at: string): string => `${at}#\uffff`;
+/** The open-index partitions of the given placement types: each type × every shard. */
+export const openVacancyPartitions = (placementTypes: readonly string[]): string[] =>
+  placementTypes.flatMap((t) => Array.from({ length: OPEN_VACANCY_SHARDS }, (_, s) => openVacancy(t, s).gsi2pk));
+/** The placement types that have ever had a vacancy: which gsi2 partitions exist. */
+export const vacancyTypes = (): Key => ({ pk: 'VACANCIES#TYPES', sk: 'REGISTRY' });
+
+// --- pooled beds (issue 4) ---
+// bed by id .............................. pk POOLBED#<id>, sk BED
+// every bed (list, ledger, candidates) ... gsi1 POOLBEDS / BED#<id>
+// an authority's request by id ........... pk POOLREQ#<slug>, sk REQ#<id>   (slug from the caller's key;
+//                                          the programme office takes it from the id, req_<slug>_…)
+// an authority's requests, newest first .. pk POOLREQ#<slug>, begins_with REQ#
+// every request, newest first ............ gsi1 POOLREQS / REQ#<createdAt>#<id>
+// an authority's allocation by id ........ pk POOLALLOC#<slug>, sk ALLOC#<id>  (alc_<slug>_…)
+// an authority's allocations ............. pk POOLALLOC#<slug>, begins_with ALLOC#
+// allocation history by start date ....... gsi1 POOLALLOCS / ALLOC#<startDate>#<id>  (≤ to: the ledger)
+// a bed's audit trail, in time order ..... pk POOLAUDIT#<bedId>, sk AT#<iso time>#<uuid>  (write-once)
+/** A pooled bed (the region's, not a tenant's); gsi1 lists every bed in id order. */
+export const poolBed = (id: string): Key => ({ pk: `POOLBED#${id}`, sk: 'BED' });
+export const poolBedList = (id: string) => ({ gsi1pk: 'POOLBEDS', gsi1sk: `BED#${id}` });
+/** gsi1: every pooled bed. */
+export const poolBeds = () => ({ gsi1pk: 'POOLBEDS' });
+/** An authority's request for a pooled bed, under the owning authority; gsi1 lists all, by time, for the programme office. */
+export const poolRequest = (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id: string): Key => ({ pk: `POOLREQ#${owner}`, sk: `REQ#${id}` });
+export const poolRequestList = (createdAt: string, id: string) => ({ gsi1pk: 'POOLREQS', gsi1sk: `REQ#${createdAt}#${id}` });
+/** An authority's own requests (base table), and every request (gsi1). */
+export const poolRequestsOf = (owner: import('../domain/reference/authorities.ts').AuthoritySlug) => ({ pk: `POOLREQ#${owner}`, skPrefix: 'REQ#' });
+export const poolRequests = () => ({ gsi1pk: 'POOLREQS' });
+/** An allocation of a pooled bed, under the authority it is for; gsi1 lists all by start date (the ledger's history). */
+export const poolAllocation = (owner: import('../domain/reference/authorities.ts').AuthoritySlug, id: string): Key => ({ pk: `POOLALLOC#${owner}`, sk: `ALLOC#${id}` });
+export const poolAllocationList = (startDate: string, id: string) => ({ gsi1pk: 'POOLALLOCS', gsi1sk: `ALLOC#${startDate}#${id}` });
+/** An authority's own allocations (base table), and every allocation (gsi1). */
+export const poolAllocationsOf = (owner: import('../domain/reference/authorities.ts').AuthoritySlug) => ({ pk: `POOLALLOC#${owner}`, skPrefix: 'ALLOC#' });
+export const poolAllocations = () => ({ gsi1pk: 'POOLALLOCS' });
+/** gsi1: every allocation starting on or before `date` (gsi1sk <= gsi1skMax). */
+export const poolAllocationsStartingBy = (date: string) => ({ gsi1pk: 'POOLALLOCS', gsi1skMax: `ALLOC#${date}#~` });
+/** Write-once audit of a pooled bed's allocations, in time order per bed. */
+export const poolAudit = (bedId: string, at: string, id: string): Key => ({ pk: `POOLAUDIT#${bedId}`, sk: `AT#${at}#${id}` });
+export const poolAuditTrail = (bedId: string) => ({ pk: `POOLAUDIT#${bedId}` });
+
+// --- referrals, consent, audit (issue 5) ---
+/** A referral; its providers' responses live in the same partition (`RESPONSE#provider:<id>`). */
+export const referral = (id: string): Key => ({ pk: `REFERRAL#${id}`, sk: 'REFERRAL' });
+export const referralPartition = (id: string) => ({ pk: `REFERRAL#${id}` });
+export const referralResponse = (id: string, provider: Principal): Key => ({ pk: `REFERRAL#${id}`, sk: `RESPONSE#${principalId(provider)}` });
+/** The owning authority's index of its referrals, one pointer item each, sorted by creation. */
+export const referralsOf = (owner: Principal) => ({ pk: `REFERRALS#${principalId(owner)}`, skPrefix: 'REFERRAL#' });
+export const referralOf = (owner: Principal, createdAt: string, id: string): Key => ({ pk: `REFERRALS#${principalId(owner)}`, sk: `REFERRAL#${createdAt}#${id}` });
+/** A provider's index of the referrals shared with it (read with the decision applied to each). */
+export const sharedWith = (provider: Principal) => ({ pk: `SHARED#${principalId(provider)}`, skPrefix: 'REFERRAL#' });
+export const sharedReferral = (provider: Principal, createdAt: string, id: string): Key => ({ pk: `SHARED#${principalId(provider)}`, sk: `REFERRAL#${createdAt}#${id}` });
+/**
+ * An audit entry: one per non-owner access to a referral, write-once. The base key orders a
+ * referral's trail by time; gsi1 gathers an owning authority's trail, gsi2 the whole region's.
+ */
+export const auditTrail = (referralId: string) => ({ pk: `AUDIT#${referralId}` });
+export const auditEntry = (referralId: string, at: string, requestId: string): Key => ({ pk: `AUDIT#${referralId}`, sk: `${at}#${requestId}` });
+export const auditByOwner = (owner: string, at?: string, referralId?: string, requestId?: string) => ({
+  gsi1pk: `AUDIT#OWNER#${owner}`,
+  ...(at !== undefined ? { gsi1sk: `${at}#${referralId}#${requestId}` } : {}),
+});
+export const auditOfRegion = (at?: string, referralId?: string, requestId?: string) => ({
+  gsi2pk: 'AUDIT#ALL',
+  ...(at !== undefined ? { gsi2sk: `${at}#${referralId}#${requestId}` } : {}),
+});
+
+// --- spend and rollups (issue 6) ---
+/** A spend batch, under the authority that posted it (the batch id is a hash of its accepted lines). */
+export const spendBatch = (authority: string, batchId: string): Key => ({ pk: `SPEND#${authority}`, sk: `BATCH#${batchId}` });
+/** gsi1: an authority's batches, newest first. */
+export const spendBatchByTime = (authority: string, receivedAt?: string, batchId?: string) => ({
+  gsi1pk: `SPEND#${authority}#BATCHES`,
+  gsi1sk: receivedAt === undefined ? '' : `${receivedAt}#${batchId}`,
+});
+/** One entry per month a batch has lines in: a rollup queries the months of its period. */
+export const spendMonthBatch = (month: string, authority: string, batchId: string): Key => ({
+  pk: `SPENDMONTH#${month}`,
+  sk: `BATCH#${authority}#${batchId}`,
+});
+export const spendMonthBatchPrefix = (month: string) => ({ pk: `SPENDMONTH#${month}`, skPrefix: 'BATCH#' });
+/** When a month's spend last changed (a batch added or deleted): rollups derive generatedAt from it. */
+export const spendMonthMeta = (month: string): Key => ({ pk: `SPENDMONTH#${month}`, sk: 'META' });
+/** The month a spendMonthMeta (or spendMonthBatch) item is of. */
+export const spendMonthOf = (item: { pk?: unknown }): string => String(item.pk).slice('SPENDMONTH#'.length);
+/** A provider-group mapping entry made by the programme office, by normalised group name. */
+export const providerGroupMapping = (groupKey: string): Key => ({ pk: 'PROVIDERGROUPS', sk: `GROUP#${groupKey}` });
+export const providerGroupMappingPrefix = () => ({ pk: 'PROVIDERGROUPS', skPrefix: 'GROUP#' });
+/** S3: a batch's objects, under the authority's prefix (each attempt to store a batch names its own). */
+export const spendObject = (authority: string, batchId: string, name: string): string => `batches/${authority}/${batchId}/${name}`;
+/** S3: a rollup's published objects (provider-groups.json, provider-groups.csv, manifest.json). */
+export const rollupObject = (period: string, name: string): string => `rollups/${period}/${name}`;
+/** S3: one run's immutable objects; the manifest points at the run it commits. */
+export const rollupRunObject = (period: string, runId: string, name: string): string => `rollups/${period}/runs/${runId}/${name}`;

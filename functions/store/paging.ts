@@ -8,7 +8,8 @@ import { badCursor } from '../domain/errors.ts';
  * `queryPage`: the next page's start key travels inside a sealed cursor (./cursor.ts) bound to
  * the list's `purpose` — which names the list and the caller, e.g. `pool-requests:authority:essex`
  * — so a cursor the hub did not issue, or issued for another caller or list, is a 400 before
- * DynamoDB ever sees it. Work that needs every item (jobs, reports) uses `queryAll`/`queryPages`.
+ * DynamoDB ever sees it. Work that needs every item (jobs, reports) uses `queryAll`/`queryPages`
+ * from ./query.ts, which carries no cursor (so the authorizer's bundle holds no cursor secret).
  */
 
 type Item = Record<string, unknown>;
@@ -49,21 +50,4 @@ export async function queryPage<T>(
   });
   const nextCursor = cursorAfter(opts.purpose, out.LastEvaluatedKey);
   return { items, ...(nextCursor ? { nextCursor } : {}) };
-}
-
-/** Every page of a Query, in order (the one `LastEvaluatedKey` loop). */
-export async function* queryPages(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): AsyncGenerator<Item[]> {
-  let start: StartKey | undefined;
-  do {
-    const out = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    yield out.Items ?? [];
-    start = out.LastEvaluatedKey;
-  } while (start);
-}
-
-/** Every item of a Query. */
-export async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
-  const all: Item[] = [];
-  for await (const page of queryPages(input)) all.push(...page);
-  return all;
 }

@@ -6,8 +6,8 @@ import {
   PROVIDER_GROUP_MAPPING, PROVIDER_GROUP_MAPPING_VERSION, type ProviderGroupMappingEntry,
 } from '../domain/reference/provider-groups.ts';
 import { config, dynamo } from './config.ts';
-import { keys } from './keys.ts';
-import { queryAll } from './paging.ts';
+import * as keys from './keys.ts';
+import { queryAll } from './query.ts';
 import { pageInMemory } from './cursor.ts';
 
 /**

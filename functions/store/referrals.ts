@@ -9,8 +9,9 @@ import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
-import { keys } from './keys.ts';
-import { cursorAfter, queryAll, queryPage, queryPages, startKeyOf, type Page } from './paging.ts';
+import * as keys from './keys.ts';
+import { cursorAfter, queryPage, startKeyOf, type Page } from './paging.ts';
+import { queryAll, queryPages } from './query.ts';
 import { ttlAfter } from './table.ts';
 
 /**

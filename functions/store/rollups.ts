@@ -7,7 +7,7 @@ import { batchGet } from './batch-get.ts';
 import { config } from './config.ts';
 import { deleteObjects, getObjectText, openObject, putObject } from './objects.ts';
 import type { HomeItem } from './homes.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 import { loadMapping } from './provider-groups.ts';
 import { BatchVanished, monthBatches, monthsChangedAt, streamBatchRows, type MonthBatchRef } from './spend.ts';
 

@@ -11,8 +11,9 @@ import type { SpendBatchAnswer } from '../../schemas/spend.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { deleteObjects, getObjectText, isNoSuchKey, openObject, putObject } from './objects.ts';
-import { keys } from './keys.ts';
-import { queryAll, queryPage, type Page } from './paging.ts';
+import * as keys from './keys.ts';
+import { queryPage, type Page } from './paging.ts';
+import { queryAll } from './query.ts';
 
 /**
  * Spend batches: the accepted lines (NDJSON), what is kept of the batch as posted (its accepted

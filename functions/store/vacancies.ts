@@ -11,8 +11,9 @@ import { canSeeHome } from '../domain/visibility.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { getHome, homeRecord, homeVacancies, openBedsOf, ownHome, putItemsBatch, registerVacancyType, vacancyTypes } from './homes.ts';
-import { keys } from './keys.ts';
-import { queryPage, queryPages, type Page } from './paging.ts';
+import * as keys from './keys.ts';
+import { queryPage, type Page } from './paging.ts';
+import { queryPages } from './query.ts';
 import { SEARCH_FACTS_ATTRIBUTE, toVacancy, vacancyRecord, type SearchFacts } from './vacancy-record.ts';
 
 /**

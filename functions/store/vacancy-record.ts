@@ -1,6 +1,6 @@
 import type { SearchFacts } from '../domain/search.ts';
 import type { VacancyItem } from '../domain/vacancy.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 /**
  * A vacancy as stored, and the one function that turns it into its DynamoDB item. Every write

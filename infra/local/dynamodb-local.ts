@@ -1,4 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,11 +47,41 @@ export async function freePort(): Promise<number> {
 
 export interface RunningDynamo {
   endpoint: string;
-  process: ChildProcess;
+  /** DynamoDB Local's own (Java) process id. */
+  pid: number;
   stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local with -sharedDb: persisted under dbPath, or in memory when dbPath is undefined. */
+/**
+ * Runs its arguments (java …) so that they die with the node process that started them, however
+ * that process ends: the shell holds the write end of a pipe only node has, and when the pipe
+ * reaches end of file (node exited, crashed or was killed with SIGKILL) it kills Java. A SIGTERM
+ * to the shell is passed on to Java (a clean stop); its exit status is Java's. The first line
+ * of output is Java's process id.
+ */
+const WATCHDOG = `
+exec 3<&0
+"$@" </dev/null 3<&- &
+java=$!
+echo "dynamodb-local-pid $java"
+( while read -r _; do :; done; kill -KILL "$java" 2>/dev/null ) <&3 &
+watcher=$!
+exec 3<&-
+trap 'kill -TERM "$java" 2>/dev/null' TERM INT HUP
+status=0
+while kill -0 "$java" 2>/dev/null; do wait "$java"; status=$?; done
+kill "$watcher" 2>/dev/null
+exit $status
+`;
+
+/** Consecutive 5xx answers after which a DynamoDB Local that is up is taken as unable to serve. */
+const BROKEN_AFTER = 5;
+
+/**
+ * Starts DynamoDB Local with -sharedDb: persisted under dbPath, or in memory when dbPath is
+ * undefined. It dies with this process (WATCHDOG); if it cannot serve, it is stopped and the
+ * error says why.
+ */
 export async function startDynamoDbLocal(opts: { dbPath?: string; port?: number }): Promise<RunningDynamo> {
   const dir = ensureDynamoDbLocal();
   const port = opts.port ?? (await freePort());
@@ -64,31 +94,46 @@ export async function startDynamoDbLocal(opts: { dbPath?: string; port?: number 
     ...(opts.dbPath ? ['-dbPath', opts.dbPath] : ['-inMemory']),
     '-port', String(port),
   ];
-  const child = spawn(process.env.JAVA ?? 'java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is the pipe the watchdog waits on: never written, closed only by this process ending
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', process.env.JAVA ?? 'java', ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}):\n${output}`);
-    try {
-      const res = await fetch(endpoint, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/eu-west-2/dynamodb/aws4_request, SignedHeaders=host, Signature=x' }, body: '{}' });
-      if (res.status < 500) break;
-    } catch {
-      /* not up yet */
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
     }
-    if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start in 60 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 150));
+    child.stdin?.destroy();
+  };
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 120_000;
+    let failures = 0;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+      try {
+        const res = await fetch(endpoint, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/eu-west-2/dynamodb/aws4_request, SignedHeaders=host, Signature=x' }, body: '{}' });
+        const text = await res.text();
+        if (res.status < 500) break;
+        if (++failures >= BROKEN_AFTER) {
+          throw new Error(`DynamoDB Local cannot serve${opts.dbPath ? ` the database in ${opts.dbPath}` : ''} (HTTP ${res.status}: ${text.slice(0, 300)})${/not a database|SQLiteException/.test(output) ? ': its SQLite file is not a database' : ''}`);
+        }
+      } catch (e) {
+        if ((e as Error).message.startsWith('DynamoDB Local cannot serve')) throw e;
+        /* not up yet */
+      }
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start in 120 s:\n${output}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
   }
   return {
     endpoint,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    pid: Number(/dynamodb-local-pid (\d+)/.exec(output)?.[1] ?? child.pid),
+    stop,
   };
 }

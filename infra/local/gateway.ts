@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { routeList, type HandlerName, type RouteDef } from '../../functions/routes/index.ts';
@@ -197,13 +198,40 @@ export async function handle(req: IncomingMessage, res: ServerResponse): Promise
   }
 }
 
+/** node:http's own limit on a request head (request line + headers), as API Gateway's is ~10 KB + 16 KB. */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * What node:http refuses before any handler runs — a head over MAX_HEADER_BYTES, bytes a request
+ * line may not carry, a line that is not HTTP — answered like every other refusal: problem+json
+ * with an x-request-id, then the connection closed (the parser cannot resynchronise).
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const detail = status === 431
+    ? `The request line and headers are over ${MAX_HEADER_BYTES / 1024} KB.`
+    : 'The request is not valid HTTP: the request line or a header holds characters it may not (encode a path as UTF-8 with %XX escapes).';
+  const reply = problem(status, { detail });
+  const body = JSON.stringify(reply.body);
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    ...Object.entries({ ...reply.headers, 'x-request-id': randomUUID(), 'content-length': String(Buffer.byteLength(body)), connection: 'close' }).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
+
 export function startGateway(port: number, host = '127.0.0.1'): Promise<Server> {
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     handle(req, res).catch((e) => {
       console.error(e);
       if (!res.headersSent) gatewayProblem(res, 500, 'Gateway error.', randomUUID());
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 5_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

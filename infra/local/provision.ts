@@ -1,23 +1,45 @@
 import {
-  CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand,
-  type AttributeDefinition,
+  CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceInUseException,
+  ResourceNotFoundException, UpdateTimeToLiveCommand, type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { TABLE } from '../../functions/store/table.ts';
 import { config } from '../../functions/store/config.ts';
 
 /**
  * Creates on DynamoDB Local and the S3 server the same table (keys, GSIs, TTL) and bucket that
- * infra/stack.ts declares, from the same definitions (functions/store/table.ts). Idempotent.
+ * infra/stack.ts declares, from the same definitions (functions/store/table.ts). Idempotent, and
+ * whole whatever step a previous run was killed in: each step is checked, not only the first.
  */
 export async function provisionTable(client = new DynamoDBClient({})): Promise<void> {
   const TableName = config.tableName;
+  if (!(await tableExists(client, TableName))) {
+    try {
+      await createTable(client, TableName);
+    } catch (e) {
+      if (!(e instanceof ResourceInUseException)) throw e; // made meanwhile (a `hub` command starting the same store)
+    }
+  }
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
+  const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+  if (status !== 'ENABLED' && status !== 'ENABLING') {
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }),
+    );
+  }
+}
+
+async function tableExists(client: DynamoDBClient, TableName: string): Promise<boolean> {
   try {
     await client.send(new DescribeTableCommand({ TableName }));
-    return;
+    return true;
   } catch (e) {
-    if (!(e instanceof ResourceNotFoundException)) throw e;
+    if (e instanceof ResourceNotFoundException) return false;
+    throw e;
   }
+}
+
+async function createTable(client: DynamoDBClient, TableName: string): Promise<void> {
   const names = new Set<string>([TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
   const AttributeDefinitions: AttributeDefinition[] = [...names].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
   await client.send(
@@ -39,16 +61,18 @@ export async function provisionTable(client = new DynamoDBClient({})): Promise<v
       })),
     }),
   );
-  await client.send(
-    new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }),
-  );
 }
 
+/**
+ * Creates the bucket unless it is there. Not HeadBucket first: the S3 server answers it by
+ * listing the bucket, so any unreadable object made it fail and the create that followed stop
+ * on BucketAlreadyExists.
+ */
 export async function provisionBucket(client = new S3Client({ forcePathStyle: true })): Promise<void> {
-  const Bucket = config.bucketName;
   try {
-    await client.send(new HeadBucketCommand({ Bucket }));
-  } catch {
-    await client.send(new CreateBucketCommand({ Bucket }));
+    await client.send(new CreateBucketCommand({ Bucket: config.bucketName }));
+  } catch (e) {
+    if (e instanceof S3ServiceException && (e.name === 'BucketAlreadyExists' || e.name === 'BucketAlreadyOwnedByYou')) return;
+    throw e;
   }
 }

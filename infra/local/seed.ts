@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey, principalForApiKey } from '../../functions/store/api-keys.ts';
 import { DEMO_PRINCIPALS } from './demo-principals.ts';
+import { writeFileAtomic } from './stack.ts';
 
 /**
  * Demo data for `npm start`: a key for every demo principal, written to .local/demo-keys.json
@@ -15,7 +16,7 @@ export interface DemoContext {
 }
 
 export async function seedDemoKeys(file: string): Promise<Record<string, string>> {
-  const previous: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const previous = readKeys(file);
   const keys: Record<string, string> = {};
   for (const id of DEMO_PRINCIPALS) {
     const principal = parsePrincipal(id)!;
@@ -23,8 +24,19 @@ export async function seedDemoKeys(file: string): Promise<Record<string, string>
     const still = old ? await principalForApiKey(old) : undefined;
     keys[id] = still ? old! : await createApiKey(principal);
   }
-  writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  writeFileAtomic(file, `${JSON.stringify(keys, null, 2)}\n`, 0o600);
   return keys;
+}
+
+/** The keys kept from the last start; none if the file is missing or not JSON (then new keys are made). */
+function readKeys(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export async function seedDemoData(ctx: DemoContext): Promise<void> {

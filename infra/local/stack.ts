@@ -1,15 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resetClients } from '../../functions/store/config.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { provisionBucket, provisionTable } from './provision.ts';
-import { startS3Server } from './s3-server.ts';
+import { repairS3Directory, startS3Server } from './s3-server.ts';
 
 /**
  * The local stand-ins for AWS: DynamoDB Local and an S3 protocol server, provisioned like the
  * stack. `dataDir` persists both (npm start); without it DynamoDB runs in memory and S3 in a
- * temporary folder (tests, benchmarks).
+ * temporary folder (tests, benchmarks). Whatever was started is stopped again if the start
+ * fails, and DynamoDB Local dies with this process however it ends (dynamodb-local.ts).
  */
 export interface LocalStack {
   env: Record<string, string>;
@@ -27,23 +29,60 @@ export const LOCAL_ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-export async function startLocalStack(opts: { dataDir?: string } = {}): Promise<LocalStack> {
+/**
+ * The key that seals list cursors locally: random, made once per data folder and kept there
+ * (so cursors survive a restart), or made per run without one. In AWS it is a Secrets Manager
+ * secret (infra/stack.ts, functions/store/config.ts).
+ */
+export function localCursorSecret(dataDir?: string): string {
+  if (!dataDir) return randomBytes(32).toString('base64url');
+  const file = join(dataDir, 'cursor-secret');
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (kept.length >= 32) return kept;
+  const made = randomBytes(32).toString('base64url');
+  writeFileAtomic(file, `${made}\n`, 0o600);
+  return made;
+}
+
+/** Written whole or not at all: a kill mid-write leaves the previous file (or none), never half of one. */
+export function writeFileAtomic(file: string, data: string, mode = 0o644): void {
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, data, { mode });
+  renameSync(partial, file);
+}
+
+export async function startLocalStack(opts: { dataDir?: string; say?: (line: string) => void } = {}): Promise<LocalStack> {
   const s3Dir = opts.dataDir ? join(opts.dataDir, 's3') : mkdtempSync(join(tmpdir(), 'hub-s3-'));
-  const [dynamo, s3] = await Promise.all([
+  if (opts.dataDir) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const repaired = repairS3Directory(s3Dir);
+    if (repaired.length > 0) opts.say?.(`repaired ${repaired.length} S3 file(s) an interrupted write left: ${repaired.slice(0, 3).join(', ')}${repaired.length > 3 ? ' …' : ''}`);
+  }
+  const [dynamo, s3] = await Promise.allSettled([
     startDynamoDbLocal({ dbPath: opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined }),
     startS3Server({ directory: s3Dir }),
   ]);
-  const env = { ...LOCAL_ENV, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_S3: s3.endpoint };
-  Object.assign(process.env, env);
-  resetClients();
-  await provisionTable();
-  await provisionBucket();
-  return {
-    env,
-    dynamoPid: dynamo.process.pid,
-    stop: async () => {
-      await Promise.all([dynamo.stop(), s3.stop()]);
-      if (!opts.dataDir) rmSync(s3Dir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    await Promise.all([dynamo.status === 'fulfilled' && dynamo.value.stop(), s3.status === 'fulfilled' && s3.value.stop()]);
+    if (!opts.dataDir) rmSync(s3Dir, { recursive: true, force: true });
   };
+  try {
+    if (dynamo.status === 'rejected') throw dynamo.reason;
+    if (s3.status === 'rejected') throw new Error(`The S3 server cannot start in ${s3Dir}: ${(s3.reason as Error).message}`);
+    const env = {
+      ...LOCAL_ENV,
+      CURSOR_SECRET: localCursorSecret(opts.dataDir),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.value.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.value.endpoint,
+    };
+    Object.assign(process.env, env);
+    resetClients();
+    opts.say?.('provisioning the table and the bucket …');
+    await provisionTable();
+    await provisionBucket();
+    return { env, dynamoPid: dynamo.value.pid, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config, dynamo } from '../../functions/store/config.ts';
-import { keys } from '../../functions/store/keys.ts';
+import * as keys from '../../functions/store/keys.ts';
 import { putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
 import { allocate, createBed, createRequest } from '../../functions/store/pool.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';

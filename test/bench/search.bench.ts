@@ -4,7 +4,7 @@ import { rank, toCandidate, type Candidate, type Child } from '../../functions/d
 import { NEEDS_CODES, OFSTED_RATINGS, type NeedCode } from '../../schemas/codes.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { vacancyTypes } from '../../functions/store/homes.ts';
-import { keys } from '../../functions/store/keys.ts';
+import * as keys from '../../functions/store/keys.ts';
 import { searchVacancies, type SearchQuery } from '../../functions/store/search.ts';
 import { SEARCH_FACTS_ATTRIBUTE } from '../../functions/store/vacancy-record.ts';
 import { ENGLAND_REGISTER, loadHomesAndVacancies, prng } from './england.ts';

@@ -238,3 +238,56 @@ describe('each Lambda\'s IAM actions', () => {
     expect(actions.xray, `${name} X-Ray`).toEqual(XRAY);
   });
 });
+
+describe('the cursor secret', () => {
+  const lambdas = () =>
+    Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, f]) => f.Properties.Handler === 'index.handler');
+  /** Every IAM action granted to the function's role, with the resources it is granted on. */
+  const grantsOf = (fn: any): { actions: string[]; resources: unknown[] }[] => {
+    const role = fn.Properties.Role['Fn::GetAtt'][0];
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: any) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .map((s: any) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat() }));
+  };
+  const secretId = () => Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0]!;
+
+  it('is a Secrets Manager secret with a generated value, encrypted with the hub key', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: Match.anyValue() }),
+      KmsKeyId: Match.anyValue(),
+    });
+  });
+
+  it('reaches no function as a value: no plain CURSOR_SECRET, no secret resolved into the environment', () => {
+    for (const [id, f] of lambdas()) {
+      const env = f.Properties.Environment?.Variables ?? {};
+      expect(env.CURSOR_SECRET, id).toBeUndefined();
+      expect(JSON.stringify(env), id).not.toMatch(/resolve:secretsmanager/);
+    }
+  });
+
+  it('gives its ARN and read access to exactly the functions that seal cursors', () => {
+    const withArn = lambdas().filter(([, f]) => f.Properties.Environment?.Variables?.CURSOR_SECRET_ARN);
+    const without = lambdas().filter(([, f]) => !f.Properties.Environment?.Variables?.CURSOR_SECRET_ARN);
+    const name = (id: string) => id.replace(/Fn[0-9A-F]{8}$/, '');
+    // handlers whose lists are paged with sealed cursors, and ones that never page
+    expect(withArn.map(([id]) => name(id))).toEqual(expect.arrayContaining(['reference', 'homes', 'vacancysearch', 'pool', 'spend']));
+    expect(without.map(([id]) => name(id))).toEqual(expect.arrayContaining(['health', 'openapi', 'authorizer']));
+    for (const [id, f] of withArn) {
+      expect(f.Properties.Environment.Variables.CURSOR_SECRET_ARN, id).toEqual({ Ref: secretId() });
+      const reads = grantsOf(f).filter((g) => g.actions.includes('secretsmanager:GetSecretValue'));
+      expect(reads.map((g) => g.resources), id).toEqual([[{ Ref: secretId() }]]);
+    }
+    for (const [id, f] of without) {
+      expect(grantsOf(f).flatMap((g) => g.actions).filter((a) => a.startsWith('secretsmanager:')), id).toEqual([]);
+    }
+  });
+
+  it('gives every function the table and bucket names it checks at cold start', () => {
+    for (const [id, f] of lambdas()) {
+      expect(Object.keys(f.Properties.Environment.Variables), id).toEqual(expect.arrayContaining(['TABLE_NAME', 'BUCKET_NAME']));
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { createApiKey, hashApiKey } from '../../functions/store/api-keys.ts';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config, dynamo } from '../../functions/store/config.ts';
-import { keys } from '../../functions/store/keys.ts';
+import * as keys from '../../functions/store/keys.ts';
 
 const event = (headers: Record<string, string>): APIGatewayRequestAuthorizerEvent => ({
   type: 'REQUEST',

@@ -4,7 +4,7 @@ import { putHome } from '../support/pool-fixtures.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BED_CLAIM_MS, bedAudit, getBed } from '../../functions/store/pool.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
-import { keys } from '../../functions/store/keys.ts';
+import * as keys from '../../functions/store/keys.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 
 const PO = 'programme-office';

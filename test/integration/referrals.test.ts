@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readAgreementsFrom } from '../../functions/store/agreements.ts';
 import { AuditEntryExists, listAudit, writeAuditEntries, writeAuditEntry } from '../../functions/store/audit.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
-import { keys } from '../../functions/store/keys.ts';
+import * as keys from '../../functions/store/keys.ts';
 import { call, isProblem, pageAll, unique } from '../support/hub.ts';
 import { putHome } from './homes-fixtures.ts';
 

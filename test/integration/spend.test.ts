@@ -4,7 +4,7 @@ import { GetObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-
 import { call, isProblem, pageAll, unique } from '../support/hub.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { getObjectBytes } from '../../functions/store/objects.ts';
-import { keys } from '../../functions/store/keys.ts';
+import * as keys from '../../functions/store/keys.ts';
 import { putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
 import { readManifest, runRollup } from '../../functions/store/rollups.ts';
 import { handler as nightlyRollup, nightlyPeriods } from '../../functions/jobs/rollup.ts';

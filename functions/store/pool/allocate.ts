@@ -2,7 +2,7 @@ import { principalId, type Principal } from '../../domain/principal.ts';
 import { allocationRefusal, PoolRefusal, requestNotPending, type Allocation, type PoolRequest } from '../../domain/pool.ts';
 import { batchGet, itemAt } from '../batch-get.ts';
 import { toHome, type HomeItem } from '../homes.ts';
-import { keys } from '../keys.ts';
+import * as keys from '../keys.ts';
 import { putAllocation, summaryOf } from './allocations.ts';
 import { auditPut } from './audit.ts';
 import { bedRefused, claimBed, releaseClaim, takeBed } from './take.ts';

@@ -3,8 +3,10 @@ import { notFound } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/principal.ts';
 import type { Allocation, AllocationSummary } from '../../domain/pool.ts';
 import { dynamo } from '../config.ts';
-import { keys, type Key } from '../keys.ts';
-import { queryAll, type Page } from '../paging.ts';
+import * as keys from '../keys.ts';
+import type { Key } from '../keys.ts';
+import { type Page } from '../paging.ts';
+import { queryAll } from '../query.ts';
 import { ownerFor, pageOwnOrAll, record, recordOf, table, type PoolReader, type TransactItem } from './records.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { keys } from '../keys.ts';
-import { queryAll } from '../paging.ts';
+import * as keys from '../keys.ts';
+import { queryAll } from '../query.ts';
 import { record, table, type TransactItem } from './records.ts';
 
 /** A pooled bed's audit trail: one write-once entry per allocation, end and step-down, in the same transaction. */

@@ -5,8 +5,9 @@ import { principalId, type Principal } from '../../domain/principal.ts';
 import { bedNotAvailable, PoolRefusal, type Bed, type NewBed } from '../../domain/pool.ts';
 import { dynamo } from '../config.ts';
 import { getHome } from '../homes.ts';
-import { keys } from '../keys.ts';
-import { queryAll, queryPage, type Page } from '../paging.ts';
+import * as keys from '../keys.ts';
+import { queryPage, type Page } from '../paging.ts';
+import { queryAll } from '../query.ts';
 import { newId, record, recordOf, table } from './records.ts';
 
 /** Pooled beds: registration, reads and service status (taking and freeing one: ./take.ts). */

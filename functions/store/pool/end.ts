@@ -3,7 +3,7 @@ import { allocationNotActive, endRefusal, PoolRefusal, stepDownRefusal, type All
 import type { ReasonPlaceChange } from '../../../schemas/codes.ts';
 import { batchGet, itemAt } from '../batch-get.ts';
 import { getHome } from '../homes.ts';
-import { keys } from '../keys.ts';
+import * as keys from '../keys.ts';
 import { putAllocation, readAllocation, summaryOf } from './allocations.ts';
 import { auditPut } from './audit.ts';
 import { bedRefused, freeBed, takeBed } from './take.ts';

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { bedNotAvailable, whyBedRefuses, type AllocationSummary, type Bed, type BedCheck, type BedState, type PoolRefusal } from '../../domain/pool.ts';
 import { dynamo } from '../config.ts';
-import { keys } from '../keys.ts';
+import * as keys from '../keys.ts';
 import { record, table, type TransactItem } from './records.ts';
 
 /** Taking a pooled bed (the claim an allocation takes first, then the transaction's conditions) and freeing it. */

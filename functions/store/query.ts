@@ -1,0 +1,27 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from './config.ts';
+
+/**
+ * Every item of a DynamoDB Query, page by page: the store's one `LastEvaluatedKey` loop. Lists
+ * the API pages use ./paging.ts (sealed cursors) instead.
+ */
+
+type Item = Record<string, unknown>;
+type StartKey = Record<string, unknown>;
+
+/** Every page of a Query, in order (the one `LastEvaluatedKey` loop). */
+export async function* queryPages(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): AsyncGenerator<Item[]> {
+  let start: StartKey | undefined;
+  do {
+    const out = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    yield out.Items ?? [];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Every item of a Query. */
+export async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
+  const all: Item[] = [];
+  for await (const page of queryPages(input)) all.push(...page);
+  return all;
+}
