@@ -85,7 +85,7 @@ export const PostSpendBatchBody = z
 /**
  * The JSON batch as the OpenAPI document describes it: lines typed as SpendLine. The edge takes
  * `PostSpendBatchBody` (any lines) because an invalid line never fails the batch: the handler
- * lists it in `rejected` and keeps the rest. Also the JSON a batch posted as JSON is downloaded in.
+ * lists it in `rejected` and keeps the rest.
  */
 export const SpendBatchBody = z
   .strictObject({ lines: z.array(SpendLineInput).min(1).max(MAX_BATCH_LINES) })
@@ -100,6 +100,11 @@ export const SPEND_CSV_DESCRIPTION =
   'providerUrn (or urn), companiesHouseNumber (or companyNumber), providerGroup (or group), placementType, placementProvider, childRef, ' +
   'weeks, weeklyCost, amount; period, providerName, placementType, placementProvider and amount are required. Money may carry £ and ' +
   'thousands separators ("£5,963.50").';
+
+/** A batch posted as JSON, as it is downloaded again: the lines the hub kept (none, when it rejected every line). */
+export const SpendBatchJson = z
+  .object({ lines: z.array(SpendLineInput).max(MAX_BATCH_LINES) })
+  .meta({ id: 'SpendBatchJson', description: 'A batch posted as JSON: the lines the hub kept, each with the fields it knows' });
 
 /** A batch posted as text/csv, as it is downloaded again. */
 export const SpendBatchCsv = z.string().max(256 * 1024).meta({ description: `A batch posted as text/csv: the lines the hub kept, in CSV. ${SPEND_CSV_DESCRIPTION}` });

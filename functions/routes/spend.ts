@@ -1,7 +1,7 @@
 import { ListQuery } from '../../schemas/common.ts';
 import {
   BatchParams, PostSpendBatchBody, ProviderGroupMapping, ProviderGroupMappingBody, ProviderGroupMappingList, ProviderGroupParams,
-  Rollup, RollupBody, RollupCreated, RollupParams, SPEND_CSV_DESCRIPTION, SpendBatchAnswer, SpendBatchBody, SpendBatchCsv, SpendBatchList,
+  Rollup, RollupBody, RollupCreated, RollupParams, SPEND_CSV_DESCRIPTION, SpendBatchAnswer, SpendBatchBody, SpendBatchCsv, SpendBatchJson, SpendBatchList,
   SpendBatchSummary,
 } from '../../schemas/spend.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
@@ -64,7 +64,7 @@ export const spendRoutes = {
     summary: "What the hub kept of one of your own spend batches: its accepted lines as posted, in the batch's format (text/csv or application/json); rejected lines are never kept",
     params: BatchParams,
     doc: {
-      content: { 'text/csv': SpendBatchCsv, 'application/json': SpendBatchBody },
+      content: { 'text/csv': SpendBatchCsv, 'application/json': SpendBatchJson },
       headers: ['Content-Disposition'],
     },
   },

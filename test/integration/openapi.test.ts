@@ -141,7 +141,8 @@ describe('OpenAPI document', () => {
     expect(post.requestBody.content['text/csv'].schema.type).toBe('string');
     const raw = doc.paths['/v1/spend/batches/{batchId}/raw']!.get.responses['200'];
     expect(Object.keys(raw.content).sort()).toEqual(['application/json', 'text/csv']);
-    expect(raw.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SpendBatchBody' });
+    expect(raw.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SpendBatchJson' });
+    expect(doc.components.schemas.SpendBatchJson.properties.lines.items).toEqual({ $ref: '#/components/schemas/SpendLine' });
     expect(raw.headers['Content-Disposition']).toEqual({ $ref: '#/components/headers/ContentDisposition' });
   });
 
