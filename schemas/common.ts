@@ -10,7 +10,12 @@ import {
 
 export const AuthoritySlug = z.enum(AUTHORITY_SLUGS).meta({ description: 'An Eastern Region authority slug' });
 export const PlacementType = z.enum(PLACE_CODES).meta({ description: 'SSDA903 PLACE code (2025-26 list)' });
-export const PlacementProvider = z.enum(PLACE_PROVIDER_CODES).meta({ description: 'SSDA903 PLACE_PROVIDER code' });
+export const PlacementProvider = z.enum(PLACE_PROVIDER_CODES).meta({
+  description:
+    'SSDA903 PLACE_PROVIDER code: PR0 parent(s) or others with parental responsibility; PR1 own provision (by the local authority); ' +
+    'PR2 other local authority provision; PR3 other public provision; PR4 private provision; PR5 voluntary/third sector provision',
+  examples: ['PR4'],
+});
 export const ReasonPlaceChange = z.enum(REASON_PLACE_CHANGE_CODES).meta({ description: 'SSDA903 reason for placement change' });
 export const OfstedRating = z.enum(OFSTED_RATINGS);
 export const NeedCode = z.enum(NEEDS_CODES);
@@ -27,7 +32,11 @@ export const CareAlongside = z.enum(CARE_ALONGSIDE);
 export const Urgency = z.enum(URGENCIES);
 
 /** Ofsted URN: `SC` + 6 digits, or 7 digits. */
-export const Urn = z.string().max(8).regex(/^(SC\d{6}|\d{7})$/, 'an Ofsted URN: SC + 6 digits, or 7 digits');
+export const Urn = z
+  .string()
+  .max(8)
+  .regex(/^(SC\d{6}|\d{7})$/, 'an Ofsted URN: SC + 6 digits, or 7 digits')
+  .meta({ description: 'Ofsted URN: SC + 6 digits, or 7 digits', examples: ['SC483714'] });
 
 /** Outward code of a UK postcode (e.g. `CM1`); whether the hub knows it is checked by the domain. */
 export const Outcode = z
@@ -35,7 +44,14 @@ export const Outcode = z
   .max(16)
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z]{1,2}\d[A-Z\d]?$/, 'an outward code such as CM1');
+  .regex(/^[A-Z]{1,2}\d[A-Z\d]?$/, 'an outward code such as CM1')
+  // what the hub accepts, before it trims and upper-cases (the regex above is checked after): a
+  // client validating against the document must not refuse `cm1` or ` CM1 `
+  .meta({
+    pattern: '^\\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\\s*$',
+    description: 'Outward code of a UK postcode, in any letter case, surrounding spaces ignored: stored and answered normalised (cm1 → CM1)',
+    examples: ['CM1'],
+  });
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 export const IsoDate = z.iso.date().max(10);
@@ -55,16 +71,30 @@ function isPoundsAndPence(n: number): boolean {
   return Math.abs(n) < 1e12 && Math.abs(n * 100 - pence) < 1e-6 && (pence !== 0 || n === 0);
 }
 
-/** GBP as a JSON number with at most 2 decimal places. */
+/**
+ * GBP as a JSON number with at most 2 decimal places. The document says so in words, not with
+ * `multipleOf: 0.01`: validators that divide in binary floating point (ajv as Prism runs it) find
+ * 19.99 / 0.01 = 1998.9999999999998 and would refuse real prices (test/integration/openapi-prism.test.ts).
+ */
 export const Money = z
   .number()
   .finite()
   .refine(isPoundsAndPence, 'GBP with at most 2 decimal places')
-  .meta({ description: 'GBP, at most 2 decimal places' });
-export const NonNegativeMoney = Money.refine((n) => n >= 0, 'must not be negative');
+  .meta({ description: 'GBP, at most 2 decimal places (whole pence)', examples: [5963.5] });
+export const NonNegativeMoney = Money.refine((n) => n >= 0, 'must not be negative').meta({
+  description: 'GBP, at most 2 decimal places, not negative',
+  minimum: 0,
+});
 
 /** Pseudonymous reference the authority uses for the child (never a name). */
-export const ChildRef = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:/-]+$/, 'letters, digits and . _ : / - only');
+export const ChildRef = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:/-]+$/, 'letters, digits and . _ : / - only')
+  // surrounding spaces are trimmed before the check
+  .meta({ pattern: '^\\s*[A-Za-z0-9._:/-]+\\s*$', description: "The authority's own pseudonymous reference for the child (never a name)", examples: ['ESX-0042'] });
 
 export const Age = z.number().int().min(0).max(25);
 

@@ -7,7 +7,7 @@ import {
 /** Homes and vacancies (CONTRACT.md "Homes and vacancies"; issue 3). */
 
 export const UrnParams = z.strictObject({ urn: Urn });
-export const VacancyId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'a vacancy id');
+export const VacancyId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'a vacancy id').meta({ examples: ['7c9e6679-7425-40de-944b-e07fc1f90ae7'] });
 export const VacancyParams = z.strictObject({ id: VacancyId });
 
 const uniqueList = <T extends z.ZodType>(item: T, max: number) =>
@@ -58,7 +58,7 @@ export const Home = z
     supports: z.array(NeedCode).max(NEED_COUNT),
     excludes: z.array(NeedCode).max(NEED_COUNT),
     careAlongside: CareAlongside.optional(),
-    weeklyPrice: z.number().optional(),
+    weeklyPrice: NonNegativeMoney.optional(),
     shareWithRegion: z.boolean().optional(),
     version: z.number().int().min(1),
     updatedAt: IsoDateTime,
@@ -75,7 +75,7 @@ export const VacancyInput = z
   .strictObject({
     beds: Beds,
     availableFrom: IsoDate,
-    weeklyPrice: NonNegativeMoney.optional().meta({ description: 'This vacancy\'s price, when it differs from the home\'s' }),
+    weeklyPrice: NonNegativeMoney.optional().meta({ description: 'This vacancy\'s price when it differs from the home\'s: GBP, at most 2 decimal places, not negative' }),
     note: z.string().trim().max(500).optional(),
   })
   .meta({ id: 'VacancyInput' });
@@ -93,7 +93,7 @@ export const Vacancy = z
     homeUrn: Urn,
     beds: Beds,
     availableFrom: IsoDate,
-    weeklyPrice: z.number().optional(),
+    weeklyPrice: NonNegativeMoney.optional(),
     note: z.string().max(500).optional(),
     status: VacancyStatus,
     confirmedAt: IsoDateTime,
@@ -136,8 +136,8 @@ export const SearchResult = z
     ofstedRating: OfstedRating,
     beds: Beds,
     availableFrom: IsoDate,
-    weeklyPrice: z.number().nullable(),
-    distanceMiles: z.number().nullable(),
+    weeklyPrice: NonNegativeMoney.nullable(),
+    distanceMiles: z.number().min(0).nullable(),
     over20Miles: z.boolean().nullable(),
     outOfArea: z.boolean().nullable(),
     score: z.number().min(0).max(1),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import {
-  Age, AUTHORITY_COUNT, AuthoritySlug, ChildRef, IsoDate, IsoDateTime, ListQuery, listOf, Money, NeedCode, NEED_COUNT, Outcode,
+  Age, AUTHORITY_COUNT, AuthoritySlug, ChildRef, IsoDate, IsoDateTime, ListQuery, listOf, Money, NeedCode, NEED_COUNT, NonNegativeMoney, Outcode,
   OutcodeOut, ReasonPlaceChange, REASON_LIMITS, Sex, Urgency, Urn,
 } from './common.ts';
 import {
@@ -18,9 +18,9 @@ export const BedStatus = z.enum(BED_STATUSES);
 export const RequestStatus = z.enum(REQUEST_STATUSES);
 export const AllocationStatus = z.enum(ALLOCATION_STATUSES);
 
-export const BedId = z.string().max(44).regex(ID_PATTERNS.bed, 'a pooled bed id (bed_…)');
-export const RequestId = z.string().max(80).regex(ID_PATTERNS.request, 'a pool request id (req_…)');
-export const AllocationId = z.string().max(80).regex(ID_PATTERNS.allocation, 'an allocation id (alc_…)');
+export const BedId = z.string().max(44).regex(ID_PATTERNS.bed, 'a pooled bed id (bed_…)').meta({ examples: ['bed_0mpdw4sg03fa94c1be20d'] });
+export const RequestId = z.string().max(80).regex(ID_PATTERNS.request, 'a pool request id (req_…)').meta({ examples: ['req_essex_0mpdw4sg0b71d2e94a6c'] });
+export const AllocationId = z.string().max(80).regex(ID_PATTERNS.allocation, 'an allocation id (alc_…)').meta({ examples: ['alc_essex_0mpdw4sg05e3a8f1c7d2'] });
 
 export const BedParams = z.strictObject({ id: BedId });
 export const RequestParams = z.strictObject({ id: RequestId });
@@ -37,19 +37,22 @@ export const CreateBedBody = z
   .strictObject({
     homeUrn: Urn,
     kind: PoolKind,
-    weeklyCost: Money.refine((n) => n > 0, 'must be more than 0'),
+    weeklyCost: Money.refine((n) => n > 0, 'must be more than 0').meta({ description: 'GBP a week, at most 2 decimal places, more than 0', exclusiveMinimum: 0 }),
     contractRef: z.string().trim().min(1).max(64),
     from: IsoDate.meta({ description: 'First day of the block contract' }),
     to: IsoDate.optional().meta({ description: 'Last day of the block contract (inclusive); omit when open-ended' }),
     shares: Shares.optional(),
   })
-  .refine((b) => b.to === undefined || b.to >= b.from, { path: ['to'], message: 'must not be before from' });
+  .refine((b) => b.to === undefined || b.to >= b.from, { path: ['to'], message: 'must not be before from' })
+  .meta({ id: 'PoolBedInput' });
 
 export const BedCreated = z.object({ id: BedId, status: BedStatus });
 
-export const UpdateBedBody = z.strictObject({
-  status: z.enum(['available', 'out-of-service']).meta({ description: 'Take a free bed out of service or back into it' }),
-});
+export const UpdateBedBody = z
+  .strictObject({
+    status: z.enum(['available', 'out-of-service']).meta({ description: 'Take a free bed out of service or back into it' }),
+  })
+  .meta({ id: 'PoolBedPatch' });
 
 export const AllocationSummary = z
   .object({ id: AllocationId, requestId: RequestId, authority: AuthoritySlug, startDate: IsoDate })
@@ -61,11 +64,11 @@ export const PoolBed = z
     homeUrn: Urn,
     kind: PoolKind,
     status: BedStatus,
-    weeklyCost: Money,
+    weeklyCost: Money.meta({ description: 'GBP a week, at most 2 decimal places, more than 0', exclusiveMinimum: 0 }),
     contractRef: z.string().max(64),
     from: IsoDate,
     to: IsoDate.optional(),
-    shares: z.partialRecord(AuthoritySlug, z.number()).optional(),
+    shares: z.partialRecord(AuthoritySlug, z.number().gt(0).lte(1)).optional(),
     availableFrom: IsoDate.optional().meta({ description: 'While the bed is not occupied: the first date it is free for a new allocation' }),
     allocation: AllocationSummary.optional(),
   })
@@ -87,7 +90,7 @@ export const CreateRequestBody = z.strictObject({
   neededFrom: IsoDate,
   child: PoolChild,
   homeOutcode: Outcode.optional().meta({ description: 'Outward code of the child\'s home; one the hub does not know → 400' }),
-});
+}).meta({ id: 'PoolRequestInput' });
 
 export const RequestCreated = z.object({ id: RequestId, status: RequestStatus });
 
@@ -112,7 +115,7 @@ export const Candidate = z
     bedId: BedId,
     homeUrn: Urn,
     kind: PoolKind,
-    distanceMiles: z.number().nullable(),
+    distanceMiles: z.number().min(0).nullable(),
     score: z.number().min(0).max(1),
     reasons: z.array(z.string().max(REASON_LIMITS.length)).min(1).max(REASON_LIMITS.count),
   })
@@ -121,7 +124,7 @@ export const CandidateList = listOf(Candidate);
 
 // ------------------------------------------------------------------ allocations
 
-export const CreateAllocationBody = z.strictObject({ requestId: RequestId, bedId: BedId, startDate: IsoDate });
+export const CreateAllocationBody = z.strictObject({ requestId: RequestId, bedId: BedId, startDate: IsoDate }).meta({ id: 'PoolAllocationInput' });
 
 export const Allocation = z
   .object({
@@ -143,7 +146,7 @@ export const EndAllocationBody = z.strictObject({
   endDate: IsoDate.meta({ description: 'The first night the bed is free again' }),
   reason: ReasonPlaceChange,
   stepDownTo: BedId.optional().meta({ description: 'A move-on bed the child moves into on endDate, in the same step (programme office)' }),
-});
+}).meta({ id: 'PoolAllocationEnd' });
 
 export const EndedAllocation = Allocation.extend({
   stepDown: Allocation.optional().meta({ description: 'The new move-on allocation, when stepDownTo was given' }),
@@ -170,7 +173,7 @@ export const Ledger = z
         occupiedNights: z.number().int().min(0),
         voidNights: z.number().int().min(0),
         occupancy: z.number().min(0).max(1),
-        voidCost: Money,
+        voidCost: NonNegativeMoney,
       }),
     ).meta({ description: 'Every pooled bed, in one answer (the ledger is not paged)' }),
     authorities: z.array(

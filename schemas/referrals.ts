@@ -19,7 +19,7 @@ const ProviderId = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, 'a provider id such as harbour-care');
 
 /** Output shapes, bounded. */
-const Id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a referral id').max(64);
+const Id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a referral id').max(64).meta({ examples: ['3f6c2a1e-8b4d-4c7a-9e2f-5d1b0a9c8e7f'] });
 const Time = IsoDateTime.max(30);
 const PrincipalText = Principal;
 const AgreementIdText = z.string().max(100);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { routeList } from '../routes/index.ts';
 import { IdempotencyKey, Problem } from '../../schemas/common.ts';
+import { BODY_LIMIT_BYTES } from './edge.ts';
 
 /** OpenAPI 3.1, generated from the route table and its zod schemas: the contract as code says it. */
 
@@ -17,16 +18,33 @@ function rewriteRefs(node: unknown): unknown {
   return node;
 }
 
+/** One component per name: a name that would stand for two different schemas (e.g. input and output) is a bug in the schemas. */
+function addComponent(name: string, schema: unknown): void {
+  const json = JSON.stringify(schema);
+  const had = components[name];
+  if (had !== undefined && JSON.stringify(had) !== json) throw new Error(`OpenAPI: the schema id ${name} names two different schemas (input and output?): give one its own id`);
+  components[name] = schema;
+}
+
+/**
+ * The JSON Schema of a zod schema, as a `$ref` to its component when it is named (`.meta({ id })`,
+ * so that generated clients get a type of that name, e.g. `components['schemas']['SpendLine']`).
+ */
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
-  // `id` at the root is zod's echo of `.meta({ id })`: the name of a component, not a JSON Schema keyword
-  const { $schema: _dialect, $defs, id: _id, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
+  const { $schema: _dialect, $defs, id, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
   for (const [name, def] of Object.entries(($defs ?? {}) as Record<string, Record<string, unknown>>)) {
     const { id: _name, ...schema } = def;
-    components[name] ??= rewriteRefs(schema);
+    addComponent(name, rewriteRefs(schema));
+  }
+  if (typeof id === 'string') {
+    addComponent(id, rewriteRefs(rest));
+    return { $ref: `#/components/schemas/${id}` };
   }
   return rewriteRefs(rest) as Record<string, unknown>;
 };
 
+/** The first example a schema carries (`.meta({ examples })`), read from zod's registry: JSON Schema output drops it on schemas that transform. */
+const exampleOf = (schema: z.ZodType | undefined): unknown => (z.globalRegistry.get(schema as z.ZodType)?.examples as unknown[] | undefined)?.[0];
 
 const INT32 = 2 ** 31;
 
@@ -79,7 +97,8 @@ export function openApiDocument(): Record<string, unknown> {
     const paramShape = def.params?.shape as Record<string, z.ZodType> | undefined;
     for (const name of pathParams) {
       const s = paramShape?.[name];
-      parameters.push({ name, in: 'path', required: true, schema: s ? jsonSchema(s, 'input') : { type: 'string' } });
+      const example = exampleOf(s);
+      parameters.push({ name, in: 'path', required: true, schema: s ? jsonSchema(s, 'input') : { type: 'string' }, ...(example !== undefined ? { example } : {}) });
     }
     const queryShape = def.query?.shape as Record<string, z.ZodType> | undefined;
     for (const [name, s] of Object.entries(queryShape ?? {})) {
@@ -106,11 +125,13 @@ export function openApiDocument(): Record<string, unknown> {
     }
     const successHeaders: Record<string, unknown> = { 'x-request-id': REQUEST_ID_HEADER };
     if (def.idempotent) successHeaders['idempotent-replayed'] = { $ref: '#/components/headers/IdempotentReplayed' };
-    const successBody = def.response
-      ? { content: { 'application/json': { schema: jsonSchema(def.response, 'output') } } }
-      : def.handler === 'openapi'
-        ? { content: { 'application/json': { schema: { type: 'object', description: 'This OpenAPI 3.1 document' } } } }
-        : {};
+    for (const h of def.doc?.headers ?? []) successHeaders[h] = { $ref: `#/components/headers/${h.replace('-', '')}` };
+    const content: Record<string, unknown> = {};
+    if (def.response) content['application/json'] = { schema: jsonSchema(def.response, 'output') };
+    if (def.handler === 'openapi') content['application/json'] = { schema: { type: 'object', description: 'This OpenAPI 3.1 document' } };
+    // a download in the format it was posted in: the request's (input) shape
+    for (const [type, schema] of Object.entries(def.doc?.content ?? {})) content[type] = { schema: jsonSchema(schema, 'input') };
+    const successBody = Object.keys(content).length ? { content } : {};
     const responses: Record<string, unknown> = {};
     // the route's success status, and any other 2xx it names (e.g. 201 when a PUT creates)
     for (const s of [def.status ?? 200, ...statuses.filter((n) => n < 300)].sort()) {
@@ -140,12 +161,21 @@ export function openApiDocument(): Record<string, unknown> {
       responses,
     };
     if (def.body) {
-      const content: Record<string, unknown> = { 'application/json': { schema: jsonSchema(def.body, 'input') } };
-      if (def.csv) content['text/csv'] = { schema: { type: 'string', maxLength: 262144 } };
+      const example = def.doc?.example;
+      const content: Record<string, unknown> = {
+        'application/json': { schema: jsonSchema(def.doc?.body ?? def.body, 'input'), ...(example !== undefined ? { example } : {}) },
+      };
+      if (def.csv) {
+        content['text/csv'] = {
+          schema: { type: 'string', maxLength: BODY_LIMIT_BYTES, ...(def.doc?.csv ? { description: def.doc.csv.description } : {}) },
+          ...(def.doc?.csv ? { example: def.doc.csv.example } : {}),
+        };
+      }
       operation.requestBody = { required: true, content };
     }
     (paths[path] ??= {})[method.toLowerCase()] = operation;
   }
+  jsonSchema(Problem, 'output'); // the component every problem response refers to
   const document = {
     openapi: '3.1.0',
     info: {
@@ -153,13 +183,11 @@ export function openApiDocument(): Record<string, unknown> {
       version: '1.0.0',
       description:
         'The Eastern Region placement hub: federated vacancy search, pooled beds, consent-governed sharing and pooled spend. See CONTRACT.md.\n\n' +
-        'Servers: in AWS, the API Gateway stage (below). For local development `npm start` serves the same API at `http://127.0.0.1:$PORT` (PORT default 3000), on the loopback interface only.\n\n' +
+        'Servers: in AWS, the API Gateway stage; for local development `npm start` serves the same API at `http://127.0.0.1:$PORT` (PORT default 3000), on the loopback interface only.\n\n' +
         'Every answer carries `x-request-id`. Errors are RFC 9457 `application/problem+json`. Throttling is API Gateway\'s usage plan per key (429, no rate-limit headers).',
       contact: { name: 'Commission East programme office', email: 'programme-office@commission-east.example' },
       license: { name: 'Open Government Licence v3.0', url: 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/' },
     },
-    // Locally, `npm start` serves the same API over plain http on 127.0.0.1 (named in
-    // info.description, not here: every listed server is https).
     servers: [
       {
         url: 'https://{apiId}.execute-api.{region}.amazonaws.com/live',
@@ -169,6 +197,12 @@ export function openApiDocument(): Record<string, unknown> {
           region: { default: 'eu-west-2', description: 'The AWS region the stack is deployed in (London by default)' },
         },
         'x-internal': false,
+      },
+      {
+        // plain http on the loopback interface only (.spectral.yaml says why OWASP's https rule is off for it)
+        url: 'http://127.0.0.1:3000',
+        description: 'Local development: `npm start` on this machine (PORT 3000 by default; demo keys in .local/demo-keys.json)',
+        'x-internal': true,
       },
     ],
     security: [{ apiKey: [] }],
@@ -180,12 +214,27 @@ export function openApiDocument(): Record<string, unknown> {
           description: 'Identifies this request in the logs (the API Gateway request id, a UUID)',
           schema: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9-]{1,64}$' },
         },
+        ETag: {
+          description: 'The version of the resource in this answer, quoted (e.g. "3"): send it back as If-Match to update only that version',
+          required: true,
+          schema: { type: 'string', maxLength: 16, pattern: '^"\\d{1,9}"$' },
+        },
+        Location: {
+          description: 'The path of the resource this request created, under the same base URL',
+          required: true,
+          schema: { type: 'string', maxLength: 200, pattern: '^/v1/[A-Za-z0-9/_-]+$' },
+        },
+        ContentDisposition: {
+          description: 'attachment, with a file name for the download',
+          required: true,
+          schema: { type: 'string', maxLength: 200, pattern: '^attachment; filename="[A-Za-z0-9._-]+"$' },
+        },
         IdempotentReplayed: {
           description: '"true" when this is the stored answer to an earlier request with the same Idempotency-Key',
           schema: { type: 'string', enum: ['true'] },
         },
       },
-      schemas: { ...components, Problem: jsonSchema(Problem, 'output') },
+      schemas: components,
     },
     paths,
   };

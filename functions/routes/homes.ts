@@ -20,6 +20,13 @@ export const homesRoutes = {
     body: HomeInput,
     response: Home,
     statuses: [201, 412, 422],
+    doc: {
+      example: {
+        name: 'Harbour House', placementType: 'K2', outcode: 'CM1', registeredPlaces: 4, ofstedRating: 'good', ageRange: { min: 10, max: 17 },
+        sexes: ['female', 'male'], supports: ['self-harm', 'going-missing'], excludes: ['fire-setting'], careAlongside: 'group', weeklyPrice: 5963.5,
+      },
+      headers: ['ETag'],
+    },
   },
   'GET /v1/homes/{urn}': {
     handler: 'homes',
@@ -27,6 +34,7 @@ export const homesRoutes = {
     summary: 'A home: the programme office reads all; authorities provider homes and in-house homes shared with the region; owners their own',
     params: UrnParams,
     response: Home,
+    doc: { headers: ['ETag'] },
   },
   'GET /v1/homes': {
     handler: 'homes',
@@ -45,6 +53,7 @@ export const homesRoutes = {
     status: 201,
     idempotent: true,
     statuses: [422],
+    doc: { example: { beds: 2, availableFrom: '2026-06-01', weeklyPrice: 5963.5, note: 'Ground-floor room free' }, headers: ['ETag', 'Location'] },
   },
   'GET /v1/homes/{urn}/vacancies': {
     handler: 'vacancies',
@@ -60,6 +69,7 @@ export const homesRoutes = {
     summary: 'A vacancy (its owner, the programme office, and authorities that may see the home)',
     params: VacancyParams,
     response: Vacancy,
+    doc: { headers: ['ETag'] },
   },
   'POST /v1/vacancies/{id}/confirm': {
     handler: 'vacancies',
@@ -68,6 +78,7 @@ export const homesRoutes = {
     params: VacancyParams,
     response: Vacancy,
     statuses: [409, 412, 422],
+    doc: { headers: ['ETag'] },
   },
   'PATCH /v1/vacancies/{id}': {
     handler: 'vacancies',
@@ -77,6 +88,7 @@ export const homesRoutes = {
     body: VacancyPatch,
     response: Vacancy,
     statuses: [409, 412, 422],
+    doc: { example: { beds: 1 }, headers: ['ETag'] },
   },
   'POST /v1/vacancies/search': {
     handler: 'vacancy-search',
@@ -84,5 +96,10 @@ export const homesRoutes = {
     summary: 'Federated ranked search of open vacancies for a child, with scores and reasons',
     body: SearchInput,
     response: SearchResults,
+    doc: {
+      example: {
+        child: { age: 14, sex: 'female', needs: ['self-harm', 'going-missing'] }, near: { outcode: 'CM1' }, maxMiles: 40, minOfstedRating: 'good', limit: 20,
+      },
+    },
   },
 } as const satisfies Record<string, RouteDef & { handler: keyof typeof homesHandlers }>;

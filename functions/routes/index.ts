@@ -5,7 +5,7 @@ import { referralsHandlers, referralsRoutes } from './referrals.ts';
 import { spendHandlers, spendRoutes } from './spend.ts';
 import type { Grant, RouteDef } from './types.ts';
 
-export type { Access, Grant, HandlerDef, RouteDef } from './types.ts';
+export type { Access, Grant, HandlerDef, RouteDef, RouteDoc, SuccessHeader } from './types.ts';
 
 /**
  * THE route table: method, path, handler, who may call it, and the zod schemas of its input and

@@ -17,6 +17,10 @@ export const poolRoutes = {
     status: 201,
     idempotent: true,
     statuses: [422],
+    doc: {
+      example: { homeUrn: 'SC483714', kind: 'emergency', weeklyCost: 6300, contractRef: 'CE-BLOCK-2026-01', from: '2026-04-01', to: '2027-03-31' },
+      headers: ['Location'],
+    },
   },
   'GET /v1/pool/beds': {
     handler: 'pool',
@@ -40,6 +44,7 @@ export const poolRoutes = {
     body: pool.UpdateBedBody,
     response: pool.PoolBed,
     statuses: [409],
+    doc: { example: { status: 'out-of-service' } },
   },
   'POST /v1/pool/requests': {
     handler: 'pool',
@@ -49,6 +54,12 @@ export const poolRoutes = {
     response: pool.RequestCreated,
     status: 201,
     idempotent: true,
+    doc: {
+      example: {
+        kind: 'emergency', urgency: 'today', neededFrom: '2026-06-01', child: { childRef: 'ESX-0042', age: 14, sex: 'female', needs: ['self-harm'] }, homeOutcode: 'CM2',
+      },
+      headers: ['Location'],
+    },
   },
   'GET /v1/pool/requests': {
     handler: 'pool',
@@ -89,6 +100,10 @@ export const poolRoutes = {
     status: 201,
     idempotent: true,
     statuses: [409, 422],
+    doc: {
+      example: { requestId: 'req_essex_0mpdw4sg0b71d2e94a6c', bedId: 'bed_0mpdw4sg03fa94c1be20d', startDate: '2026-06-01' },
+      headers: ['Location'],
+    },
   },
   'GET /v1/pool/allocations': {
     handler: 'pool',
@@ -113,6 +128,7 @@ export const poolRoutes = {
     response: pool.EndedAllocation,
     idempotent: true,
     statuses: [409, 422],
+    doc: { example: { endDate: '2026-06-15', reason: 'CARPL' } },
   },
   'GET /v1/pool/ledger': {
     handler: 'pool-ledger',

@@ -21,6 +21,19 @@ export const referralsRoutes = {
     status: 201,
     idempotent: true,
     statuses: [422],
+    doc: {
+      example: {
+        agreementId: 'commission-east-placements-isp',
+        purpose: 'placement-matching',
+        child: { childRef: 'ESX-0042', age: 14, sex: 'female', needs: ['self-harm', 'going-missing'], homeOutcode: 'CM2', urgency: 'within-5-days', careAlongside: 'group' },
+        lawfulBasis: {
+          article6: '6(1)(e)', article9: '9(2)(g)', schedule1Condition: 'part2-para18',
+          consent: { status: 'not-sought', recordedAt: '2026-05-01T09:30:00Z', by: 'allocated social worker' },
+        },
+        shareWith: ['harbour-care'],
+      },
+      headers: ['Location'],
+    },
   },
   'GET /v1/referrals': {
     handler: 'referrals',
@@ -44,6 +57,7 @@ export const referralsRoutes = {
     body: ConsentChange,
     response: ReferralView,
     statuses: [422],
+    doc: { example: { status: 'withdrawn', recordedAt: '2026-05-02T10:00:00Z', by: 'allocated social worker' } },
   },
   'POST /v1/referrals/{id}/responses': {
     handler: 'referrals',
@@ -55,6 +69,7 @@ export const referralsRoutes = {
     status: 201,
     idempotent: true,
     statuses: [200, 422],
+    doc: { example: { response: 'interested', homeUrn: 'SC483714' } },
   },
   'GET /v1/audit': {
     handler: 'audit',

@@ -1,7 +1,8 @@
 import { ListQuery } from '../../schemas/common.ts';
 import {
   BatchParams, PostSpendBatchBody, ProviderGroupMapping, ProviderGroupMappingBody, ProviderGroupMappingList, ProviderGroupParams,
-  Rollup, RollupBody, RollupCreated, RollupParams, SpendBatchAnswer, SpendBatchList, SpendBatchSummary,
+  Rollup, RollupBody, RollupCreated, RollupParams, SPEND_CSV_DESCRIPTION, SpendBatchAnswer, SpendBatchBody, SpendBatchCsv, SpendBatchJson, SpendBatchList,
+  SpendBatchSummary,
 } from '../../schemas/spend.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
@@ -23,6 +24,25 @@ export const spendRoutes = {
     status: 201,
     idempotent: true,
     statuses: [200, 415, 422],
+    doc: {
+      body: SpendBatchBody,
+      example: {
+        lines: [
+          {
+            period: '2025-10', providerName: 'Harbour Care Ltd', providerUrn: 'SC483714', companiesHouseNumber: '01234567', providerGroup: 'Harbour Care Group',
+            placementType: 'K2', placementProvider: 'PR4', childRef: 'ESX-0042', weeks: 4.3, weeklyCost: 5963.5, amount: 25643.05,
+          },
+          { period: '2025-10', providerName: 'Harbour Care Ltd', placementType: 'K2', placementProvider: 'PR4', childRef: 'ESX-0042', amount: -120 },
+        ],
+      },
+      csv: {
+        description: SPEND_CSV_DESCRIPTION,
+        example:
+          'period,providerName,providerUrn,companiesHouseNumber,providerGroup,placementType,placementProvider,childRef,weeks,weeklyCost,amount\n' +
+          '2025-10,Harbour Care Ltd,SC483714,01234567,Harbour Care Group,K2,PR4,ESX-0042,4.3,"£5,963.50","£25,643.05"\n' +
+          '2025-10,Harbour Care Ltd,,,,K2,PR4,ESX-0042,,,-120.00\n',
+      },
+    },
   },
   'GET /v1/spend/batches': {
     handler: 'spend',
@@ -43,6 +63,10 @@ export const spendRoutes = {
     access: ['authority'],
     summary: "What the hub kept of one of your own spend batches: its accepted lines as posted, in the batch's format (text/csv or application/json); rejected lines are never kept",
     params: BatchParams,
+    doc: {
+      content: { 'text/csv': SpendBatchCsv, 'application/json': SpendBatchJson },
+      headers: ['Content-Disposition'],
+    },
   },
   'DELETE /v1/spend/batches/{batchId}': {
     handler: 'spend',
@@ -60,6 +84,7 @@ export const spendRoutes = {
     status: 201,
     idempotent: true,
     statuses: [422],
+    doc: { example: { period: 'FY2025-26' } },
   },
   'GET /v1/rollups/{period}': {
     handler: 'rollups',
@@ -83,5 +108,6 @@ export const spendRoutes = {
     body: ProviderGroupMappingBody,
     response: ProviderGroupMapping,
     statuses: [409],
+    doc: { example: { aliases: ['Harbour Care', 'Harbour Homes (East)'], companiesHouseNumbers: ['01234567'] } },
   },
 } as const satisfies Record<string, RouteDef & { handler: keyof typeof spendHandlers }>;

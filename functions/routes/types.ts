@@ -26,6 +26,28 @@ export interface RouteDef {
    * another success with the same body (e.g. 201 when a PUT creates), anything else a problem.
    */
   readonly statuses?: readonly number[];
+  /** What the OpenAPI document says beyond the schemas above (documentation only: nothing here changes what the edge does). */
+  readonly doc?: RouteDoc;
+}
+
+/** A response header a route's success answer carries, besides `x-request-id` (always) and `idempotent-replayed`. */
+export type SuccessHeader = 'ETag' | 'Location' | 'Content-Disposition';
+
+/** Documentation of a route for functions/http/openapi.ts; test/integration/openapi-*.test.ts hold it to the hub. */
+export interface RouteDoc {
+  /** An example JSON body: valid against `body` (and `doc.body`) and accepted by the hub. */
+  readonly example?: unknown;
+  /**
+   * The JSON body as a client should send it, where the edge parses more loosely because the
+   * handler judges parts itself (spend lines are validated one by one, the bad ones reported).
+   */
+  readonly body?: z.ZodType;
+  /** The `text/csv` body of a route with `csv`, with an example. */
+  readonly csv?: { readonly description: string; readonly example: string };
+  /** Success bodies that are not JSON of `response`: media type → schema (e.g. a download in its own format). */
+  readonly content?: Readonly<Record<string, z.ZodType>>;
+  /** Headers the success answer carries (the handler sets them). */
+  readonly headers?: readonly SuccessHeader[];
 }
 
 export interface HandlerDef {

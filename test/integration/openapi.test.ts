@@ -98,11 +98,74 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('lists only https servers, each marked internal or not', () => {
-    expect(doc.servers.length).toBeGreaterThan(0);
+  it('lists the deployed server (https) and the local one (http on the loopback interface only), each marked internal or not', () => {
+    expect(doc.servers.map((s) => s.url)).toEqual(['https://{apiId}.execute-api.{region}.amazonaws.com/live', 'http://127.0.0.1:3000']);
     for (const s of doc.servers) {
-      expect(s.url).toMatch(/^https:\/\//);
-      expect(typeof s['x-internal']).toBe('boolean');
+      expect(s.url, 'plain http only on 127.0.0.1').toMatch(/^(https:\/\/|http:\/\/127\.0\.0\.1:)/);
+      expect(s['x-internal'], s.url).toBe(s.url.startsWith('http:'));
+    }
+  });
+
+  it('gives an example for every request body (each media type) and every path parameter', () => {
+    const missing: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        for (const p of op.parameters ?? []) if (p.in === 'path' && p.example === undefined) missing.push(`${method} ${path} path parameter ${p.name}`);
+        for (const [type, media] of Object.entries<any>(op.requestBody?.content ?? {})) if (media.example === undefined) missing.push(`${method} ${path} ${type} body`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('names the spend line: the JSON batch body is SpendLine[], every field typed, PLACE_PROVIDER PR0-PR5', () => {
+    const body = doc.paths['/v1/spend/batches']!.post.requestBody.content;
+    expect(body['application/json'].schema).toEqual({ $ref: '#/components/schemas/SpendBatchBody' });
+    expect(doc.components.schemas.SpendBatchBody.properties.lines.items).toEqual({ $ref: '#/components/schemas/SpendLine' });
+    const line = doc.components.schemas.SpendLine;
+    expect(Object.keys(line.properties)).toEqual([
+      'period', 'providerName', 'providerUrn', 'companiesHouseNumber', 'providerGroup', 'placementType', 'placementProvider', 'childRef', 'weeks',
+      'weeklyCost', 'amount',
+    ]);
+    for (const [name, field] of Object.entries<any>(line.properties)) expect(field.type, name).toMatch(/^(string|number)$/);
+    expect(line.properties.placementProvider.enum).toEqual(['PR0', 'PR1', 'PR2', 'PR3', 'PR4', 'PR5']);
+    expect(line.required).toEqual(['period', 'providerName', 'placementType', 'placementProvider', 'amount']);
+    expect(line.additionalProperties).toBe(false);
+    // money: weeklyCost is never negative, amount may be (a credit)
+    expect(line.properties.weeklyCost.minimum).toBe(0);
+    expect(line.properties.amount.minimum).toBeUndefined();
+  });
+
+  it('declares the CSV body and the raw download with their media types', () => {
+    const post = doc.paths['/v1/spend/batches']!.post;
+    expect(Object.keys(post.requestBody.content)).toEqual(['application/json', 'text/csv']);
+    expect(post.requestBody.content['text/csv'].schema.type).toBe('string');
+    const raw = doc.paths['/v1/spend/batches/{batchId}/raw']!.get.responses['200'];
+    expect(Object.keys(raw.content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(raw.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SpendBatchJson' });
+    expect(doc.components.schemas.SpendBatchJson.properties.lines.items).toEqual({ $ref: '#/components/schemas/SpendLine' });
+    expect(raw.headers['Content-Disposition']).toEqual({ $ref: '#/components/headers/ContentDisposition' });
+  });
+
+  it('declares ETag and Location on the answers that carry them', () => {
+    const headersOf = (method: string, path: string, status: string) => Object.keys(doc.paths[path]![method].responses[status].headers);
+    for (const [method, path, status] of [['put', '/v1/homes/{urn}', '200'], ['put', '/v1/homes/{urn}', '201'], ['get', '/v1/homes/{urn}', '200'],
+      ['get', '/v1/vacancies/{id}', '200'], ['post', '/v1/vacancies/{id}/confirm', '200'], ['patch', '/v1/vacancies/{id}', '200']] as const) {
+      expect(headersOf(method, path, status), `${method} ${path}`).toContain('ETag');
+    }
+    expect(headersOf('post', '/v1/homes/{urn}/vacancies', '201')).toEqual(expect.arrayContaining(['ETag', 'Location']));
+    for (const path of ['/v1/referrals', '/v1/pool/beds', '/v1/pool/requests', '/v1/pool/allocations']) expect(headersOf('post', path, '201'), path).toContain('Location');
+    expect(doc.components.headers.ETag.schema.pattern).toBe('^"\\d{1,9}"$');
+  });
+
+  it('states money and count rules: prices not negative, counts from 0', () => {
+    const s = doc.components.schemas;
+    for (const price of [s.HomeInput.properties.weeklyPrice, s.VacancyInput.properties.weeklyPrice, s.Home.properties.weeklyPrice, s.VacancySearch.properties.maxWeeklyPrice]) {
+      expect(price).toMatchObject({ type: 'number', minimum: 0, description: expect.stringMatching(/at most 2 decimal places/) });
+    }
+    expect(s.PoolBedInput.properties.weeklyCost).toMatchObject({ exclusiveMinimum: 0 });
+    for (const count of [s.SpendBatch.properties.lines, s.SpendBatch.properties.accepted, s.SpendBatch.properties.rejected, s.SpendBatchAnswer.properties.accepted,
+      s.Rollup.properties.totals.properties.authorities]) {
+      expect(count).toMatchObject({ type: 'integer', minimum: 0 });
     }
   });
 });
