@@ -162,3 +162,26 @@ export const spendObject = (authority: string, batchId: string, name: string): s
 export const rollupObject = (period: string, name: string): string => `rollups/${period}/${name}`;
 /** S3: one run's immutable objects; the manifest points at the run it commits. */
 export const rollupRunObject = (period: string, runId: string, name: string): string => `rollups/${period}/runs/${runId}/${name}`;
+
+// --- placements (issue 12) ---
+// a placement by id ....................... pk PLACEMENTS#<slug>, sk PLACEMENT#<id>   (id plc_<slug>_…: the programme office takes the slug from it)
+// an authority's placements ............... pk PLACEMENTS#<slug>, begins_with PLACEMENT#
+// placements in an owner's homes .......... gsi1 PLACEMENTS#HOMEOWNER#<owner principal> / <startDate>#<id>
+// every placement (programme office) ...... gsi2 PLACEMENTS#ALL / <createdAt>#<id>
+// a notice delivered to a host (of the 11)  pk NOTICES#<host slug>, sk NOTICE#<sentAt>#<noticeId>
+/** A placement, under the placing authority. */
+export const placement = (authority: string, id: string): Key => ({ pk: `PLACEMENTS#${authority}`, sk: `PLACEMENT#${id}` });
+export const placementsOf = (authority: string) => ({ pk: `PLACEMENTS#${authority}`, skPrefix: 'PLACEMENT#' });
+/** gsi1: the placements in an owner's homes, by start date (a provider reads these). */
+export const placementByHomeOwner = (owner: string, startDate?: string, id?: string) => ({
+  gsi1pk: `PLACEMENTS#HOMEOWNER#${owner}`,
+  gsi1sk: startDate === undefined ? '' : `${startDate}#${id}`,
+});
+/** gsi2: every placement, by creation (the programme office). */
+export const placementOfRegion = (createdAt?: string, id?: string) => ({
+  gsi2pk: 'PLACEMENTS#ALL',
+  gsi2sk: createdAt === undefined ? '' : `${createdAt}#${id}`,
+});
+/** A reg 13(4) notice the hub delivered to a host authority that is one of the 11. */
+export const deliveredNotice = (host: string, sentAt: string, noticeId: string): Key => ({ pk: `NOTICES#${host}`, sk: `NOTICE#${sentAt}#${noticeId}` });
+export const deliveredNoticesOf = (host: string) => ({ pk: `NOTICES#${host}`, skPrefix: 'NOTICE#' });

@@ -1,0 +1,37 @@
+import type { Placement } from '../domain/placement-record.ts';
+import * as keys from './keys.ts';
+
+/**
+ * The items a new placement is stored as, for a transaction (an accepted offer, a pool
+ * allocation): the placement under its authority (with its provider's and the region's index
+ * entries), and one delivered-notice item per notice the hub delivered to a host of the 11 —
+ * what the host reads at GET /v1/notices (the child's age, sex and needs, never childRef).
+ * The one builder: every writer of a placement uses it.
+ */
+export function placementRecords(p: Placement): Record<string, unknown>[] {
+  const record = {
+    ...keys.placement(p.authority, p.id),
+    ...keys.placementByHomeOwner(p.homeOwner, p.startDate, p.id),
+    ...keys.placementOfRegion(p.createdAt, p.id),
+    type: 'placement',
+    ...p,
+  };
+  const delivered = p.notices.flatMap((n) =>
+    n.deliveredTo && n.sentAt
+      ? [{
+        ...keys.deliveredNotice(n.deliveredTo, n.sentAt, n.id),
+        type: 'notice',
+        id: n.id,
+        regulation: n.regulation,
+        from: p.authority,
+        placementId: p.id,
+        homeUrn: p.homeUrn,
+        homeName: p.homeName,
+        startDate: p.startDate,
+        child: p.child,
+        sentAt: n.sentAt,
+      }]
+      : [],
+  );
+  return [record, ...delivered];
+}
