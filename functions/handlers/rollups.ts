@@ -1,12 +1,12 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
-import { spendRoutes } from '../routes/spend.ts';
+import { rollupsRoutes } from '../routes/rollups.ts';
 import { rollupFor } from '../domain/rollup.ts';
 import { mappingPage, putHubMapping } from '../store/provider-groups.ts';
 import { publishedRollup, runRollup } from '../store/rollups.ts';
 
 /** Rollups of pooled spend, and the provider-group mapping they use. */
-export const handler = lambda(spendRoutes, {
+export const handler = lambda(rollupsRoutes, {
   'POST /v1/rollups': async (req) => {
     const run = await runRollup(req.body.period);
     return { status: 201, body: { period: run.period, generatedAt: run.generatedAt, objects: run.objects } };

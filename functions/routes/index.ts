@@ -2,6 +2,7 @@ import { homesHandlers, homesRoutes } from './homes.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
+import { rollupsHandlers, rollupsRoutes } from './rollups.ts';
 import { spendHandlers, spendRoutes } from './spend.ts';
 import type { Grant, RouteDef } from './types.ts';
 
@@ -21,6 +22,7 @@ export const routes = {
   ...poolRoutes,
   ...referralsRoutes,
   ...spendRoutes,
+  ...rollupsRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -30,6 +32,7 @@ export const handlers = {
   ...poolHandlers,
   ...referralsHandlers,
   ...spendHandlers,
+  ...rollupsHandlers,
 } as const;
 
 /**

@@ -214,9 +214,11 @@ describe('spend batches', () => {
     const first = await jsonPost(ESSEX, lines);
     const again = await jsonPost(ESSEX, lines);
     expect([first.status, again.status]).toEqual([201, 200]);
-    const op = (await call(null, 'GET', '/openapi.json')).json.paths['/v1/spend/batches'].post;
+    const doc = (await call(null, 'GET', '/openapi.json')).json;
+    const op = doc.paths['/v1/spend/batches'].post;
     const created = op.responses['201'].content['application/json'].schema;
-    expect(Object.keys(created.properties).sort()).toEqual(['accepted', 'batchId', 'rejected']);
+    const shape = created.$ref ? doc.components.schemas[created.$ref.split('/').pop()] : created;
+    expect(Object.keys(shape.properties).sort()).toEqual(['accepted', 'batchId', 'rejected']);
     expect(op.responses['200']?.content?.['application/json']?.schema).toEqual(created);
   });
 
