@@ -9,14 +9,18 @@ import { principalId, type Principal } from './principal.ts';
  * a caller may read. The store writes and pages entries; it decides none of this.
  */
 
-export type AuditAction = 'read' | 'list' | 'respond';
+/** `notice-read`: a host authority read a reg 13(4) notice the hub delivered to it (GET /v1/notices). */
+export type AuditAction = 'read' | 'list' | 'respond' | 'notice-read';
 
 export interface AuditEntry {
   at: string;
   /** Who accessed the referral (`provider:<id>`, `authority:<slug>`, `programme-office`). */
   principal: string;
   action: AuditAction;
-  referralId: string;
+  /** The referral disclosed; for a notice, the placement's referral when it came from one (a pool placement has none). */
+  referralId?: string;
+  /** The placement whose notice was read (`notice-read` only). */
+  placementId?: string;
   agreementId: string;
   /** The agreement version that governed the decision (the one in force, else the referral's). */
   agreementVersion: string;
@@ -74,6 +78,48 @@ export function auditRecord(a: Access): AuditRecord {
       requestId: a.requestId,
     },
     owner: a.referral.owner,
+    retentionDays: auditRetentionDays(a.agreement),
+  };
+}
+
+/** The trail an entry is filed in: its referral's, or — for a notice of a placement with no referral — its placement's. */
+export const trailOf = (entry: Pick<AuditEntry, 'referralId' | 'placementId'>): string => entry.referralId ?? entry.placementId!;
+
+export interface NoticeRead {
+  notice: { id: string; placementId: string; referralId?: string; from: string };
+  agreementId: string;
+  /** The version of the agreement in force now (undefined when none is on file). */
+  agreement: Pick<SharingAgreement, 'version' | 'audit'> | undefined;
+  purpose: string;
+  principal: Principal;
+  decision: Decision;
+  requestId: string;
+  now: Date;
+}
+
+/**
+ * The entry for one read of a delivered reg 13(4) notice by its host: filed in the placing
+ * authority's trail (and the referral's, when the placement came from one), naming the placement,
+ * the purpose it was disclosed under and the child's fields shown.
+ */
+export function noticeReadRecord(a: NoticeRead): AuditRecord {
+  const allowed = a.decision.allowed;
+  return {
+    entry: {
+      at: a.now.toISOString(),
+      principal: principalId(a.principal),
+      action: 'notice-read',
+      ...(a.notice.referralId !== undefined ? { referralId: a.notice.referralId } : {}),
+      placementId: a.notice.placementId,
+      agreementId: a.agreementId,
+      agreementVersion: a.agreement?.version ?? 'none',
+      purpose: a.purpose,
+      outcome: allowed ? 'allowed' : 'denied',
+      fields: allowed ? [...a.decision.fields] : [],
+      reasons: failedRules(a.decision),
+      requestId: a.requestId,
+    },
+    owner: `authority:${a.notice.from}`,
     retentionDays: auditRetentionDays(a.agreement),
   };
 }

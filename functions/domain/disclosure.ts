@@ -277,3 +277,40 @@ export function referralProblems(agreement: SharingAgreement | undefined, body: 
   }
   return problems;
 }
+
+// ---------------------------------------------------------------- a reg 13(4) notice delivered to a host
+
+/** The purpose of the regional agreement a delivered notice is disclosed under. */
+export const HOST_NOTIFICATION_PURPOSE = 'host-authority-notification';
+
+/**
+ * May this host authority read the child's details in a reg 13(4) notice the hub delivered to it,
+ * and which? Under the agreement in force: found, active and in date; naming the purpose
+ * `host-authority-notification`; the host a party receiving as an authority; only the fields the
+ * agreement lists for authorities under that purpose among `offered` (never childRef). The
+ * notice's addressee is the caller by construction (the store reads only its own notices).
+ */
+export function decideNoticeDisclosure(agreement: SharingAgreement | undefined, agreementId: string, host: Principal, offered: readonly string[], now: Date): Decision {
+  const reasons: Reason[] = [];
+  const rule = (r: Rule, ok: boolean, detail: string): boolean => {
+    reasons.push({ rule: r, ok, detail });
+    return ok;
+  };
+  const who = principalId(host);
+  let ok = rule('recipient', host.kind === 'authority', host.kind === 'authority' ? `${who} is the host authority the notice is addressed to` : `${who} is not an authority`);
+  const found = agreement !== undefined && agreement.id === agreementId;
+  ok = rule('agreement', found, found ? `agreement ${agreement.id} v${agreement.version}` : `agreement ${agreementId} is not on file`) && ok;
+  if (!found) return { allowed: false, fields: [], reasons };
+  ok = rule('agreement-active', agreement.status === 'active', `agreement ${agreement.id} v${agreement.version} is ${agreement.status}`) && ok;
+  const today = londonDate(now);
+  const inDate = isInDate(agreement, today);
+  ok = rule('agreement-in-date', inDate, `today ${today} is ${inDate ? 'within' : 'outside'} ${agreement.validFrom} to ${agreement.validTo ?? 'open-ended'}`) && ok;
+  const purposeDef = agreement.purposes.find((p) => p.id === HOST_NOTIFICATION_PURPOSE);
+  ok = rule('purpose', purposeDef !== undefined, `the agreement ${purposeDef ? 'names' : 'does not name'} the purpose ${HOST_NOTIFICATION_PURPOSE}`) && ok;
+  const party = agreement.parties.find((p) => p.principal === who);
+  ok = rule('party', party?.recipientRole === 'authority', party ? `${who} is a party (${party.role}) receiving as ${party.recipientRole}` : `${who} is not a party to the agreement`) && ok;
+  const listed = purposeDef?.disclosures.find((d) => d.recipientRole === 'authority')?.fields ?? [];
+  const fields = offered.filter((f) => listed.includes(f) && !NEVER_DISCLOSED.includes(f));
+  ok = rule('role-fields', fields.length > 0, fields.length ? `the agreement lists for authority and ${HOST_NOTIFICATION_PURPOSE}: ${fields.join(', ')}` : `the agreement lists none of ${offered.join(', ')} for authority and ${HOST_NOTIFICATION_PURPOSE}`) && ok;
+  return ok ? { allowed: true, fields, reasons } : { allowed: false, fields: [], reasons };
+}

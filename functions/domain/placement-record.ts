@@ -1,11 +1,13 @@
 import type {
   ApprovalRequired, ApprovalRole, PlacementLocation, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange, Urgency,
 } from '../../schemas/codes.ts';
-import { unprocessable } from './errors.ts';
+import { conflict, notFound, unprocessable } from './errors.ts';
 import { milesBetween, outcodeCentroid } from './geo.ts';
 import {
-  approvalRequired, hostAuthority, location, noticeDueBy, noticeRequired, placementProvider, type HomeWhereabouts,
+  APPROVAL_CLOCK_SKEW_MS, approvalProblems, approvalRequired, endProblems, hostAuthority, location, noticeDueBy, noticeRequired, placementProvider,
+  type ApprovalInput, type HomeWhereabouts, type PlacementEnd,
 } from './placement.ts';
+import type { EpisodeSource } from './ssda903.ts';
 import type { AuthoritySlug } from './reference/authorities.ts';
 import { AUTHORITIES } from './reference/authorities.ts';
 
@@ -178,4 +180,126 @@ export function placementView(p: Placement) {
 /** The placement as the home's provider reads it: `{id, homeUrn, authority, startDate, endDate?, status}` only. */
 export function providerPlacementView(p: Placement) {
   return { id: p.id, homeUrn: p.homeUrn, authority: p.authority, startDate: p.startDate, ...(p.endDate ? { endDate: p.endDate } : {}), status: p.status };
+}
+
+// ---------------------------------------------------------------- what happens to a placement once it exists
+
+/** `plc_<slug>_<time><random>`: the owning authority, so the programme office can address a placement by id. */
+const PLACEMENT_ID = /^plc_([a-z-]+)_([0-9a-z]{8,40})$/;
+
+/** The authority a placement id names, or undefined (then no placement of that id can exist). */
+export function ownerOfPlacementId(id: string): AuthoritySlug | undefined {
+  const slug = PLACEMENT_ID.exec(id)?.[1];
+  return slug !== undefined && AUTHORITY_NAME.has(slug) ? (slug as AuthoritySlug) : undefined;
+}
+
+/**
+ * The placement approved under CPPCR reg 11: only while it awaits approval (409 otherwise, so
+ * a second approval never overwrites the first); 422 naming every shortfall of
+ * `approvalProblems` (every reg 11(2)(a)–(e) item, the role reg 11(1) requires or the director,
+ * a time not in the future). Confirmed once approved.
+ */
+export function approvedPlacement(p: Placement, input: ApprovalInput, by: By, now: Date): Placement {
+  if (p.status !== 'awaiting-approval' || p.approval.status !== 'pending') {
+    throw conflict(`The placement is not awaiting approval (it is ${p.status}).`);
+  }
+  const problems = approvalProblems(p.approval.required, input, now);
+  if (problems.length) throw unprocessable('The approval does not satisfy CPPCR reg 11.', problems);
+  return {
+    ...p,
+    approval: { required: p.approval.required, status: 'approved', role: input.role, approvedBy: input.approvedBy.trim(), approvedAt: new Date(input.approvedAt).toISOString() },
+    status: 'confirmed',
+    by,
+  };
+}
+
+/**
+ * The placement with a reg 13(4) notice recorded as sent by the placing authority: 404 when the
+ * placement has no such notice; 409 when it was sent already (or delivered by the hub); 422
+ * when `sentAt` is in the future (beyond the clock skew an approval is allowed).
+ */
+export function noticeSentPlacement(p: Placement, noticeId: string, sentAt: string, by: By, now: Date): Placement {
+  const notice = p.notices.find((n) => n.id === noticeId);
+  if (!notice) throw notFound('No such notice on this placement.');
+  if (notice.sentAt !== undefined) throw conflict(`The notice was already sent at ${notice.sentAt}.`);
+  const at = Date.parse(sentAt);
+  if (Number.isNaN(at)) throw unprocessable('The notice cannot be recorded as sent.', [{ path: 'sentAt', message: 'must be an ISO 8601 time' }]);
+  if (at > now.getTime() + APPROVAL_CLOCK_SKEW_MS) throw unprocessable('The notice cannot be recorded as sent.', [{ path: 'sentAt', message: 'is in the future' }]);
+  const sent = new Date(at).toISOString();
+  return { ...p, notices: p.notices.map((n) => (n.id === noticeId ? { ...n, sentAt: sent } : n)), by };
+}
+
+/**
+ * The placement ended with its SSDA903 REC (and REASON_PLACE_CHANGE): 409 when it has ended
+ * already; 422 naming each of `endProblems` (end before start, X1 without a reason for the
+ * change, an unknown code, a reason on a temporary placement).
+ */
+export function endedPlacement(p: Placement, end: PlacementEnd, by: By): Placement {
+  if (p.status === 'ended') throw conflict(`The placement ended on ${p.endDate}.`);
+  const problems = endProblems(p, end);
+  if (problems.length) throw unprocessable('The placement cannot end so.', problems);
+  return {
+    ...p,
+    endDate: end.endDate,
+    reasonEpisodeCeased: end.reasonEpisodeCeased,
+    ...(end.reasonPlaceChange !== undefined ? { reasonPlaceChange: end.reasonPlaceChange } : {}),
+    status: 'ended',
+    by,
+  };
+}
+
+/** Who may end a placement: its authority; the programme office only a pool placement (one with an allocation). */
+export function mayEnd(p: Pick<Placement, 'authority' | 'allocationId'>, who: { kind: string; id?: string }): boolean {
+  if (who.kind === 'authority') return who.id === p.authority;
+  return who.kind === 'programme-office' && p.allocationId !== undefined;
+}
+
+/** The notices overdue on `today` (Europe/London): not sent and due before today (reg 13(4)). */
+export const overdueNotices = (p: Pick<Placement, 'notices'>, today: string): Notice[] => p.notices.filter((n) => n.sentAt === undefined && n.dueBy < today);
+
+/** What the SSDA903 export makes a row of (functions/domain/ssda903.ts): PL_POST is the home's postcode when known. */
+export function episodeSourceOf(p: Placement): EpisodeSource {
+  return {
+    childRef: p.childRef,
+    startDate: p.startDate,
+    ...(p.endDate !== undefined ? { endDate: p.endDate } : {}),
+    placementType: p.placementType,
+    placementProvider: p.placementProvider,
+    ...(p.reasonEpisodeCeased !== undefined ? { reasonEpisodeCeased: p.reasonEpisodeCeased } : {}),
+    ...(p.reasonPlaceChange !== undefined ? { reasonPlaceChange: p.reasonPlaceChange } : {}),
+    homeUrn: p.homeUrn,
+    ...(p.homePostcode !== undefined ? { postcode: p.homePostcode } : {}),
+  };
+}
+
+/** A notice the hub delivered to a host, as stored (store/placement-record.ts) and as the host reads it. */
+export interface DeliveredNotice {
+  id: string;
+  regulation: '13(4)';
+  /** The placing authority. */
+  from: AuthoritySlug;
+  placementId: string;
+  /** The placing authority's referral, when the placement came from one. */
+  referralId?: string;
+  homeUrn: string;
+  homeName: string;
+  startDate: string;
+  child: { age: number; sex: string; needs: string[] };
+  sentAt: string;
+}
+
+/** The fields of the child a delivered notice may disclose (the agreement decides which of these the host receives). */
+export const NOTICE_CHILD_FIELDS = ['child.age', 'child.sex', 'child.needs'] as const;
+
+/**
+ * The notice as its host reads it at GET /v1/notices: `{id, regulation, from, homeUrn, homeName,
+ * startDate, child: {age, sex, needs}, sentAt}` — never childRef, never the placement id — with
+ * only the child's fields the agreement discloses to an authority for `host-authority-notification`.
+ */
+export function hostNoticeView(n: DeliveredNotice, fields: readonly string[]) {
+  const child: Partial<DeliveredNotice['child']> = {};
+  if (fields.includes('child.age')) child.age = n.child.age;
+  if (fields.includes('child.sex')) child.sex = n.child.sex;
+  if (fields.includes('child.needs')) child.needs = [...n.child.needs];
+  return { id: n.id, regulation: n.regulation, from: n.from, homeUrn: n.homeUrn, homeName: n.homeName, startDate: n.startDate, child, sentAt: n.sentAt };
 }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, AuditRecord, AuditScope } from '../domain/audit.ts';
+import { trailOf, type AuditEntry, type AuditRecord, type AuditScope } from '../domain/audit.ts';
 import { config, dynamo } from './config.ts';
 import * as keys from './keys.ts';
 import { queryPage, type Page } from './paging.ts';
@@ -20,10 +20,11 @@ export class AuditEntryExists extends Error {
 }
 
 function auditItem({ entry, owner, retentionDays }: AuditRecord) {
+  const trail = trailOf(entry);
   return {
-    ...keys.auditEntry(entry.referralId, entry.at, entry.requestId),
-    ...keys.auditByOwner(owner, entry.at, entry.referralId, entry.requestId),
-    ...keys.auditOfRegion(entry.at, entry.referralId, entry.requestId),
+    ...keys.auditEntry(trail, entry.at, entry.requestId),
+    ...keys.auditByOwner(owner, entry.at, trail, entry.requestId),
+    ...keys.auditOfRegion(entry.at, trail, entry.requestId),
     type: 'audit',
     ...entry,
     owner,
@@ -39,7 +40,7 @@ export async function writeAuditEntry(record: AuditRecord): Promise<void> {
     await dynamo().send(new PutCommand(put(record)));
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) {
-      throw new AuditEntryExists(`audit entry ${record.entry.referralId} ${record.entry.at} ${record.entry.requestId} already exists`);
+      throw new AuditEntryExists(`audit entry ${trailOf(record.entry)} ${record.entry.at} ${record.entry.requestId} already exists`);
     }
     throw e;
   }
@@ -67,9 +68,9 @@ export async function writeAuditEntries(records: readonly AuditRecord[]): Promis
   }
 }
 
-const ENTRY_FIELDS = ['at', 'principal', 'action', 'referralId', 'agreementId', 'agreementVersion', 'purpose', 'outcome', 'fields', 'reasons', 'requestId'] as const;
+const ENTRY_FIELDS = ['at', 'principal', 'action', 'referralId', 'placementId', 'agreementId', 'agreementVersion', 'purpose', 'outcome', 'fields', 'reasons', 'requestId'] as const;
 const toEntry = (item: Record<string, unknown>): AuditEntry =>
-  Object.fromEntries(ENTRY_FIELDS.map((k) => [k, item[k]])) as unknown as AuditEntry;
+  Object.fromEntries(ENTRY_FIELDS.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) as unknown as AuditEntry;
 
 function trailQuery(scope: AuditScope) {
   if ('referralId' in scope) {

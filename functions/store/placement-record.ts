@@ -25,6 +25,7 @@ export function placementRecords(p: Placement): Record<string, unknown>[] {
         regulation: n.regulation,
         from: p.authority,
         placementId: p.id,
+        ...(p.referralId !== undefined ? { referralId: p.referralId } : {}),
         homeUrn: p.homeUrn,
         homeName: p.homeName,
         startDate: p.startDate,

@@ -24,7 +24,7 @@ describe('the HTTP edge over the local gateway', () => {
     expect(r.status).toBe(200);
     const isp = r.json.items.find((a: any) => a.id === 'commission-east-placements-isp');
     expect(isp).toMatchObject({ status: 'active', validFrom: '2025-04-01' });
-    expect(isp.purposes.map((p: any) => p.id)).toEqual(['placement-matching', 'pool-allocation', 'spend-analysis']);
+    expect(isp.purposes.map((p: any) => p.id)).toEqual(['placement-matching', 'pool-allocation', 'spend-analysis', 'host-authority-notification']);
     expect(isp.parties.some((p: any) => p.principal === 'provider:harbour-care')).toBe(true);
   });
 

@@ -30,7 +30,7 @@ describe('every file in sharing-agreements/', () => {
     expect(a.status).toBe('active');
     expect(a.parties.filter((p) => p.principal.startsWith('authority:'))).toHaveLength(11);
     expect(new Set(a.parties.map((p) => p.role))).toEqual(new Set(['joint-controller', 'controller', 'processor']));
-    expect(a.purposes.map((p) => p.id)).toEqual(['placement-matching', 'pool-allocation', 'spend-analysis']);
+    expect(a.purposes.map((p) => p.id)).toEqual(['placement-matching', 'pool-allocation', 'spend-analysis', 'host-authority-notification']);
     const matching = a.purposes[0]!;
     expect(matching.lawfulBasis).toMatchObject({ article6: '6(1)(e)', article9: '9(2)(g)', schedule1Condition: 'part2-para18' });
     expect(a.dataItems.find((d) => d.field === 'child.needs')).toMatchObject({ specialCategory: true });
@@ -92,5 +92,16 @@ describe('an invalid agreement file', () => {
 
   it('a valid copy in a temp dir loads (the failures above are the mutations)', () => {
     expect(load({ [FILE]: original() })()).toHaveLength(1);
+  });
+});
+
+describe('the host-authority-notification purpose (reg 13(4) notices delivered to a host of the 11)', () => {
+  it('discloses only the child\'s age, sex and needs, to authorities, on a legal-obligation basis with the special-category condition its needs require', () => {
+    const a = readAgreementsFrom(DIR).find((x) => x.id === 'commission-east-placements-isp')!;
+    const purpose = a.purposes.find((p) => p.id === 'host-authority-notification')!;
+    expect(purpose.disclosures).toEqual([{ recipientRole: 'authority', fields: ['child.age', 'child.sex', 'child.needs'] }]);
+    expect(purpose.lawfulBasis).toMatchObject({ article6: '6(1)(c)', article9: '9(2)(g)', schedule1Condition: 'part2-para18' });
+    expect(purpose.legalPowers.some((l) => l.includes('reg 13(4)'))).toBe(true);
+    expect(a.parties.filter((p) => p.recipientRole === 'authority')).toHaveLength(11);
   });
 });
