@@ -314,3 +314,6 @@ export function decideNoticeDisclosure(agreement: SharingAgreement | undefined, 
   ok = rule('role-fields', fields.length > 0, fields.length ? `the agreement lists for authority and ${HOST_NOTIFICATION_PURPOSE}: ${fields.join(', ')}` : `the agreement lists none of ${offered.join(', ')} for authority and ${HOST_NOTIFICATION_PURPOSE}`) && ok;
   return ok ? { allowed: true, fields, reasons } : { allowed: false, fields: [], reasons };
 }
+
+/** The regional agreement (sharing-agreements/commission-east-placements-isp.v*.json) delivered notices are disclosed under. */
+export const REGIONAL_AGREEMENT_ID = 'commission-east-placements-isp';

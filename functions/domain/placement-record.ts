@@ -234,15 +234,16 @@ export function noticeSentPlacement(p: Placement, noticeId: string, sentAt: stri
  * already; 422 naming each of `endProblems` (end before start, X1 without a reason for the
  * change, an unknown code, a reason on a temporary placement).
  */
-export function endedPlacement(p: Placement, end: PlacementEnd, by: By): Placement {
+export function endedPlacement(p: Placement, end: { endDate: string; reasonEpisodeCeased: string; reasonPlaceChange?: string }, by: By): Placement {
   if (p.status === 'ended') throw conflict(`The placement ended on ${p.endDate}.`);
   const problems = endProblems(p, end);
   if (problems.length) throw unprocessable('The placement cannot end so.', problems);
+  const valid = end as PlacementEnd; // every code checked by endProblems
   return {
     ...p,
-    endDate: end.endDate,
-    reasonEpisodeCeased: end.reasonEpisodeCeased,
-    ...(end.reasonPlaceChange !== undefined ? { reasonPlaceChange: end.reasonPlaceChange } : {}),
+    endDate: valid.endDate,
+    reasonEpisodeCeased: valid.reasonEpisodeCeased,
+    ...(valid.reasonPlaceChange !== undefined ? { reasonPlaceChange: valid.reasonPlaceChange } : {}),
     status: 'ended',
     by,
   };

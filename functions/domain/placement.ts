@@ -1,5 +1,5 @@
 import {
-  APPROVAL_CHECKLIST, PLACE_CODES_BY_YEAR, REASON_PLACE_CHANGE_CODES,
+  APPROVAL_CHECKLIST, PLACE_CODES_BY_YEAR, REASON_EPISODE_CEASED_CODES, REASON_PLACE_CHANGE_CODES,
   type ApprovalChecklistItem, type ApprovalRequired, type ApprovalRole, type CollectionYear, type PlacementLocation,
   type PlacementProvider, type ReasonEpisodeCeased, type ReasonPlaceChange, type Urgency,
 } from '../../schemas/codes.ts';
@@ -272,12 +272,16 @@ export interface PlacementEnd {
 }
 
 /**
- * Why this end cannot be recorded — empty when it can: `endDate` not before `startDate`;
+ * Why this end cannot be recorded — empty when it can: REC a known code (validator rule 149);
+ * `endDate` not before `startDate`;
  * REASON_PLACE_CHANGE given when REC is `X1` (CONTRACT; validator rule 225) and a known code
  * (rule 1009); none for a temporary placement (rule 226).
  */
-export function endProblems(placement: { startDate: string; placementType: string }, end: PlacementEnd): FieldError[] {
+export function endProblems(placement: { startDate: string; placementType: string }, end: PlacementEnd | { endDate: string; reasonEpisodeCeased: string; reasonPlaceChange?: string }): FieldError[] {
   const problems: FieldError[] = [];
+  if (!(REASON_EPISODE_CEASED_CODES as readonly string[]).includes(end.reasonEpisodeCeased)) {
+    problems.push({ path: 'reasonEpisodeCeased', message: `${end.reasonEpisodeCeased} is not an SSDA903 REC code (validator rule 149)` });
+  }
   if (end.endDate < placement.startDate) problems.push({ path: 'endDate', message: `is before the placement's start date ${placement.startDate}` });
   if (end.reasonEpisodeCeased === 'X1' && end.reasonPlaceChange === undefined) {
     problems.push({ path: 'reasonPlaceChange', message: 'is required when reasonEpisodeCeased is X1 (SSDA903 REASON_PLACE_CHANGE)' });

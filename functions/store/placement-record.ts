@@ -1,6 +1,9 @@
 import type { Placement } from '../domain/placement-record.ts';
 import * as keys from './keys.ts';
 
+/** The stored attribute holding the earliest `dueBy` of a placement's notices not yet sent. */
+export const UNSENT_NOTICE_DUE = 'unsentNoticeDueBy';
+
 /**
  * The items a new placement is stored as, for a transaction (an accepted offer, a pool
  * allocation): the placement under its authority (with its provider's and the region's index
@@ -9,12 +12,15 @@ import * as keys from './keys.ts';
  * The one builder: every writer of a placement uses it.
  */
 export function placementRecords(p: Placement): Record<string, unknown>[] {
+  const unsent = p.notices.filter((n) => n.sentAt === undefined).map((n) => n.dueBy).sort();
   const record = {
     ...keys.placement(p.authority, p.id),
     ...keys.placementByHomeOwner(p.homeOwner, p.startDate, p.id),
     ...keys.placementOfRegion(p.createdAt, p.id),
     type: 'placement',
     ...p,
+    // the earliest due date of a notice not yet sent (absent when none): what ?noticeOverdue=true filters on
+    ...(unsent.length ? { [UNSENT_NOTICE_DUE]: unsent[0] } : {}),
   };
   const delivered = p.notices.flatMap((n) =>
     n.deliveredTo && n.sentAt

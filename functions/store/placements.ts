@@ -1,11 +1,15 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict } from '../domain/errors.ts';
-import type { Placement } from '../domain/placement-record.ts';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { badRequest, conflict, notFound } from '../domain/errors.ts';
+import { ownerOfPlacementId, type DeliveredNotice, type Placement } from '../domain/placement-record.ts';
+import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import { config, dynamo } from './config.ts';
-import { placementRecords } from './placement-record.ts';
+import * as keys from './keys.ts';
+import { queryPage, type Page } from './paging.ts';
+import { placementRecords, UNSENT_NOTICE_DUE } from './placement-record.ts';
 import { newId } from './pool/records.ts';
+import { queryAll } from './query.ts';
 
 /**
  * Placements once they exist (CONTRACT.md "Offers and placements"): creating one on its own (a
@@ -38,4 +42,130 @@ export async function createPlacement(p: Placement): Promise<Placement> {
     throw e;
   }
   return p;
+}
+
+// ---------------------------------------------------------------- reading
+
+const STORED = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'ttl', 'rev', UNSENT_NOTICE_DUE]);
+type Item = Record<string, unknown>;
+
+/** A stored placement item as its record (storage attributes dropped). */
+const placementOf = (item: Item): Placement => Object.fromEntries(Object.entries(item).filter(([k]) => !STORED.has(k))) as unknown as Placement;
+const noticeOf = (item: Item): DeliveredNotice => Object.fromEntries(Object.entries(item).filter(([k]) => !STORED.has(k))) as unknown as DeliveredNotice;
+
+/** Who reads placements: the placing authority its own; the programme office every one; a provider those in its homes. */
+async function getItem(who: Principal, id: string, consistent: boolean): Promise<Item | undefined> {
+  const owner = who.kind === 'authority' ? who.id : ownerOfPlacementId(id);
+  if (!owner) return undefined;
+  const { Item } = await dynamo().send(new GetCommand({ TableName: config.tableName, Key: keys.placement(owner, id), ConsistentRead: consistent }));
+  if (!Item || Item.type !== 'placement') return undefined;
+  if (who.kind === 'provider' && Item.homeOwner !== principalId(who)) return undefined;
+  return Item;
+}
+
+/** The placement if `who` may read it (its authority, the programme office, the provider whose home it is in), else 404. */
+export async function readPlacement(who: Principal, id: string, consistent = false): Promise<Placement> {
+  const item = await getItem(who, id, consistent);
+  if (!item) throw notFound('No such placement.');
+  return placementOf(item);
+}
+
+export interface PlacementFilter {
+  status?: Placement['status'];
+  /** Only placements with a notice not sent and due before `today`. */
+  noticeOverdue?: boolean;
+  /** Today in Europe/London. */
+  today: string;
+}
+
+/** The filter as a DynamoDB FilterExpression (empty when none). */
+function filterOf(f: PlacementFilter): { FilterExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item } {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Item = {};
+  if (f.status) {
+    parts.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = f.status;
+  }
+  if (f.noticeOverdue) {
+    parts.push('#due < :today');
+    names['#due'] = UNSENT_NOTICE_DUE;
+    values[':today'] = f.today;
+  }
+  return parts.length ? { FilterExpression: parts.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } : {};
+}
+
+/** The Query of `who`'s placements, newest first: an authority's partition, the region's index (programme office), a home owner's index (provider). */
+function placementsQuery(who: Principal, f: PlacementFilter) {
+  const filter = filterOf(f);
+  const values = filter.ExpressionAttributeValues ?? {};
+  const common = { TableName: config.tableName, ScanIndexForward: false, ...filter };
+  if (who.kind === 'authority') {
+    const { pk, skPrefix } = keys.placementsOf(who.id);
+    return { ...common, KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ...values, ':p': pk, ':s': skPrefix } };
+  }
+  if (who.kind === 'programme-office') {
+    return { ...common, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ...values, ':p': keys.placementOfRegion().gsi2pk } };
+  }
+  return { ...common, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ...values, ':p': keys.placementByHomeOwner(principalId(who)).gsi1pk } };
+}
+
+/**
+ * One page of `who`'s placements, newest first. A provider may not filter on notices (it never
+ * sees them): 400. The cursor is sealed to the caller and the filter.
+ */
+export function listPlacements(who: Principal, f: PlacementFilter, limit: number, cursor: string | undefined): Promise<Page<Placement>> {
+  if (who.kind === 'provider' && f.noticeOverdue) throw badRequest('The query is not valid.', [{ path: 'noticeOverdue', message: 'not available to a provider' }]);
+  const purpose = `placements:${principalId(who)}:${f.status ?? ''}:${f.noticeOverdue ? `overdue@${f.today}` : ''}`;
+  return queryPage(placementsQuery(who, f), { purpose, limit, cursor, map: placementOf });
+}
+
+/** Every placement of an authority, or of the region without one (the SSDA903 export, the overdue list). */
+export async function allPlacements(authority: AuthoritySlug | undefined, f: PlacementFilter): Promise<Placement[]> {
+  const who: Principal = authority ? { kind: 'authority', id: authority } : { kind: 'programme-office' };
+  return (await queryAll(placementsQuery(who, f))).map(placementOf);
+}
+
+/** One page of the reg 13(4) notices the hub delivered to this host authority, newest first. */
+export function listDeliveredNotices(host: Principal & { kind: 'authority' }, limit: number, cursor: string | undefined): Promise<Page<DeliveredNotice>> {
+  const { pk, skPrefix } = keys.deliveredNoticesOf(host.id);
+  return queryPage(
+    { TableName: config.tableName, KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': pk, ':s': skPrefix }, ScanIndexForward: false },
+    { purpose: `notices:${principalId(host)}`, limit, cursor, map: noticeOf },
+  );
+}
+
+// ---------------------------------------------------------------- changing
+
+/** Changes that lose a race are tried again (re-read, re-judged) this often. */
+const ATTEMPTS = 8;
+
+/**
+ * Applies a pure transition (domain/placement-record.ts) to the placement `who` may read, and
+ * writes the result only if nobody changed the placement meanwhile (a revision number on the
+ * item); when someone did, reads again and judges again, so two racing approvals give one 200
+ * and one 409, and an approval racing a notice sent loses neither. 404 when `who` may not read it.
+ */
+export async function changePlacement(who: Principal, id: string, change: (p: Placement) => Placement): Promise<Placement> {
+  for (let attempt = 1; ; attempt++) {
+    const item = await getItem(who, id, true);
+    if (!item) throw notFound('No such placement.');
+    const after = change(placementOf(item));
+    const rev = typeof item.rev === 'number' ? item.rev : 0;
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: config.tableName,
+          Item: { ...placementRecords(after)[0], rev: rev + 1 },
+          ConditionExpression: rev === 0 ? 'attribute_exists(pk) AND attribute_not_exists(rev)' : 'rev = :rev',
+          ...(rev === 0 ? {} : { ExpressionAttributeValues: { ':rev': rev } }),
+        }),
+      );
+      return after;
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      if (attempt >= ATTEMPTS) throw conflict('Others were changing this placement at the same moment; try again.');
+    }
+  }
 }

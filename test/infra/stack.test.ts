@@ -118,6 +118,7 @@ describe('each Lambda\'s IAM actions', () => {
     audit: ['table:read'],
     spend: ['table:write', 'bucket:write'], // raw batches in S3
     rollups: ['table:write', 'bucket:write'],
+    placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry
     'job:lapse-vacancies': ['table:write'],
     'job:rollup': ['table:read', 'bucket:write'],
   };
