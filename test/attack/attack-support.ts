@@ -85,7 +85,7 @@ let urnSeq = randomInt(1_000_000, 8_900_000);
 export const freshUrn = (): string => String(urnSeq++);
 
 /** A made-up id in the shape the pool uses (`req_<slug>_<21 base-36 characters>`). */
-export const fakePoolId = (prefix: 'req' | 'alc', slug: string): string =>
+export const fakePoolId = (prefix: 'req' | 'alc' | 'plc', slug: string): string =>
   `${prefix}_${slug}_${(BigInt(`0x${randomBytes(16).toString('hex')}`).toString(36) + '000000000000000000000').slice(0, 21)}`;
 
 export const fakeUuid = (): string => randomUUID();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResult } from '../support/hub.ts';
 import { unique } from '../support/hub.ts';
 import { putHome as putStoreHome } from '../support/pool-fixtures.ts';
+import { HOMES, placed } from '../support/placement-fixtures.ts';
+import { AUTHORITIES as REFERENCE, type AuthoritySlug } from '../../functions/domain/reference/authorities.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { routeList, routes } from '../../functions/routes/index.ts';
 import {
@@ -41,6 +43,11 @@ interface Tenant {
   /** A spend batch, and the JSON body it was posted as. */
   batchId: string;
   batchBody: string;
+  /** A placement at a distance outside the 11, awaiting approval, with its reg 13(4) notice not yet sent. */
+  placementId: string;
+  noticeId: string;
+  /** The notice of a placement in the next authority's area (AUTHORITIES order), delivered to that authority. */
+  deliveredNoticeId: string;
 }
 
 interface ProviderTenant {
@@ -84,9 +91,13 @@ async function setUpAuthority(who: string): Promise<Tenant> {
     batch = await created(call(who, 'POST', '/v1/spend/batches', { rawBody: batchBody, headers: { 'content-type': 'application/json' } }), `${who} spend batch`);
     expect(batch).toMatchObject({ accepted: 2, rejected: [] });
   }
+  const placement = await placed({ authority: slug as AuthoritySlug, home: HOMES.westminster });
+  const next = slugOf(AUTHORITIES[(AUTHORITIES.indexOf(who) + 1) % AUTHORITIES.length]!);
+  const hosted = await placed({ authority: slug as AuthoritySlug, home: { outcode: 'CM1', localAuthority: REFERENCE.find((a) => a.id === next)!.onsCode } });
   return {
     who, slug, urn, vacancyId: vacancy.id, requestId: request.id, pendingId: pending.id, bedId, allocationId: allocation.id,
-    endedAllocationId: ended.id, referralId: referral.id, batchId: batch.batchId, batchBody,
+    endedAllocationId: ended.id, referralId: referral.id, batchId: batch.batchId, batchBody, placementId: placement.id, noticeId: placement.notices[0]!.id,
+    deliveredNoticeId: hosted.notices[0]!.id,
   };
 }
 
@@ -121,6 +132,10 @@ interface Cell {
 }
 
 const consentBody = () => ({ status: 'withdrawn', recordedAt: now() });
+const approvalBody = () => ({
+  role: 'director-of-childrens-services', approvedBy: 'Attacker', approvedAt: now(),
+  checklist: { wishesAndFeelings: true, mostAppropriate: true, relativesConsulted: true, areaAuthority: true, iroConsulted: true },
+});
 
 const allCells: Cell[] = [
   {
@@ -252,6 +267,42 @@ const allCells: Cell[] = [
       return { id, r: await call(a, 'GET', '/v1/audit', { query: { referralId: id } }) };
     },
   },
+  {
+    name: 'GET placement',
+    route: 'GET /v1/placements/{id}',
+    attack: (a, v) => ({ id: v.placementId, run: () => call(a, 'GET', `/v1/placements/${v.placementId}`) }),
+    missing: async (a) => {
+      const id = fakePoolId('plc', slugOf(a));
+      return { id, r: await call(a, 'GET', `/v1/placements/${id}`) };
+    },
+  },
+  {
+    name: 'approve placement',
+    route: 'POST /v1/placements/{id}/approval',
+    attack: (a, v) => ({ id: v.placementId, run: () => call(a, 'POST', `/v1/placements/${v.placementId}/approval`, { body: approvalBody() }) }),
+    missing: async (a) => {
+      const id = fakePoolId('plc', slugOf(a));
+      return { id, r: await call(a, 'POST', `/v1/placements/${id}/approval`, { body: approvalBody() }) };
+    },
+  },
+  {
+    name: 'record placement notice sent',
+    route: 'POST /v1/placements/{id}/notices/{noticeId}/sent',
+    attack: (a, v) => ({ id: v.placementId, run: () => call(a, 'POST', `/v1/placements/${v.placementId}/notices/${v.noticeId}/sent`, { body: { sentAt: now() } }) }),
+    missing: async (a) => {
+      const id = fakePoolId('plc', slugOf(a));
+      return { id, r: await call(a, 'POST', `/v1/placements/${id}/notices/${tenants[0]!.noticeId}/sent`, { body: { sentAt: now() } }) };
+    },
+  },
+  {
+    name: 'end placement',
+    route: 'POST /v1/placements/{id}/end',
+    attack: (a, v) => ({ id: v.placementId, run: () => call(a, 'POST', `/v1/placements/${v.placementId}/end`, { body: { endDate: today, reasonEpisodeCeased: 'E11' } }) }),
+    missing: async (a) => {
+      const id = fakePoolId('plc', slugOf(a));
+      return { id, r: await call(a, 'POST', `/v1/placements/${id}/end`, { body: { endDate: today, reasonEpisodeCeased: 'E11' } }) };
+    },
+  },
 ];
 
 /** The cells whose routes the table has (spend's arrive with issue 6; the coverage test below keeps this honest). */
@@ -352,6 +403,15 @@ describe('the cross-tenant matrix: 11 authorities × 10 others', () => {
         expect(beds.find((b) => b.id === me.bedId)?.allocation?.id).toBe(me.allocationId);
         for (const o of others(who)) expect(beds.find((b) => b.id === o.bedId)?.allocation, `${who} sees ${o.who}'s bed allocation`).toBeUndefined();
 
+        const placements = await pageAll(who, '/v1/placements');
+        expect(placements.every((p) => p.authority === me.slug), `${who} placements`).toBe(true);
+        expect(placements.map((p) => p.id)).toContain(me.placementId);
+        // the notice the authority before it in the ring delivered to it, and no other tenant's
+        const notices = (await pageAll(who, '/v1/notices')).map((n) => n.id);
+        const previous = byOwner.get(AUTHORITIES[(AUTHORITIES.indexOf(who) + AUTHORITIES.length - 1) % AUTHORITIES.length]!)!;
+        expect(notices).toContain(previous.deliveredNoticeId);
+        for (const o of tenants) if (o !== previous) expect(notices, `${who} reads ${o.who}'s notice to another`).not.toContain(o.deliveredNoticeId);
+
         const referrals = await pageAll(who, '/v1/referrals');
         expect(referrals.every((r) => r.authority === me.slug), `${who} referrals`).toBe(true);
         expect(referrals.map((r) => r.id)).toContain(me.referralId);
@@ -391,6 +451,7 @@ describe('the cross-tenant matrix: 11 authorities × 10 others', () => {
       { path: '/v1/pool/requests', mine: (r, t) => r.authority === t.slug },
       { path: '/v1/pool/allocations', mine: (a, t) => a.authority === t.slug },
       { path: '/v1/referrals', mine: (r, t) => r.authority === t.slug },
+      { path: '/v1/placements', mine: (p, t) => p.authority === t.slug },
       { path: '/v1/audit', mine: (e, t) => !tenants.some((o) => o !== t && o.referralId === e.referralId) },
       ...(HAS_SPEND ? [{ path: '/v1/spend/batches', mine: (b: any, t: Tenant) => b.authority === t.slug }] : []),
     ];
@@ -440,6 +501,9 @@ describe('the cross-tenant matrix: 11 authorities × 10 others', () => {
         const vacancies = await pageAll(t.who, `/v1/homes/${t.urn}/vacancies`);
         expect(vacancies.map((v) => v.id)).toEqual([t.vacancyId]);
         expect(vacancies[0]).toMatchObject({ status: 'open', version: 1, beds: 1 });
+        const placement = await call(t.who, 'GET', `/v1/placements/${t.placementId}`);
+        expect(placement.json).toMatchObject({ status: 'awaiting-approval', approval: { status: 'pending' }, by: { principal: t.who } });
+        expect(placement.json.notices[0].sentAt).toBeUndefined();
         expect((await call(t.who, 'GET', `/v1/pool/requests/${t.pendingId}`)).json.status).toBe('pending');
         expect((await call(t.who, 'GET', `/v1/pool/requests/${t.requestId}`)).json).toMatchObject({ status: 'allocated', allocationId: t.allocationId });
         expect((await call(t.who, 'GET', `/v1/pool/allocations/${t.allocationId}`)).json).toMatchObject({ status: 'active', authority: t.slug });
