@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { openTarget, type LocalStarter, type Target } from './target.ts';
 import { createKeyCommand, listKeysCommand, principalArg, revokeKeysCommand } from './keys.ts';
 import { poolBeds, poolLedger } from './pool.ts';
+import { placementsExport, placementsOverdue } from './placements.ts';
 import { importOfsted } from './import-ofsted.ts';
 import { runRollupCommand } from './rollup.ts';
 
@@ -74,6 +75,24 @@ pool
   .option('--csv', 'CSV instead of a table')
   .description('occupancy, voids and each authority\'s use against its share')
   .action((o: { from: string; to: string; csv?: boolean }) => withTarget(() => poolLedger(o)));
+
+const placements = program.command('placements').description('placements: the SSDA903 export and overdue reg 13(4) notices');
+placements
+  .command('export')
+  .requiredOption('--year <year>', 'SSDA903 collection year, YYYY-YY (e.g. 2025-26)')
+  .requiredOption('--authority <slug>', 'the placing authority, e.g. essex')
+  .description("an authority's placements as the SSDA903 episodes of a collection year (CSV on stdout)")
+  .action(async (o: { year: string; authority: string }) => {
+    process.stdout.write(await withTarget(() => placementsExport(o)));
+  });
+placements
+  .command('overdue')
+  .option('--authority <slug>', 'only this placing authority')
+  .option('--csv', 'CSV instead of a table')
+  .description('reg 13(4) notices not sent and due before today, most overdue first')
+  .action(async (o: { authority?: string; csv?: boolean }) => {
+    process.stdout.write(await withTarget(() => placementsOverdue(o)));
+  });
 
 program
   .command('import-ofsted')
