@@ -1,43 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, unique } from '../support/hub.ts';
+import { hubCommand } from '../support/hub-command.ts';
 import { putHome } from './homes-fixtures.ts';
 
 /**
  * The `hub` command as an operator runs it: `node bin/hub.js …` in a child process, acting on
- * this run's local store (found, as for a running `npm start`, through endpoints.json in
- * HUB_DATA_DIR, which names a live process — this one).
+ * this run's local store (test/support/hub-command.ts).
  */
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hub-cli-'));
-writeFileSync(join(dataDir, 'endpoints.json'), JSON.stringify({ pid: process.pid, ...inject('hubEnv') }));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `hub …`; `closeStdout` closes the reading end of its stdout at once, as `| head -0` would. */
-function hub(args: string[], opts: { closeStdout?: boolean } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/hub.js', ...args], {
-      env: { ...process.env, HUB_DATA_DIR: dataDir, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    if (opts.closeStdout) child.stdout!.destroy();
-    else child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const hub = hubCommand();
 
 const authorities = (key: string) => call(null, 'GET', '/v1/authorities', { headers: { 'x-api-key': key } });
 

@@ -1,37 +1,18 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../support/hub.ts';
+import { hubCommand } from '../support/hub-command.ts';
 import { HOMES, placed } from '../support/placement-fixtures.ts';
 import { OVERDUE_HEADER, placementsExport, placementsOverdue } from '../../functions/cli/placements.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 
 /**
  * `hub placements export` and `hub placements overdue`: the functions against this run's store,
- * then the command itself spawned (`node bin/hub.js`, as hub-cli.test.ts runs it) for its exit
- * codes, its one-line errors and a closed pipe.
+ * then the command itself spawned (test/support/hub-command.ts) for its exit codes, its one-line
+ * errors and a closed pipe.
  */
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hub-placements-cli-'));
-writeFileSync(join(dataDir, 'endpoints.json'), JSON.stringify({ pid: process.pid, ...inject('hubEnv') }));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-function hub(args: string[], opts: { closeStdout?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/hub.js', ...args], { env: { ...process.env, HUB_DATA_DIR: dataDir, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    if (opts.closeStdout) child.stdout!.destroy();
-    else child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
+const hub = hubCommand();
 const today = londonToday();
 
 describe('hub placements (functions)', () => {
