@@ -136,6 +136,7 @@ export const HostNoticeList = listOf(HostNotice);
 export const ExportQuery = z.strictObject({
   year: z.string().max(7).regex(/^\d{4}-\d{2}$/, 'a collection year YYYY-YY').meta({ description: 'SSDA903 collection year (1 April to 31 March)', examples: ['2025-26'] }),
 });
-export const EpisodesCsv = z.string().meta({
+/** A Lambda's synchronous answer is at most 6 MB: some 80,000 episode rows, far beyond any authority's year. */
+export const EpisodesCsv = z.string().max(6 * 1024 * 1024).meta({
   description: 'CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN; one row per placement overlapping the year, by CHILD then DECOM; dates dd/mm/YYYY',
 });

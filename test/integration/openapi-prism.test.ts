@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeList, type RouteKey } from '../../functions/routes/index.ts';
 import { call } from '../support/hub.ts';
 import { startIsolatedHub, type IsolatedHub } from '../support/isolated.ts';
+import { HOMES, placed } from '../support/placement-fixtures.ts';
 
 /**
  * Prism's validation proxy (@stoplight/prism-cli) in front of a hub of its own: every request is
@@ -140,6 +141,20 @@ describe("Prism's validation proxy in front of the hub", () => {
     await send(PROVIDER, 'POST /v1/referrals/{id}/responses', `/v1/referrals/${referralId}/responses`);
     await send(AUTHORITY, 'POST /v1/referrals/{id}/consent', `/v1/referrals/${referralId}/consent`);
     await send(AUTHORITY, 'GET /v1/audit', '/v1/audit', { query: { referralId } });
+
+    // placements, made as an accepted offer makes them, in this hub's table (the isolated hub points the store at it)
+    const near = await placed({ home: HOMES.suffolk, startDate: '2026-06-01', referralId });
+    const far = await placed({ home: HOMES.westminster, startDate: '2026-06-01' });
+    await send(AUTHORITY, 'GET /v1/placements', '/v1/placements');
+    await send(PROVIDER, 'GET /v1/placements', '/v1/placements');
+    await send(PROVIDER, 'GET /v1/placements/{id}', `/v1/placements/${near.id}`);
+    await send(AUTHORITY, 'POST /v1/placements/{id}/approval', `/v1/placements/${near.id}/approval`);
+    await send(AUTHORITY, 'POST /v1/placements/{id}/notices/{noticeId}/sent', `/v1/placements/${far.id}/notices/${far.notices[0]!.id}/sent`);
+    await send('authority:suffolk', 'GET /v1/notices', '/v1/notices');
+    await send(AUTHORITY, 'POST /v1/placements/{id}/end', `/v1/placements/${near.id}/end`);
+    await send(AUTHORITY, 'GET /v1/placements/{id}', `/v1/placements/${near.id}`);
+    const episodes = await send(AUTHORITY, 'GET /v1/placements/ssda903', '/v1/placements/ssda903', { query: { year: '2026-27' } });
+    expect(episodes.text).toContain(near.childRef);
 
     const json = await send(AUTHORITY, 'POST /v1/spend/batches', '/v1/spend/batches');
     await send(AUTHORITY, 'POST /v1/spend/batches', '/v1/spend/batches', { csv: route('POST /v1/spend/batches').doc!.csv!.example });
