@@ -13,6 +13,8 @@ import { PostSpendBatchBody, SpendLineInput } from '../../schemas/spend.ts';
 import { call } from '../support/hub.ts';
 import { startIsolatedHub, type IsolatedHub } from '../support/isolated.ts';
 import { homeBody, poolRequestBody, referralBody, spendLine } from './attack-support.ts';
+import { HOMES, placed } from '../support/placement-fixtures.ts';
+import { PLACE_CODES_BY_YEAR, REASON_EPISODE_CEASED_CODES, REASON_PLACE_CHANGE_CODES } from '../../schemas/codes.ts';
 import { jsonSchemaOf, nearMiss, valid, type ArbOptions, type JsonSchema } from './schema-arbitrary.ts';
 
 /**
@@ -41,7 +43,7 @@ type Route = (typeof routeList)[number];
 /** Routes that close, withdraw or delete what other routes act on run last, so that the others find things still open. */
 const CLOSING = new Set<string>([
   'PATCH /v1/vacancies/{id}', 'PATCH /v1/pool/beds/{id}', 'POST /v1/pool/requests/{id}/cancel', 'POST /v1/pool/allocations/{id}/end',
-  'POST /v1/referrals/{id}/consent', 'DELETE /v1/spend/batches/{batchId}',
+  'POST /v1/referrals/{id}/consent', 'DELETE /v1/spend/batches/{batchId}', 'POST /v1/placements/{id}/end',
 ]);
 const fuzzOrder = [...routeList.filter((r) => !CLOSING.has(r.key)), ...routeList.filter((r) => CLOSING.has(r.key))];
 
@@ -61,12 +63,12 @@ const FIELD_KIND: Record<string, string> = {
   urn: 'home', homeUrn: 'home', providerUrn: 'home', bedId: 'bed', stepDownTo: 'bed', requestId: 'request', referralId: 'referral',
   vacancyId: 'vacancy', batchId: 'batch', group: 'group', period: 'period', agreementId: 'agreement', purpose: 'purpose',
   shareWith: 'provider', schedule1Condition: 'schedule1', outcode: 'outcode', homeOutcode: 'outcode', companiesHouseNumbers: 'company',
-  companiesHouseNumber: 'company',
+  companiesHouseNumber: 'company', noticeId: 'notice', reasonEpisodeCeased: 'rec', reasonPlaceChange: 'reason-place-change', year: 'year',
 };
 /** What an `id` (in a path or an answer) names, by the route's last collection. */
 const COLLECTION_KIND: Record<string, string> = {
   vacancies: 'vacancy', beds: 'bed', requests: 'request', allocations: 'allocation', referrals: 'referral', homes: 'home',
-  batches: 'batch', 'sharing-agreements': 'agreement', 'provider-groups': 'group', rollups: 'period',
+  batches: 'batch', 'sharing-agreements': 'agreement', 'provider-groups': 'group', rollups: 'period', placements: 'placement',
 };
 const idKind = (path: string) => path.split('/').filter((s) => Object.hasOwn(COLLECTION_KIND, s)).at(-1) ?? '';
 
@@ -193,6 +195,15 @@ async function seedFixtures(): Promise<void> {
   remember('schedule1', 'part2-para18');
   for (const o of ['CM1', 'CB1', 'NR1', 'IP1', 'SG1', 'LU1', 'PE1', 'SS1', 'MK40', 'SW1A', 'M1']) if (isKnownOutcode(o)) remember('outcode', o);
   remember('company', 'SC123456');
+  // placements, made as an accepted offer makes them (the isolated hub points the store at its table): awaiting approval, with notices to send
+  for (const home of [HOMES.suffolk, HOMES.suffolk, HOMES.westminster, HOMES.westminster, HOMES.essex]) {
+    const p = await placed({ home, startDate: addDays(today, -400) });
+    remember('placement', p.id);
+    for (const n of p.notices) remember('notice', n.id);
+  }
+  for (const c of REASON_EPISODE_CEASED_CODES) remember('rec', c);
+  for (const c of REASON_PLACE_CHANGE_CODES) remember('reason-place-change', c);
+  for (const y of Object.keys(PLACE_CODES_BY_YEAR)) remember('year', y);
 }
 
 describe('fuzzing every route from its schemas', () => {

@@ -50,7 +50,8 @@ describe('fuzzing every route', () => {
           fc.constantFrom('application/json', 'text/csv', 'text/plain', 'application/json; charset=utf-16'),
           async (params, query, body, contentType) => {
             let i = 0;
-            const p = path.replace(/\{\w+\}/g, () => encodeURIComponent(params[i++ % params.length] || 'x'));
+            // a lone surrogate cannot travel in a URL (UTF-8): it is sent as U+FFFD, as fuzz-schemas.test.ts does
+            const p = path.replace(/\{\w+\}/g, () => encodeURIComponent((params[i++ % params.length] || 'x').replace(/\p{Cs}/gu, '\uFFFD')));
             const url = new URL(p, hub.baseUrl);
             for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
             const headers: Record<string, string> = { 'content-type': contentType };
