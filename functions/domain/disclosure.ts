@@ -287,10 +287,11 @@ export const HOST_NOTIFICATION_PURPOSE = 'host-authority-notification';
  * May this host authority read the child's details in a reg 13(4) notice the hub delivered to it,
  * and which? Under the agreement in force: found, active and in date; naming the purpose
  * `host-authority-notification`; the host a party receiving as an authority; only the fields the
- * agreement lists for authorities under that purpose among `offered` (never childRef). The
+ * agreement lists for authorities under that purpose among `offered` (never childRef), and of
+ * those only the ones still within their retention, counted from the delivery. The
  * notice's addressee is the caller by construction (the store reads only its own notices).
  */
-export function decideNoticeDisclosure(agreement: SharingAgreement | undefined, agreementId: string, host: Principal, offered: readonly string[], now: Date): Decision {
+export function decideNoticeDisclosure(agreement: SharingAgreement | undefined, agreementId: string, host: Principal, offered: readonly string[], deliveredAt: string, now: Date): Decision {
   const reasons: Reason[] = [];
   const rule = (r: Rule, ok: boolean, detail: string): boolean => {
     reasons.push({ rule: r, ok, detail });
@@ -312,7 +313,13 @@ export function decideNoticeDisclosure(agreement: SharingAgreement | undefined, 
   const listed = purposeDef?.disclosures.find((d) => d.recipientRole === 'authority')?.fields ?? [];
   const fields = offered.filter((f) => listed.includes(f) && !NEVER_DISCLOSED.includes(f));
   ok = rule('role-fields', fields.length > 0, fields.length ? `the agreement lists for authority and ${HOST_NOTIFICATION_PURPOSE}: ${fields.join(', ')}` : `the agreement lists none of ${offered.join(', ')} for authority and ${HOST_NOTIFICATION_PURPOSE}`) && ok;
-  return ok ? { allowed: true, fields, reasons } : { allowed: false, fields: [], reasons };
+  const { kept, expired } = retainedFields(agreement, fields, deliveredAt, now);
+  ok = rule(
+    'retention',
+    fields.length === 0 || kept.length > 0,
+    expired.length === 0 ? 'every field within its retention period' : kept.length ? `past retention, withheld: ${expired.join(', ')}` : 'every field is past its retention period',
+  ) && ok;
+  return ok ? { allowed: true, fields: kept, reasons } : { allowed: false, fields: [], reasons };
 }
 
 /** The regional agreement (sharing-agreements/commission-east-placements-isp.v*.json) delivered notices are disclosed under. */

@@ -62,10 +62,10 @@ export const handler = lambda(placementsRoutes, {
     const now = new Date();
     const page = await listDeliveredNotices(principal, query.limit, query.cursor);
     const agreement = agreementInForce(REGIONAL_AGREEMENT_ID);
-    const decision = decideNoticeDisclosure(agreement, REGIONAL_AGREEMENT_ID, principal, NOTICE_CHILD_FIELDS, now);
-    const read = { agreementId: REGIONAL_AGREEMENT_ID, agreement, purpose: HOST_NOTIFICATION_PURPOSE, principal, decision, requestId, now };
-    await writeAuditEntries(page.items.map((notice) => noticeReadRecord({ ...read, notice })));
-    const items = decision.allowed ? page.items.map((n) => hostNoticeView(n, decision.fields)) : [];
+    const reads = page.items.map((notice) => ({ notice, decision: decideNoticeDisclosure(agreement, REGIONAL_AGREEMENT_ID, principal, NOTICE_CHILD_FIELDS, notice.sentAt, now) }));
+    const read = { agreementId: REGIONAL_AGREEMENT_ID, agreement, purpose: HOST_NOTIFICATION_PURPOSE, principal, requestId, now };
+    await writeAuditEntries(reads.map((r) => noticeReadRecord({ ...read, ...r })));
+    const items = reads.filter((r) => r.decision.allowed).map((r) => hostNoticeView(r.notice, r.decision.fields));
     return { body: { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
   },
 });

@@ -93,7 +93,7 @@ describe('notices (reg 13(4))', () => {
   it('a host reads the child\'s age, sex and needs under host-authority-notification — never childRef — and the read is audited under the placing authority', () => {
     const [isp] = readAgreementsFrom(resolve('sharing-agreements'));
     const host = { kind: 'authority', id: 'suffolk' } as const;
-    const decision = decideNoticeDisclosure(isp, REGIONAL_AGREEMENT_ID, host, ['child.age', 'child.sex', 'child.needs', 'child.childRef'], NOW);
+    const decision = decideNoticeDisclosure(isp, REGIONAL_AGREEMENT_ID, host, ['child.age', 'child.sex', 'child.needs', 'child.childRef'], NOW.toISOString(), NOW);
     expect(decision).toMatchObject({ allowed: true, fields: ['child.age', 'child.sex', 'child.needs'] });
     const notice = { id: 'ntc_1', regulation: '13(4)' as const, from: 'essex' as const, placementId: 'plc_essex_1', homeUrn: 'SC000001', homeName: 'Orchard', startDate: '2026-12-01', child: { age: 14, sex: 'female', needs: ['semh'] }, sentAt: NOW.toISOString() };
     expect(hostNoticeView(notice, decision.fields)).toEqual({ id: 'ntc_1', regulation: '13(4)', from: 'essex', homeUrn: 'SC000001', homeName: 'Orchard', startDate: '2026-12-01', child: { age: 14, sex: 'female', needs: ['semh'] }, sentAt: NOW.toISOString() });
@@ -112,11 +112,18 @@ describe('notices (reg 13(4))', () => {
     const [isp] = readAgreementsFrom(resolve('sharing-agreements'));
     const host = { kind: 'authority', id: 'suffolk' } as const;
     const without = { ...isp!, purposes: isp!.purposes.filter((p) => p.id !== HOST_NOTIFICATION_PURPOSE) };
-    expect(decideNoticeDisclosure(without, REGIONAL_AGREEMENT_ID, host, ['child.age'], NOW)).toMatchObject({ allowed: false, fields: [] });
-    expect(decideNoticeDisclosure({ ...isp!, status: 'suspended' }, REGIONAL_AGREEMENT_ID, host, ['child.age'], NOW).allowed).toBe(false);
-    expect(decideNoticeDisclosure(undefined, REGIONAL_AGREEMENT_ID, host, ['child.age'], NOW).allowed).toBe(false);
+    expect(decideNoticeDisclosure(without, REGIONAL_AGREEMENT_ID, host, ['child.age'], NOW.toISOString(), NOW)).toMatchObject({ allowed: false, fields: [] });
+    expect(decideNoticeDisclosure({ ...isp!, status: 'suspended' }, REGIONAL_AGREEMENT_ID, host, ['child.age'], NOW.toISOString(), NOW).allowed).toBe(false);
+    expect(decideNoticeDisclosure(undefined, REGIONAL_AGREEMENT_ID, host, ['child.age'], NOW.toISOString(), NOW).allowed).toBe(false);
+    // each field no longer than the agreement keeps it (180 days each), counted from the delivery
+    const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
+    expect(isp!.dataItems.filter((d) => d.field.startsWith('child.') && ['age', 'sex', 'needs'].includes(d.field.slice(6))).map((d) => d.retention.days)).toEqual([180, 180, 180]);
+    expect(decideNoticeDisclosure(isp, REGIONAL_AGREEMENT_ID, host, ['child.age', 'child.sex', 'child.needs'], daysAgo(179), NOW).fields).toEqual(['child.age', 'child.sex', 'child.needs']);
+    const past = decideNoticeDisclosure(isp, REGIONAL_AGREEMENT_ID, host, ['child.age', 'child.sex', 'child.needs'], daysAgo(181), NOW);
+    expect(past).toMatchObject({ allowed: false, fields: [] });
+    expect(past.reasons.find((r) => r.rule === 'retention')!.ok).toBe(false);
     const noParty = { ...isp!, parties: isp!.parties.filter((p) => p.principal !== 'authority:suffolk') };
-    expect(decideNoticeDisclosure(noParty, REGIONAL_AGREEMENT_ID, host, ['child.age'], NOW).reasons.find((r) => r.rule === 'party')!.ok).toBe(false);
+    expect(decideNoticeDisclosure(noParty, REGIONAL_AGREEMENT_ID, host, ['child.age'], NOW.toISOString(), NOW).reasons.find((r) => r.rule === 'party')!.ok).toBe(false);
   });
 });
 
