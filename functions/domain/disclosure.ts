@@ -110,6 +110,13 @@ export function retainedFields(agreement: SharingAgreement | undefined, fields: 
   return { kept, expired };
 }
 
+/** The retention rule: the fields still within their retention (from `since`); it fails only when there were some and none is left. */
+function retention(agreement: SharingAgreement | undefined, fields: readonly string[], since: string, now: Date): { kept: string[]; ok: boolean; detail: string } {
+  const { kept, expired } = retainedFields(agreement, fields, since, now);
+  const detail = expired.length === 0 ? 'every field within its retention period' : kept.length ? `past retention, withheld: ${expired.join(', ')}` : 'every field is past its retention period';
+  return { kept, ok: fields.length === 0 || kept.length > 0, detail };
+}
+
 /** How long the referral record is kept: the longest retention of the data items it carries (or of `fallback`). */
 export function retentionDays(agreement: SharingAgreement, fields: readonly string[], fallback = 0): number {
   const days = fields.map((f) => agreement.dataItems.find((d) => d.field === f)?.retention.days ?? 0);
@@ -203,12 +210,9 @@ export function decideDisclosure(
   const consent = consentAllows(referral.lawfulBasis);
   ok = rule('consent', consent.ok, consent.detail) && ok;
 
-  const { kept, expired } = retainedFields(agreement, candidates, referral.createdAt, now);
-  ok = rule(
-    'retention',
-    candidates.length === 0 || kept.length > 0,
-    expired.length === 0 ? 'every field within its retention period' : kept.length ? `past retention, withheld: ${expired.join(', ')}` : 'every field is past its retention period',
-  ) && ok;
+  const retained = retention(agreement, candidates, referral.createdAt, now);
+  ok = rule('retention', retained.ok, retained.detail) && ok;
+  const { kept } = retained;
 
   return ok ? { allowed: true, fields: kept, reasons } : { allowed: false, fields: [], reasons };
 }
@@ -313,12 +317,8 @@ export function decideNoticeDisclosure(agreement: SharingAgreement | undefined, 
   const listed = purposeDef?.disclosures.find((d) => d.recipientRole === 'authority')?.fields ?? [];
   const fields = offered.filter((f) => listed.includes(f) && !NEVER_DISCLOSED.includes(f));
   ok = rule('role-fields', fields.length > 0, fields.length ? `the agreement lists for authority and ${HOST_NOTIFICATION_PURPOSE}: ${fields.join(', ')}` : `the agreement lists none of ${offered.join(', ')} for authority and ${HOST_NOTIFICATION_PURPOSE}`) && ok;
-  const { kept, expired } = retainedFields(agreement, fields, deliveredAt, now);
-  ok = rule(
-    'retention',
-    fields.length === 0 || kept.length > 0,
-    expired.length === 0 ? 'every field within its retention period' : kept.length ? `past retention, withheld: ${expired.join(', ')}` : 'every field is past its retention period',
-  ) && ok;
+  const { kept, ...retained } = retention(agreement, fields, deliveredAt, now);
+  ok = rule('retention', retained.ok, retained.detail) && ok;
   return ok ? { allowed: true, fields: kept, reasons } : { allowed: false, fields: [], reasons };
 }
 
