@@ -412,12 +412,13 @@ export interface Candidate {
 /**
  * Pooled beds that could take the child, best first: same kind, available, its contract paying
  * for the night the child needs it (or today, if that has passed) and free by then, and a home
- * that passes the matching module's hard rules (excluded needs, age, sex). Ranked by the same
- * fit score as the vacancy search, then by distance and bed id.
+ * that passes the matching module's hard rules (excluded needs, age, sex) in a setting lawful for
+ * the child then (regs 27A/27C: no bed an allocation would refuse). Ranked by the same fit score
+ * as the vacancy search, then by distance and bed id.
  */
 export function rankCandidates(
   request: RequestFacts,
-  beds: ReadonlyArray<{ bed: BedFacts; home: HomeFacts | undefined }>,
+  beds: ReadonlyArray<{ bed: BedFacts; home: PoolHome | undefined }>,
   today: string,
 ): Candidate[] {
   const on = maxDate(request.neededFrom, today);
@@ -428,6 +429,7 @@ export function rankCandidates(
     if (!home || bed.kind !== request.kind || bed.status !== 'available') continue;
     if (!contractCovers(bed, on) || bed.availableFrom > on) continue;
     if (hardRuleFailures(child, home).length > 0) continue;
+    if (home.placementType !== undefined && settingRefusal(home.placementType, child.age, on)) continue;
     const f = fit(child, home, near ? { near } : {});
     const reasons = [`${bed.kind} bed, free from ${maxDate(bed.availableFrom, bed.from)}`, ...f.reasons];
     out.push({ bedId: bed.id, homeUrn: bed.homeUrn, kind: bed.kind, distanceMiles: f.distanceMiles, score: f.score, reasons });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocationPlacement, allocationRefusal, settingRefusal, stepDownRefusal, type AllocationPlacementInput, type BedFacts, type PoolHome } from '../../functions/domain/pool.ts';
+import { allocationPlacement, allocationRefusal, rankCandidates, settingRefusal, stepDownRefusal, type AllocationPlacementInput, type BedFacts, type PoolHome } from '../../functions/domain/pool.ts';
 import { BankHolidaysUnknown } from '../../functions/domain/working-days.ts';
 
 /**
@@ -90,5 +90,12 @@ describe('setting legality of an allocation (regs 27A, 27C)', () => {
     const moveOn: BedFacts = { ...bed, id: 'bed_m', kind: 'move-on' };
     expect(stepDownRefusal('bed_a', moveOn, request(15).child, facts('K3'), '2026-06-01')).toMatchObject({ reason: 'reg-27A', field: 'stepDownTo' });
     expect(stepDownRefusal('bed_a', moveOn, request(16).child, facts('K3'), '2026-06-01')).toBeUndefined();
+  });
+
+  it('candidates never offer a bed an allocation would refuse: no K3 bed for a 15-year-old, which a 16-year-old is offered', () => {
+    const beds = [{ bed, home: facts('K3') }, { bed: { ...bed, id: 'bed_b' }, home: facts('K2') }];
+    const offered = (age: number) => rankCandidates({ ...request(age), homeOutcode: 'CM2' }, beds, '2026-06-01').map((c) => c.bedId);
+    expect(offered(15)).toEqual(['bed_b']);
+    expect(offered(16).sort()).toEqual(['bed_a', 'bed_b']);
   });
 });
