@@ -98,6 +98,7 @@ export const ID_PATTERNS = {
   bed: /^bed_[0-9a-z]{8,40}$/,
   request: /^req_[a-z-]+_[0-9a-z]{8,40}$/,
   allocation: /^alc_[a-z-]+_[0-9a-z]{8,40}$/,
+  placement: /^plc_[a-z-]+_[0-9a-z]{8,40}$/,
 } as const;
 
 /** Shares name each authority at most once (the schema's keys), are in (0, 1] and sum to 1 within 1e-9. */

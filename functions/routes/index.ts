@@ -1,5 +1,6 @@
 import { homesHandlers, homesRoutes } from './homes.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
+import { poolAllocationsHandlers, poolAllocationsRoutes } from './pool-allocations.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
 import { rollupsHandlers, rollupsRoutes } from './rollups.ts';
@@ -20,6 +21,7 @@ export const routes = {
   ...referenceRoutes,
   ...homesRoutes,
   ...poolRoutes,
+  ...poolAllocationsRoutes,
   ...referralsRoutes,
   ...spendRoutes,
   ...rollupsRoutes,
@@ -30,6 +32,7 @@ export const handlers = {
   ...referenceHandlers,
   ...homesHandlers,
   ...poolHandlers,
+  ...poolAllocationsHandlers,
   ...referralsHandlers,
   ...spendHandlers,
   ...rollupsHandlers,
