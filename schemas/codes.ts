@@ -2,13 +2,22 @@
 // code lists from CONTRACT.md. PLACE codes change by collection year, so they are versioned:
 // a code is valid for a year when that year's list carries it.
 
+/**
+ * 2024-25: K3 (registered supported accommodation) is added (the open SSDA903 validator's rule
+ * 146, lac2024_25).
+ */
 const PLACE_2024_25 = [
-  'A3', 'A4', 'A5', 'A6', 'H5', 'K1', 'K2', 'P1', 'P2', 'P3', 'R1', 'R2', 'R3', 'R5', 'S1',
+  'A3', 'A4', 'A5', 'A6', 'H5', 'K1', 'K2', 'K3', 'P1', 'P2', 'P3', 'R1', 'R2', 'R3', 'R5', 'S1',
   'T0', 'T1', 'T2', 'T3', 'T4', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'Z1',
 ] as const;
 
-/** From 2025-26 H5 and P2 are withdrawn and K3 (registered supported accommodation) is added. */
-const PLACE_2025_26 = [...PLACE_2024_25.filter((c) => c !== 'H5' && c !== 'P2'), 'K3'] as const;
+/**
+ * From 2025-26 H5 and P2 are withdrawn and Z1 gives way to Z11–Z14 (the validator's rule 146,
+ * lac2025_26).
+ */
+const PLACE_2025_26 = [
+  ...PLACE_2024_25.filter((c) => c !== 'H5' && c !== 'P2' && c !== 'Z1'), 'Z11', 'Z12', 'Z13', 'Z14',
+] as const;
 
 export const PLACE_CODES_BY_YEAR = {
   '2024-25': PLACE_2024_25,
@@ -89,6 +98,7 @@ export const ID_PATTERNS = {
   bed: /^bed_[0-9a-z]{8,40}$/,
   request: /^req_[a-z-]+_[0-9a-z]{8,40}$/,
   allocation: /^alc_[a-z-]+_[0-9a-z]{8,40}$/,
+  placement: /^plc_[a-z-]+_[0-9a-z]{8,40}$/,
 } as const;
 
 /** Placement ids name their authority (`plc_<slug>_…`), as pool ids do; notice ids do not. Apart from ID_PATTERNS so Lambdas that never see them do not bundle them. */

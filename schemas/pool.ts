@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import {
   Age, AUTHORITY_COUNT, AuthoritySlug, ChildRef, IsoDate, IsoDateTime, ListQuery, listOf, Money, NeedCode, NEED_COUNT, NonNegativeMoney, Outcode,
-  OutcodeOut, ReasonPlaceChange, REASON_LIMITS, Sex, Urgency, Urn,
+  OutcodeOut, REASON_LIMITS, Sex, Urgency, Urn,
 } from './common.ts';
 import {
-  ALLOCATION_STATUSES, BED_STATUSES, ID_PATTERNS, POOL_KINDS, REQUEST_STATUSES, sharesSumToOne,
+  BED_STATUSES, POOL_KINDS, REQUEST_STATUSES, sharesSumToOne,
 } from './codes.ts';
 
 /**
@@ -13,18 +13,18 @@ import {
  * the hub knows an outcode is the handler's check, against the outcode table only it bundles).
  */
 
+export {
+  Allocation, AllocationId, AllocationList, AllocationParams, AllocationStatus, BedId, CreateAllocationBody, EndAllocationBody, EndedAllocation,
+  PlacementId, RequestId,
+} from './pool-allocations.ts';
+import { AllocationId, BedId, RequestId } from './pool-allocations.ts';
+
 export const PoolKind = z.enum(POOL_KINDS);
 export const BedStatus = z.enum(BED_STATUSES);
 export const RequestStatus = z.enum(REQUEST_STATUSES);
-export const AllocationStatus = z.enum(ALLOCATION_STATUSES);
-
-export const BedId = z.string().max(44).regex(ID_PATTERNS.bed, 'a pooled bed id (bed_…)').meta({ examples: ['bed_0mpdw4sg03fa94c1be20d'] });
-export const RequestId = z.string().max(80).regex(ID_PATTERNS.request, 'a pool request id (req_…)').meta({ examples: ['req_essex_0mpdw4sg0b71d2e94a6c'] });
-export const AllocationId = z.string().max(80).regex(ID_PATTERNS.allocation, 'an allocation id (alc_…)').meta({ examples: ['alc_essex_0mpdw4sg05e3a8f1c7d2'] });
 
 export const BedParams = z.strictObject({ id: BedId });
 export const RequestParams = z.strictObject({ id: RequestId });
-export const AllocationParams = z.strictObject({ id: AllocationId });
 
 // ------------------------------------------------------------------ beds
 
@@ -121,36 +121,6 @@ export const Candidate = z
   })
   .meta({ id: 'PoolCandidate' });
 export const CandidateList = listOf(Candidate);
-
-// ------------------------------------------------------------------ allocations
-
-export const CreateAllocationBody = z.strictObject({ requestId: RequestId, bedId: BedId, startDate: IsoDate }).meta({ id: 'PoolAllocationInput' });
-
-export const Allocation = z
-  .object({
-    id: AllocationId,
-    requestId: RequestId,
-    bedId: BedId,
-    authority: AuthoritySlug,
-    startDate: IsoDate,
-    status: AllocationStatus,
-    endDate: IsoDate.optional(),
-    reason: ReasonPlaceChange.optional(),
-    steppedDownFrom: AllocationId.optional().meta({ description: 'The emergency allocation this move-on allocation followed' }),
-    steppedDownTo: AllocationId.optional().meta({ description: 'The move-on allocation that followed this one' }),
-  })
-  .meta({ id: 'PoolAllocation' });
-export const AllocationList = listOf(Allocation);
-
-export const EndAllocationBody = z.strictObject({
-  endDate: IsoDate.meta({ description: 'The first night the bed is free again' }),
-  reason: ReasonPlaceChange,
-  stepDownTo: BedId.optional().meta({ description: 'A move-on bed the child moves into on endDate, in the same step (programme office)' }),
-}).meta({ id: 'PoolAllocationEnd' });
-
-export const EndedAllocation = Allocation.extend({
-  stepDown: Allocation.optional().meta({ description: 'The new move-on allocation, when stepDownTo was given' }),
-});
 
 // ------------------------------------------------------------------ ledger
 

@@ -166,7 +166,7 @@ export const Rollup = z
     byProviderGroup: z
       .array(z.object({ group: z.string().max(200), spend: Money, share: z.number().nullable(), authorities: z.number().int().min(0), placements: Count }))
       .max(MAX_GROUPS),
-    byPlacementType: z.array(z.object({ placementType: z.string().max(2), spend: Money, placements: Count })).max(ANY_PLACE_CODE.length),
+    byPlacementType: z.array(z.object({ placementType: z.string().max(3), spend: Money, placements: Count })).max(ANY_PLACE_CODE.length),
     byAuthority: z.array(z.object({ authority: AuthoritySlug, spend: Money, placements: Count })).max(11),
     unresolvedNames: z
       .array(z.object({ name: z.string().max(200), group: z.string().max(200) }))

@@ -6,6 +6,8 @@ import type { Principal } from './principal.ts';
 import { requireKnownOutcode } from './geo.ts';
 import { maxDate } from './calendar-days.ts';
 import { HubError } from './errors.ts';
+import { collectionYearOf, legality } from './placement.ts';
+import { newPlacement, type By, type PlacedHome, type Placement } from './placement-record.ts';
 
 /**
  * Pooled emergency and move-on beds: the rules that do not need the store. Pure.
@@ -120,6 +122,8 @@ export interface Allocation {
   reason?: ReasonPlaceChange;
   steppedDownFrom?: string;
   steppedDownTo?: string;
+  /** The requesting authority's placement this allocation made (`plc_<authority>_…`); absent on allocations made before allocations became placements. */
+  placementId?: string;
   createdAt: string;
   createdBy: string;
   endedAt?: string;
@@ -201,6 +205,7 @@ export const allocationView = (a: Allocation) => ({
   ...(a.reason ? { reason: a.reason } : {}),
   ...(a.steppedDownFrom ? { steppedDownFrom: a.steppedDownFrom } : {}),
   ...(a.steppedDownTo ? { steppedDownTo: a.steppedDownTo } : {}),
+  ...(a.placementId ? { placementId: a.placementId } : {}),
 });
 
 // ------------------------------------------------------------------ allocation rules
@@ -236,12 +241,12 @@ export const contractCovers = (bed: Pick<BedFacts, 'from' | 'to'>, date: string)
 export function allocationRefusal(
   bed: BedFacts,
   request: (RequestFacts & { status: RequestStatus }) | undefined,
-  home: HomeFacts | undefined,
+  home: PoolHome | undefined,
   startDate: string,
 ): PoolRefusal | undefined {
   if (!request) return new PoolRefusal('unprocessable', 'unknown request', 'requestId', 'No such pool request.');
   if (request.status !== 'pending') return requestNotPending(`The request is ${request.status}; only a pending request can be allocated.`);
-  return bedRefusal(bed, request, startDate) ?? homeRefusal(request, home);
+  return bedRefusal(bed, request, startDate) ?? homeRefusal(request, home, startDate);
 }
 
 /** The checks on the bed alone (no home needed, so they run first): kind, contract dates, free by then. */
@@ -294,11 +299,33 @@ export function whyBedRefuses(bed: BedState | undefined, on: BedCheck = {}): Poo
   return undefined;
 }
 
-/** The matching module's hard rules: the bed's home must be able to care for the child. */
-export function homeRefusal(request: Pick<RequestFacts, 'child'>, home: HomeFacts | undefined): PoolRefusal | undefined {
+/** What the allocation rules read of a bed's home: the matching facts and its setting (SSDA903 PLACE). */
+export type PoolHome = HomeFacts & { placementType?: string };
+
+/**
+ * The bed's home must be able to care for the child (the matching module's hard rules), and the
+ * setting must be lawful for the child on `date` (settingRefusal).
+ */
+export function homeRefusal(request: Pick<RequestFacts, 'child'>, home: PoolHome | undefined, date: string, field = 'bedId'): PoolRefusal | undefined {
   if (!home) return undefined;
   const failures = hardRuleFailures(request.child as Child, home);
-  return failures.length ? new PoolRefusal('unprocessable', 'home-cannot-take-child', 'bedId', `The bed's home ${failures.join('; ')}.`) : undefined;
+  if (failures.length) return new PoolRefusal('unprocessable', 'home-cannot-take-child', field, `The bed's home ${failures.join('; ')}.`);
+  return home.placementType === undefined ? undefined : settingRefusal(home.placementType, request.child.age, date, field);
+}
+
+/**
+ * Setting legality (CONTRACT.md; CPPCR regs 27A and 27C): a child under 16 is never placed in
+ * supported accommodation (K3, or unregistered H5/P2) — reg-27A; a child of 16 or 17 not in
+ * unregistered supported accommodation — reg-27C; nor anyone in a setting whose PLACE code the
+ * collection year of `date` no longer has. The rules are ./placement.ts `legality`, the same for
+ * offers; here the refusal's stable reason is the regulation (`reg-27A`, `reg-27C`) or
+ * `place-code-withdrawn`, and its detail says why.
+ */
+export function settingRefusal(placementType: string, age: number, date: string, field = 'bedId'): PoolRefusal | undefined {
+  const problems = legality(placementType, age, collectionYearOf(date));
+  if (!problems.length) return undefined;
+  const reason = /^(reg-27[AC]):/.exec(problems.find((p) => p.message.startsWith('reg-'))?.message ?? '')?.[1] ?? 'place-code-withdrawn';
+  return new PoolRefusal('unprocessable', reason, field, `The bed's home is ${placementType}, and the child is ${age}: ${problems.map((p) => p.message).join('; ')}.`);
 }
 
 /** Why an allocation cannot end on `endDate`. */
@@ -315,7 +342,7 @@ export function stepDownRefusal(
   fromBedId: string,
   target: BedFacts | undefined,
   child: RequestFacts['child'] | undefined,
-  home: HomeFacts | undefined,
+  home: PoolHome | undefined,
   date: string,
 ): PoolRefusal | undefined {
   const field = 'stepDownTo';
@@ -325,11 +352,50 @@ export function stepDownRefusal(
   if (!contractCovers(target, date)) {
     return new PoolRefusal('unprocessable', 'outside-contract', field, `The bed's contract runs ${target.from} to ${target.to ?? '(open)'}; ${date} is outside it.`);
   }
-  if (child && home) {
-    const failures = hardRuleFailures(child as Child, home);
-    if (failures.length) return new PoolRefusal('unprocessable', 'home-cannot-take-child', field, `The bed's home ${failures.join('; ')}.`);
-  }
-  return whyBedRefuses(target, { field, startDate: date, moveOn: true });
+  const refusal = child ? homeRefusal({ child }, home, date, field) : undefined;
+  return refusal ?? whyBedRefuses(target, { field, startDate: date, moveOn: true });
+}
+
+// ------------------------------------------------------------------ allocations are placements
+
+export interface AllocationPlacementInput {
+  /** `plc_<authority>_…` and the notice's id, made by the store. */
+  id: string;
+  noticeId: string;
+  allocation: Pick<Allocation, 'id' | 'authority' | 'startDate'>;
+  bed: Pick<Bed, 'kind' | 'weeklyCostPence'>;
+  request: Pick<PoolRequest, 'child' | 'homeOutcode' | 'urgency'>;
+  /** The bed's home, with its `localAuthority` and `postcode` when it has them. */
+  home: PlacedHome;
+  /** The allocation is a step-down (a planned move into a move-on bed), not the child's first pooled bed. */
+  stepDown?: boolean;
+  by: By;
+  now: Date;
+}
+
+/**
+ * The requesting authority's placement an allocation makes (CONTRACT.md, "Pool allocations are
+ * placements"): the child of the request in the bed's home from the allocation's start, at the
+ * bed's weekly cost, `allocationId` set. Its reg 13(4) notice, when it is not in area, is due on
+ * the 5th working day after the start for an emergency bed, or when the request was for a bed
+ * today (a placement "made in an emergency"); a step-down is a planned move, due by its start.
+ * Throws (422) when the hub cannot tell where the home is.
+ */
+export function allocationPlacement(p: AllocationPlacementInput): Placement {
+  const { child, homeOutcode, urgency } = p.request;
+  return newPlacement({
+    id: p.id,
+    noticeId: p.noticeId,
+    authority: p.allocation.authority,
+    child: { ...child, ...(homeOutcode ? { homeOutcode } : {}), ...(p.stepDown ? {} : { urgency }) },
+    home: p.home,
+    startDate: p.allocation.startDate,
+    weeklyCost: p.bed.weeklyCostPence / 100,
+    allocationId: p.allocation.id,
+    emergencyPool: p.bed.kind === 'emergency',
+    by: p.by,
+    now: p.now,
+  });
 }
 
 // ------------------------------------------------------------------ candidates
@@ -346,12 +412,13 @@ export interface Candidate {
 /**
  * Pooled beds that could take the child, best first: same kind, available, its contract paying
  * for the night the child needs it (or today, if that has passed) and free by then, and a home
- * that passes the matching module's hard rules (excluded needs, age, sex). Ranked by the same
- * fit score as the vacancy search, then by distance and bed id.
+ * that passes the matching module's hard rules (excluded needs, age, sex) in a setting lawful for
+ * the child then (regs 27A/27C: no bed an allocation would refuse). Ranked by the same fit score
+ * as the vacancy search, then by distance and bed id.
  */
 export function rankCandidates(
   request: RequestFacts,
-  beds: ReadonlyArray<{ bed: BedFacts; home: HomeFacts | undefined }>,
+  beds: ReadonlyArray<{ bed: BedFacts; home: PoolHome | undefined }>,
   today: string,
 ): Candidate[] {
   const on = maxDate(request.neededFrom, today);
@@ -362,6 +429,7 @@ export function rankCandidates(
     if (!home || bed.kind !== request.kind || bed.status !== 'available') continue;
     if (!contractCovers(bed, on) || bed.availableFrom > on) continue;
     if (hardRuleFailures(child, home).length > 0) continue;
+    if (home.placementType !== undefined && settingRefusal(home.placementType, child.age, on)) continue;
     const f = fit(child, home, near ? { near } : {});
     const reasons = [`${bed.kind} bed, free from ${maxDate(bed.availableFrom, bed.from)}`, ...f.reasons];
     out.push({ bedId: bed.id, homeUrn: bed.homeUrn, kind: bed.kind, distanceMiles: f.distanceMiles, score: f.score, reasons });

@@ -15,14 +15,21 @@ import { suppress, THRESHOLD } from './suppression.ts';
  * with children and provider identities, never with lines. Pure.
  */
 
-/** Every PLACE code of any collection year, in a fixed order (index < 32). */
-const PLACE_CODES = [...new Set(Object.values(PLACE_CODES_BY_YEAR).flat())].sort();
-/** PLACE codes are a capital letter and a digit: index them by character codes, with no hashing. */
-const TYPE_BY_CHARS = new Int8Array(26 * 10).fill(-1);
-PLACE_CODES.forEach((c, i) => (TYPE_BY_CHARS[(c.charCodeAt(0) - 65) * 10 + (c.charCodeAt(1) - 48)] = i));
-function typeIndex(code: string): number {
-  if (code.length !== 2) return -1;
+/** Every PLACE code of any collection year, in a fixed order. */
+const PLACE_CODES = [...new Set<string>(Object.values(PLACE_CODES_BY_YEAR).flat())].sort();
+/**
+ * PLACE codes are a capital letter and one or two digits (`K2`, `Z11`): index them by character
+ * codes, with no hashing — two-character codes below 260, three-character ones above.
+ */
+const charsKey = (code: string): number => {
   const k = (code.charCodeAt(0) - 65) * 10 + (code.charCodeAt(1) - 48);
+  return code.length === 2 ? k : 260 + k * 10 + (code.charCodeAt(2) - 48);
+};
+const TYPE_BY_CHARS = new Int8Array(260 + 2600).fill(-1);
+PLACE_CODES.forEach((c, i) => (TYPE_BY_CHARS[charsKey(c)] = i));
+function typeIndex(code: string): number {
+  if (code.length !== 2 && code.length !== 3) return -1;
+  const k = charsKey(code);
   return k >= 0 && k < TYPE_BY_CHARS.length ? TYPE_BY_CHARS[k]! : -1;
 }
 const AUTH_INDEX = new Map<string, number>(AUTHORITY_SLUGS.map((s, i) => [s, i]));

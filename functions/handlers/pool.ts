@@ -5,13 +5,15 @@ import type { Page } from '../store/paging.ts';
 import { poolRoutes } from '../routes/pool.ts';
 import { principalId } from '../domain/principal.ts';
 import { londonToday } from '../domain/calendar-days.ts';
-import { allocationView, bedView, newBedOf, newRequestOf, requestView } from '../domain/pool.ts';
-import {
-  allocate, cancelRequest, candidatesFor, createRequest, endAllocation, listAllocations, listBeds, listRequests, readAllocation, readBed,
-  readRequest, registerBed, setBedStatus,
-} from '../store/pool.ts';
+import { bedView, newBedOf, newRequestOf, requestView } from '../domain/pool.ts';
+import { listBeds, readBed, registerBed, setBedStatus } from '../store/pool/beds.ts';
+import { cancelRequest, createRequest, listRequests, readRequest } from '../store/pool/requests.ts';
+import { candidatesFor } from '../store/pool/candidates.ts';
 
-/** Pooled emergency and move-on beds (CONTRACT.md): parse (edge) → domain/store → reply. */
+/**
+ * Pooled emergency and move-on beds (CONTRACT.md): parse (edge) → domain/store → reply. Beds,
+ * requests and candidates; allocations are ./pool-allocations.ts, the ledger ./pool-ledger.ts.
+ */
 
 const list = <T, V>({ items, nextCursor }: Page<T>, view: (t: T) => V) => ({ body: { items: items.map(view), ...(nextCursor ? { nextCursor } : {}) } });
 const created = <B extends { id: string }>(path: string, body: B) => ({ status: 201, body, headers: { location: `${path}/${body.id}` } });
@@ -37,15 +39,4 @@ export const handler = lambda(poolRoutes, {
     return { body: pageInMemory(`pool-candidates:${params.id}:${principalId(principal)}`, ranked, query.limit, query.cursor) };
   },
 
-  'POST /v1/pool/allocations': async ({ principal, body, requestId }) => {
-    const allocation = await allocate({ requestId: body.requestId, bedId: body.bedId, startDate: body.startDate, by: principal, httpRequestId: requestId });
-    return created('/v1/pool/allocations', allocationView(allocation));
-  },
-  'GET /v1/pool/allocations': async ({ principal, query }) => list(await listAllocations(principal, query.limit, query.cursor), allocationView),
-  'GET /v1/pool/allocations/{id}': async ({ principal, params }) => ({ body: allocationView(await readAllocation(principal, params.id)) }),
-  'POST /v1/pool/allocations/{id}/end': async ({ principal, params, body, requestId }) => {
-    const { endDate, reason, stepDownTo } = body;
-    const { ended, stepDown } = await endAllocation({ who: principal, id: params.id, endDate, reason, ...(stepDownTo ? { stepDownTo } : {}), httpRequestId: requestId });
-    return { body: { ...allocationView(ended), ...(stepDown ? { stepDown: allocationView(stepDown) } : {}) } };
-  },
 }, { idempotency });

@@ -1,6 +1,7 @@
 import { homesHandlers, homesRoutes } from './homes.ts';
 import { placementsHandlers, placementsRoutes } from './placements.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
+import { poolAllocationsHandlers, poolAllocationsRoutes } from './pool-allocations.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
 import { rollupsHandlers, rollupsRoutes } from './rollups.ts';
@@ -21,6 +22,7 @@ export const routes = {
   ...referenceRoutes,
   ...homesRoutes,
   ...poolRoutes,
+  ...poolAllocationsRoutes,
   ...referralsRoutes,
   ...spendRoutes,
   ...rollupsRoutes,
@@ -32,6 +34,7 @@ export const handlers = {
   ...referenceHandlers,
   ...homesHandlers,
   ...poolHandlers,
+  ...poolAllocationsHandlers,
   ...referralsHandlers,
   ...spendHandlers,
   ...rollupsHandlers,

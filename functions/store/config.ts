@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inLambda, required, resetCursorSecret } from './env.ts';
 
@@ -42,10 +42,35 @@ let ddb: DynamoDBDocumentClient | undefined;
 const resetters: (() => void)[] = [];
 
 export function dynamo(): DynamoDBDocumentClient {
-  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 8 }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  if (!ddb) {
+    const client = new DynamoDBClient({ maxAttempts: 8 });
+    if (process.env.AWS_ENDPOINT_URL_DYNAMODB) awaitLocalCommits(client);
+    ddb = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
   return ddb;
+}
+
+/** The calls DynamoDB Local answers before their SQLite COMMIT has run. */
+const COMMITTED_LATER = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
+
+/**
+ * DynamoDB Local (1.25) answers a TransactWriteItems (and an ExecuteTransaction) as soon as it
+ * has queued the transaction's COMMIT on its one SQLite connection, without waiting for it: a
+ * kill -9 in between loses a write the hub had acknowledged (test/bench/ddb-kill-durability.ts,
+ * test/integration/dynamodb-local-commit.test.ts). Every other call waits for its turn on that
+ * same queue, so one ListTables after the transaction returns only once the COMMIT has run:
+ * a transactional write resolves when it is on disk, and fails if DynamoDB Local dies first.
+ * Only for an endpoint other than AWS's (DynamoDB Local: npm start, the tests, the CLI).
+ */
+function awaitLocalCommits(client: DynamoDBClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (COMMITTED_LATER.has(context.commandName ?? '')) await client.send(new ListTablesCommand({ Limit: 1 }));
+      return out;
+    },
+    { step: 'initialize', name: 'awaitDynamoDbLocalCommit' },
+  );
 }
 
 /** Other clients (./s3.ts) register here to be rebuilt when endpoints change. */

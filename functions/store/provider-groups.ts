@@ -7,7 +7,7 @@ import {
 } from '../domain/reference/provider-groups.ts';
 import { config, dynamo } from './config.ts';
 import * as keys from './keys.ts';
-import { queryAll } from './query.ts';
+import { queryPrefix } from './query.ts';
 import { pageInMemory } from './cursor.ts';
 
 /**
@@ -20,13 +20,7 @@ export interface HubMappingEntry extends ProviderGroupMappingEntry {
 }
 
 export async function listHubMappings(): Promise<HubMappingEntry[]> {
-  const { pk, skPrefix } = keys.providerGroupMappingPrefix();
-  const items = await queryAll({
-    TableName: config.tableName,
-    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-    ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
-    ConsistentRead: true,
-  });
+  const items = await queryPrefix(keys.providerGroupMappingPrefix());
   return items.map((i) => ({
     group: String(i.group),
     aliases: (i.aliases as string[] | undefined) ?? [],

@@ -1,5 +1,5 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from './config.ts';
+import { config, dynamo } from './config.ts';
 
 /**
  * Every item of a DynamoDB Query, page by page: the store's one `LastEvaluatedKey` loop. Lists
@@ -24,4 +24,14 @@ export async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey
   const all: Item[] = [];
   for await (const page of queryPages(input)) all.push(...page);
   return all;
+}
+
+/** Every item of a partition whose sort key starts with `skPrefix` (the `keys.*Prefix` shapes), strongly consistent. */
+export function queryPrefix(key: { pk: string; skPrefix: string }): Promise<Item[]> {
+  return queryAll({
+    TableName: config.tableName,
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': key.pk, ':s': key.skPrefix },
+    ConsistentRead: true,
+  });
 }

@@ -13,7 +13,7 @@ import { config, dynamo } from './config.ts';
 import { deleteObjects, getObjectText, isNoSuchKey, openObject, putObject } from './objects.ts';
 import * as keys from './keys.ts';
 import { queryPage, type Page } from './paging.ts';
-import { queryAll } from './query.ts';
+import { queryPrefix } from './query.ts';
 
 /**
  * Spend batches: the accepted lines (NDJSON), what is kept of the batch as posted (its accepted
@@ -248,13 +248,7 @@ export function listBatches(
 
 /** The batches with lines in a month (every authority's). */
 export async function monthBatches(month: string): Promise<MonthBatchRef[]> {
-  const { pk, skPrefix } = keys.spendMonthBatchPrefix(month);
-  const items = await queryAll({
-    TableName: config.tableName,
-    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-    ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
-    ConsistentRead: true,
-  });
+  const items = await queryPrefix(keys.spendMonthBatchPrefix(month));
   return items.map((i) => ({
     authority: i.authority as AuthoritySlug,
     batchId: String(i.batchId),

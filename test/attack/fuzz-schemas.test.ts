@@ -174,7 +174,8 @@ async function seedFixtures(): Promise<void> {
   await made(send(PROVIDER, 'PUT', `/v1/homes/${urn}`, homeBody()));
   await made(send(PROVIDER, 'POST', `/v1/homes/${urn}/vacancies`, { beds: 2, availableFrom: today }));
   const poolUrn = String(Number(urn) + 1);
-  await made(send(POOL_PROVIDER, 'PUT', `/v1/homes/${poolUrn}`, homeBody({ ageRange: { min: 0, max: 25 }, supports: [], excludes: [] })));
+  // a pool home the hub can locate: an allocation places the child there, and a placement needs its host authority
+  await made(send(POOL_PROVIDER, 'PUT', `/v1/homes/${poolUrn}`, homeBody({ outcode: 'CM1', ageRange: { min: 0, max: 25 }, supports: [], excludes: [] })));
   const bed = await made(send(PO, 'POST', '/v1/pool/beds', { homeUrn: poolUrn, kind: 'emergency', weeklyCost: 3000, contractRef: 'FUZZ-1', from: addDays(today, -365) }));
   for (const [kind, ref] of [['emergency', 'FUZZ-2'], ['move-on', 'FUZZ-3'], ['move-on', 'FUZZ-4']]) {
     await made(send(PO, 'POST', '/v1/pool/beds', { homeUrn: poolUrn, kind, weeklyCost: 2000, contractRef: ref, from: addDays(today, -365) }));

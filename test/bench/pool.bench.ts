@@ -4,6 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config, dynamo } from '../../functions/store/config.ts';
 import * as keys from '../../functions/store/keys.ts';
 import { putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
+import { batchGet } from '../../functions/store/batch-get.ts';
 import { allocate, createBed, createRequest } from '../../functions/store/pool.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
@@ -13,7 +14,8 @@ import { cpuMs, median, percentile, round, startGatewayProcess, type BenchContex
 /**
  * Pooled-bed allocation under contention (issue 4): 500 allocation requests fired at once over
  * HTTP for 10 beds (request i → bed i mod 10, each request distinct), against the local stack.
- * Reports the winners (must equal the beds), the rate allocations were answered, the latency,
+ * Reports the winners (must equal the beds, each with its one placement: an allocation writes the
+ * requesting authority's placement in its transaction), the rate allocations were answered, the latency,
  * and beside it the raw conditional-write rate of the same DynamoDB Local in the same run
  * (PutItem with attribute_not_exists, 500 at once: on distinct keys, and contended on 10 keys);
  * the CPU each process spent per allocation, and the store's allocation alone without HTTP.
@@ -133,6 +135,8 @@ interface Round {
   perSecond: number;
   winners: number;
   bedsWon: number;
+  /** The winners' placements found in the store after the round (must equal the winners). */
+  placements: number;
   refused: number;
   latencies: number[];
   cpu: Cpu;
@@ -158,11 +162,13 @@ async function contend(ctx: Ctx, urn: string, today: string, tag: string): Promi
     const seconds = (performance.now() - started) / 1000;
     const raw = await withCpu({ dynamodb: ctx.pids.dynamodb }, REQUESTS, () => rawConditionalWrites(REQUESTS, REQUESTS));
     const winners = answers.filter((a) => a.status === 201);
+    const placements = await batchGet(winners.map((w) => keys.placement(w.json.authority, w.json.placementId)), { consistent: true });
     rounds.push({
       beds: prepared.beds,
       perSecond: REQUESTS / seconds,
       winners: winners.length,
       bedsWon: new Set(winners.map((w) => w.json.bedId)).size,
+      placements: placements.filter((p) => winners.some((w) => w.json.id === p.allocationId)).length,
       refused: answers.filter((a) => a.status === 409).length,
       latencies: answers.map((a) => a.ms).sort((a, b) => a - b),
       cpu,
@@ -263,8 +269,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       name: `pool: winners of ${REQUESTS} concurrent allocations for ${BEDS} beds, each of ${rounds.length} rounds (${label})`,
       value: Math.min(...rounds.map((r) => r.winners)),
       unit: `winners (per round: ${rounds.map((r) => r.winners).join(', ')})`,
-      target: `= ${BEDS}, one per bed (distinct beds won: ${rounds.map((r) => r.bedsWon).join(', ')})`,
-      ok: rounds.every((r) => r.winners === BEDS && r.bedsWon === BEDS),
+      target: `= ${BEDS}, one per bed (distinct beds won: ${rounds.map((r) => r.bedsWon).join(', ')}), each with its placement (placements: ${rounds.map((r) => r.placements).join(', ')})`,
+      ok: rounds.every((r) => r.winners === BEDS && r.bedsWon === BEDS && r.placements === BEDS),
     },
     {
       name: `pool: losers answered 409 with a reason, each round (${label})`,

@@ -114,6 +114,7 @@ describe('each Lambda\'s IAM actions', () => {
     'vacancy-search': ['table:read'],
     pool: ['table:read', 'table:write'],
     'pool-ledger': ['table:read'],
+    'pool-allocations': ['table:read', 'table:write'], // allocating and ending write the bed, request, allocation, placement and audit in one transaction
     referrals: ['table:write'], // disclosure writes the audit entry
     audit: ['table:read'],
     spend: ['table:write', 'bucket:write'], // raw batches in S3

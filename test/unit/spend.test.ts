@@ -74,8 +74,12 @@ describe('lines', () => {
       { ...good, period: '2025-04', placementType: 'H5' },
       { ...good, period: '2025-04', placementType: 'K3' },
       { ...good, period: '2025-03', placementType: 'K3' },
+      { ...good, period: '2025-03', placementType: 'Z1' },
+      { ...good, period: '2025-04', placementType: 'Z1' },
+      { ...good, period: '2025-04', placementType: 'Z11' },
     ], TODAY);
-    expect(r.results.map((x) => x.result.ok)).toEqual([true, false, true, false]);
+    // rule 146: K3 from 2024-25; H5, P2 and Z1 withdrawn and Z11–Z14 added from 2025-26
+    expect(r.results.map((x) => x.result.ok)).toEqual([true, false, true, true, true, false, true]);
   });
 
   it('keeps money in pence and drops nothing it accepted', () => {
@@ -292,6 +296,16 @@ describe('aggregation', () => {
       }),
       { numRuns: 300, seed: 20261123 },
     );
+  });
+
+  it('keeps Z1 and Z11 apart (rule 146: Z1 to 2024-25, Z11–Z14 from 2025-26)', () => {
+    const agg = new RollupAggregator('FY2024-25', monthsOf('FY2024-25'), mapping);
+    agg.add('essex', toRow({ period: '2025-03', providerName: 'Acme', placementType: 'Z1', placementProvider: 'PR4', amountPence: 100 }));
+    const later = new RollupAggregator('FY2025-26', monthsOf('FY2025-26'), mapping);
+    later.add('essex', toRow({ period: '2025-04', providerName: 'Acme', placementType: 'Z11', placementProvider: 'PR4', amountPence: 250 }));
+    later.add('essex', toRow({ period: '2025-05', providerName: 'Acme', placementType: 'Z12', placementProvider: 'PR4', amountPence: 300 }));
+    expect(agg.finish(new Map(), '2025-04-01T00:00:00.000Z').rollup.byPlacementType.map((t) => [t.placementType, t.spend])).toEqual([['Z1', 1]]);
+    expect(later.finish(new Map(), '2025-06-01T00:00:00.000Z').rollup.byPlacementType.map((t) => [t.placementType, t.spend])).toEqual([['Z11', 2.5], ['Z12', 3]]);
   });
 
   it('counts a child once per (authority, childRef); lines without childRef are placements, never children', () => {

@@ -1,27 +1,29 @@
 import { principalId, type Principal } from '../../domain/principal.ts';
-import { allocationRefusal, PoolRefusal, requestNotPending, type Allocation, type PoolRequest } from '../../domain/pool.ts';
+import { allocationPlacement, allocationRefusal, PoolRefusal, requestNotPending, type Allocation, type PoolRequest } from '../../domain/pool.ts';
+import type { PlacedHome } from '../../domain/placement-record.ts';
+import type { HomeItem } from '../../domain/homes.ts';
 import { batchGet, itemAt } from '../batch-get.ts';
-import { toHome, type HomeItem } from '../homes.ts';
 import * as keys from '../keys.ts';
 import { putAllocation, summaryOf } from './allocations.ts';
 import { auditPut } from './audit.ts';
+import { placedHomeOf, putPlacement } from './placements.ts';
 import { bedRefused, claimBed, releaseClaim, takeBed } from './take.ts';
 import { newId, recordOf, transact } from './records.ts';
 import { markAllocated, requestKey } from './requests.ts';
 
 /**
  * Allocating a pooled bed: one conditional claim on the bed, one BatchGet of the request and the
- * bed's home, one transaction. Its refusals become PoolRefusals (409 with a reason) from the
- * items as they stood.
+ * bed's home, one transaction (which writes the requesting authority's placement too). Its
+ * refusals become PoolRefusals (409 with a reason) from the items as they stood.
  */
 
 /** A request and a home in one consistent BatchGetItem round trip (either may be absent). */
-async function getRequestAndHome(who: Principal, requestId: string, homeUrn: string): Promise<{ request?: PoolRequest; home?: HomeItem }> {
+async function getRequestAndHome(who: Principal, requestId: string, homeUrn: string): Promise<{ request?: PoolRequest; home?: HomeItem & PlacedHome }> {
   const requestAt = requestKey(who, requestId);
   const homeAt = keys.home(homeUrn);
   const found = await batchGet(requestAt ? [requestAt, homeAt] : [homeAt], { consistent: true });
   const homeItem = itemAt(found, homeAt);
-  return { request: recordOf<PoolRequest>(itemAt(found, requestAt)), home: homeItem ? toHome(homeItem) : undefined };
+  return { request: recordOf<PoolRequest>(itemAt(found, requestAt)), home: homeItem ? placedHomeOf(homeItem) : undefined };
 }
 
 export interface AllocateInput {
@@ -39,10 +41,13 @@ export interface AllocateInput {
  * Allocates a bed to a pending request:
  *   1. claims the bed (one conditional write: contenders are refused here, see claimBed);
  *   2. reads the request and the bed's home in one round trip, and checks the allocation's rules
- *      (allocationRefusal: request pending, bed suits it, home can care for the child);
+ *      (allocationRefusal: request pending, bed suits it, home can care for the child, the
+ *      setting is lawful for the child's age — regs 27A/27C) and builds the requesting
+ *      authority's placement (allocationPlacement: host, location, approval, reg 13(4) notice);
  *   3. one transaction: the bed (still free and claimed by us) becomes occupied, the request
- *      (still pending) becomes allocated, and the allocation and a write-once audit entry are
- *      written.
+ *      (still pending) becomes allocated, and the allocation (naming its placement), the
+ *      placement (with any notice delivered to a host of the 11) and a write-once audit entry
+ *      are written: no allocation without its placement, nor a placement without its allocation.
  * Under any concurrency one caller wins a bed and a request; the others get a 409 PoolRefusal
  * with its reason. A claim that does not become an allocation is released at once (or lapses
  * after BED_CLAIM_MS if its holder died), so bed refusals come before request refusals.
@@ -57,14 +62,22 @@ export async function allocate(input: AllocateInput): Promise<Allocation> {
     const refusal = allocationRefusal(bed, request, home, startDate);
     if (refusal) throw refusal;
     if (!request) throw new Error('unreachable: allocationRefusal refuses an unknown request');
+    if (!home) throw new PoolRefusal('unprocessable', 'unknown home', 'bedId', "The bed's home is not in the hub, so the placement cannot be recorded.");
     const by = principalId(input.by);
     const id = `alc_${request.authority}_${newId(now.getTime())}`;
+    const placementId = `plc_${request.authority}_${newId(now.getTime())}`;
     const allocation: Allocation = {
-      id, requestId: request.id, bedId, authority: request.authority, startDate, status: 'active', createdAt: now.toISOString(), createdBy: by,
+      id, requestId: request.id, bedId, authority: request.authority, startDate, status: 'active', placementId, createdAt: now.toISOString(), createdBy: by,
     };
-    const audit = { action: 'pool.allocate', principal: by, allocationId: id, requestId: request.id, authority: request.authority, startDate, httpRequestId: input.httpRequestId };
+    const placement = allocationPlacement({ id: placementId, noticeId: `ntc_${newId(now.getTime())}`, allocation, bed, request, home, by: { principal: by }, now });
+    const audit = {
+      action: 'pool.allocate', principal: by, allocationId: id, placementId, requestId: request.id, authority: request.authority, startDate, httpRequestId: input.httpRequestId,
+    };
     await transact(
-      [takeBed(bedId, summaryOf(allocation), claimId, now.getTime()), markAllocated(request, id, bedId), putAllocation(allocation), auditPut(bedId, audit, allocation.createdAt)],
+      [
+        takeBed(bedId, summaryOf(allocation), claimId, now.getTime()), markAllocated(request, id, bedId), putAllocation(allocation), auditPut(bedId, audit, allocation.createdAt),
+        ...putPlacement(placement),
+      ],
       (failed) => {
         if (failed[0]) return bedRefused(failed[0], { field: 'bedId', now: now.getTime(), ownClaim: claimId, startDate });
         if (failed[1]) return requestNotPending(`The request is ${String(failed[1].status ?? 'gone')}; only a pending request can be allocated.`);

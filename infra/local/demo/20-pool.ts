@@ -3,14 +3,17 @@ import { addDays, londonToday, maxDate } from '../../../functions/domain/calenda
 import type { Principal } from '../../../functions/domain/principal.ts';
 import { authorityOfOutcode } from '../../../functions/domain/geo.ts';
 import { getHome, putHomeRecords, type HomeItem } from '../../../functions/store/homes.ts';
+import { BankHolidaysUnknown } from '../../../functions/domain/working-days.ts';
 import type { NewBed, NewRequest } from '../../../functions/domain/pool.ts';
 import { allocate, createBed, createRequest, endAllocation, getBed, getRequest } from '../../../functions/store/pool.ts';
 import { DEMO_PROVIDERS } from '../demo-principals.ts';
 
 /**
- * Demo pooled beds (issue 4): five block-contracted beds in four fictional homes, four
- * requests, one child stepped down from an emergency bed into a move-on bed and one still in
- * an emergency bed, so the ledger has something to say. Every item has a fixed id and is
+ * Demo pooled beds (issues 4 and 12): six block-contracted beds in five fictional homes, five
+ * requests, one child stepped down from an emergency bed into a move-on bed, one still in an
+ * emergency bed, and Southend-on-Sea's child in an emergency bed in Hertfordshire since
+ * yesterday: a placement at a distance awaiting the director's approval, its reg 13(4) notice
+ * delivered to Hertfordshire and due on the 5th working day. Every allocation is a placement. Every item has a fixed id and is
  * written only when missing, so a restart changes nothing (and an allocation a user has since
  * ended stays ended). The homes are issue 3's to seed; any that are not there yet are written
  * here, minimally, and never over a home that exists. The URNs are not in Ofsted's register.
@@ -41,6 +44,11 @@ const HOMES: Array<Omit<HomeItem, 'version' | 'updatedAt' | 'authority'>> = [
     urn: 'SC741232', name: 'Fenview', ...provider(fenland), placementType: 'K3', outcode: 'CB1', registeredPlaces: 4,
     ofstedRating: 'good', ageRange: { min: 16, max: 17 }, sexes: ['female', 'male'],
     supports: ['self-harm'], excludes: [], careAlongside: 'solo', weeklyPrice: 2800,
+  },
+  {
+    urn: 'SC741249', name: 'Hollybush House', ...provider(meadowview), placementType: 'K2', outcode: 'SG2', registeredPlaces: 3,
+    ofstedRating: 'good', ageRange: { min: 10, max: 17 }, sexes: ['female', 'male'],
+    supports: ['self-harm', 'semh', 'going-missing'], excludes: ['fire-setting'], careAlongside: 'group', weeklyPrice: 7600,
   },
 ];
 
@@ -78,6 +86,7 @@ export async function seed(): Promise<void> {
     { id: 'bed_demo0emergency03', homeUrn: 'SC741218', kind: 'emergency', weeklyCostPence: 690_000, contractRef: contract(2), from, to },
     { id: 'bed_demo00moveon0001', homeUrn: 'SC741225', kind: 'move-on', weeklyCostPence: 245_000, contractRef: contract(3), from, to },
     { id: 'bed_demo00moveon0002', homeUrn: 'SC741232', kind: 'move-on', weeklyCostPence: 280_000, contractRef: contract(4), from: addDays(today, -60), to },
+    { id: 'bed_demo0emergency04', homeUrn: 'SC741249', kind: 'emergency', weeklyCostPence: 760_000, contractRef: contract(5), from, to },
   ];
   for (const { id, ...bed } of beds) if (!(await getBed(id))) await ignoreExisting(() => createBed(PO, bed, { id }));
 
@@ -98,6 +107,10 @@ export async function seed(): Promise<void> {
       owner: { kind: 'authority', id: 'luton' }, id: 'req_luton_demo00000001',
       request: { kind: 'move-on', urgency: 'planned', neededFrom: addDays(today, 14), child: { childRef: 'LBC-3307', age: 17, sex: 'male', needs: [] }, homeOutcode: 'LU1' },
     },
+    {
+      owner: { kind: 'authority', id: 'southend-on-sea' }, id: 'req_southend-on-sea_demo00000001',
+      request: { kind: 'emergency', urgency: 'today', neededFrom: maxDate(from, addDays(today, -1)), child: { childRef: 'SOS-1184', age: 13, sex: 'female', needs: ['self-harm', 'going-missing'] }, homeOutcode: 'SS2' },
+    },
   ];
   for (const r of requests) if (!(await getRequest(r.owner, r.id))) await ignoreExisting(() => createRequest(r.owner, r.request, { id: r.id }));
 
@@ -113,5 +126,17 @@ export async function seed(): Promise<void> {
   const norfolk = await getRequest(PO, 'req_norfolk_demo00000001', true);
   if (norfolk?.status === 'pending') {
     await allocate({ requestId: norfolk.id, bedId: 'bed_demo0emergency03', startDate: norfolk.neededFrom, by: PO, httpRequestId: 'demo-seed' });
+  }
+  // Southend-on-Sea's child: an emergency bed in Hertfordshire since yesterday. Hertfordshire does
+  // not adjoin Southend, so the placement is at a distance (the director approves, reg 11) and
+  // its reg 13(4) notice, delivered to Hertfordshire in the hub, is due on the 5th working day.
+  const southend = await getRequest(PO, 'req_southend-on-sea_demo00000001', true);
+  if (southend?.status === 'pending') {
+    try {
+      await allocate({ requestId: southend.id, bedId: 'bed_demo0emergency04', startDate: southend.neededFrom, by: PO, httpRequestId: 'demo-seed' });
+    } catch (e) {
+      // past the years the embedded bank holiday feed covers, the notice's working days cannot be counted: the demo goes on without this placement
+      if (!(e instanceof BankHolidaysUnknown)) throw e;
+    }
   }
 }
