@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, isProblem, pageAll } from '../support/hub.ts';
 import { HOMES, placed } from '../support/placement-fixtures.ts';
+import { putHome } from '../support/pool-fixtures.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { listAudit } from '../../functions/store/audit.ts';
 import { readPlacement } from '../../functions/store/placements.ts';
@@ -242,5 +243,30 @@ describe('ending (SSDA903 REC and REASON_PLACE_CHANGE)', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.json).toMatchObject({ status: 'ended', by: { principal: PO } });
     expect((await readPlacement({ kind: 'authority', id: 'essex' }, offer.id, true)).status).toBe('confirmed');
+  });
+});
+
+describe('a placement a pool allocation made (not a fixture)', () => {
+  it('is read, approved and noticed through these routes: Southend reads it, Hertfordshire reads its notice, the director approves', async () => {
+    const home = await putHome({ outcode: 'AL1', authority: 'hertfordshire', name: 'Beech House' });
+    const bed = await call(PO, 'POST', '/v1/pool/beds', { body: { homeUrn: home.urn, kind: 'emergency', weeklyCost: 7000, contractRef: `PLC-${home.urn}`, from: addDays(today, -30) } });
+    expect(bed.status, bed.text).toBe(201);
+    const request = await call('authority:southend-on-sea', 'POST', '/v1/pool/requests', {
+      body: { kind: 'emergency', urgency: 'today', neededFrom: today, child: { childRef: `SOS-${home.urn}`, age: 14, sex: 'female', needs: ['semh'] }, homeOutcode: 'SS1' },
+    });
+    expect(request.status, request.text).toBe(201);
+    const allocation = await call(PO, 'POST', '/v1/pool/allocations', { body: { requestId: request.json.id, bedId: bed.json.id, startDate: today } });
+    expect(allocation.status, allocation.text).toBe(201);
+    const id = allocation.json.placementId as string;
+
+    const own = await call('authority:southend-on-sea', 'GET', `/v1/placements/${id}`);
+    expect(own.status, own.text).toBe(200);
+    expect(own.json).toMatchObject({ allocationId: allocation.json.id, location: 'at-distance', status: 'awaiting-approval', approval: { required: 'director-of-childrens-services' } });
+    const noticeId = own.json.notices[0].id as string;
+    expect((await pageAll('authority:hertfordshire', '/v1/notices')).find((n) => n.id === noticeId)).toMatchObject({ from: 'southend-on-sea', homeUrn: home.urn, child: { age: 14, sex: 'female', needs: ['semh'] } });
+    expect((await call('authority:southend-on-sea', 'POST', `/v1/placements/${id}/approval`, { body: approval() })).status).toBe(422); // a nominated officer, at a distance
+    const approved = await call('authority:southend-on-sea', 'POST', `/v1/placements/${id}/approval`, { body: approval({ role: 'director-of-childrens-services' }) });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.json.status).toBe('confirmed');
   });
 });
