@@ -101,8 +101,7 @@ export const ID_PATTERNS = {
   placement: /^plc_[a-z-]+_[0-9a-z]{8,40}$/,
 } as const;
 
-/** Placement ids name their authority (`plc_<slug>_…`), as pool ids do; notice ids do not. Apart from ID_PATTERNS so Lambdas that never see them do not bundle them. */
-export const PLACEMENT_ID_PATTERN = /^plc_[a-z-]+_[0-9a-z]{8,40}$/;
+/** Reg 13(4) notice ids (`ntc_…`). Apart from ID_PATTERNS so Lambdas that never see them do not bundle them. */
 export const NOTICE_ID_PATTERN = /^ntc_[0-9a-z]{8,40}$/;
 
 /** Shares name each authority at most once (the schema's keys), are in (0, 1] and sum to 1 within 1e-9. */

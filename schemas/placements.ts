@@ -3,7 +3,7 @@ import {
   Age, AuthoritySlug, Cursor, IsoDate, IsoDateTime, Limit, listOf, Money, NeedCode, NEED_COUNT, PlacementProvider, ReasonPlaceChange, Sex, Urn,
 } from './common.ts';
 import {
-  APPROVAL_CHECKLIST, APPROVAL_ROLES, APPROVALS_REQUIRED, NOTICE_ID_PATTERN, PLACE_CODES_BY_YEAR, PLACEMENT_ID_PATTERN, PLACEMENT_LOCATIONS, REASON_EPISODE_CEASED_CODES,
+  APPROVAL_CHECKLIST, APPROVAL_ROLES, APPROVALS_REQUIRED, ID_PATTERNS, NOTICE_ID_PATTERN, PLACE_CODES_BY_YEAR, PLACEMENT_LOCATIONS, REASON_EPISODE_CEASED_CODES,
 } from './codes.ts';
 
 /**
@@ -15,7 +15,7 @@ import {
 export const PLACEMENT_STATUSES = ['awaiting-approval', 'confirmed', 'ended'] as const;
 export const PlacementStatus = z.enum(PLACEMENT_STATUSES);
 
-export const PlacementId = z.string().max(80).regex(PLACEMENT_ID_PATTERN, 'a placement id (plc_…)').meta({ examples: ['plc_essex_0mpdw4sg0b71d2e94a6c'] });
+export const PlacementId = z.string().max(80).regex(ID_PATTERNS.placement, 'a placement id (plc_…)').meta({ examples: ['plc_essex_0mpdw4sg0b71d2e94a6c'] });
 export const NoticeId = z.string().max(48).regex(NOTICE_ID_PATTERN, 'a notice id (ntc_…)').meta({ examples: ['ntc_0mpdw4sg0b71d2e94a6c'] });
 
 export const PlacementParams = z.strictObject({ id: PlacementId });

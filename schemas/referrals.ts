@@ -4,7 +4,7 @@ import {
   Urgency, Urn, Age,
 } from './common.ts';
 import { Article6, Article9, PurposeId, Schedule1Condition } from './sharing-agreement.ts';
-import { PLACEMENT_ID_PATTERN, REFERRAL_FIELDS } from './codes.ts';
+import { ID_PATTERNS, REFERRAL_FIELDS } from './codes.ts';
 
 /**
  * Consent-governed sharing (CONTRACT.md "Consent-governed sharing"): referrals for placement
@@ -198,7 +198,7 @@ export const AuditEntry = z
     principal: PrincipalText,
     action: z.enum(['read', 'list', 'respond', 'notice-read']).meta({ description: '`notice-read`: the host authority read a reg 13(4) notice delivered to it' }),
     referralId: Id.optional().meta({ description: 'The referral disclosed; absent only for a notice of a placement that came from no referral (a pool bed)' }),
-    placementId: z.string().max(80).regex(PLACEMENT_ID_PATTERN).optional().meta({ description: 'The placement whose notice was read (`notice-read`)' }),
+    placementId: z.string().max(80).regex(ID_PATTERNS.placement).optional().meta({ description: 'The placement whose notice was read (`notice-read`)' }),
     agreementId: AgreementIdText,
     agreementVersion: VersionText,
     purpose: PurposeId,
