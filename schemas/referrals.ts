@@ -4,7 +4,7 @@ import {
   Urgency, Urn, Age,
 } from './common.ts';
 import { Article6, Article9, PurposeId, Schedule1Condition } from './sharing-agreement.ts';
-import { REFERRAL_FIELDS } from './codes.ts';
+import { AUDIT_ACTIONS, REFERRAL_FIELDS, REFERRAL_STATUSES } from './codes.ts';
 
 /**
  * Consent-governed sharing (CONTRACT.md "Consent-governed sharing"): referrals for placement
@@ -177,6 +177,8 @@ export const ReferralView = z
     agreementId: AgreementIdText,
     agreementVersion: VersionText,
     purpose: PurposeId,
+    status: z.enum(REFERRAL_STATUSES).meta({ description: 'open until an offer is accepted, then placed' }),
+    placedAt: Time.optional(),
     authority: AuthoritySlug.optional(),
     child: ChildView,
     disclosed: FieldList,
@@ -196,7 +198,7 @@ export const AuditEntry = z
   .object({
     at: Time,
     principal: PrincipalText,
-    action: z.enum(['read', 'list', 'respond']),
+    action: z.enum(AUDIT_ACTIONS),
     referralId: Id,
     agreementId: AgreementIdText,
     agreementVersion: VersionText,

@@ -9,7 +9,8 @@ import { principalId, type Principal } from './principal.ts';
  * a caller may read. The store writes and pages entries; it decides none of this.
  */
 
-export type AuditAction = 'read' | 'list' | 'respond';
+export type { AuditAction } from '../../schemas/codes.ts';
+import type { AuditAction } from '../../schemas/codes.ts';
 
 export interface AuditEntry {
   at: string;

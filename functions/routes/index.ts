@@ -1,4 +1,5 @@
 import { homesHandlers, homesRoutes } from './homes.ts';
+import { offersHandlers, offersRoutes } from './offers.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
@@ -23,6 +24,7 @@ export const routes = {
   ...referralsRoutes,
   ...spendRoutes,
   ...rollupsRoutes,
+  ...offersRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -33,6 +35,7 @@ export const handlers = {
   ...referralsHandlers,
   ...spendHandlers,
   ...rollupsHandlers,
+  ...offersHandlers,
 } as const;
 
 /**

@@ -16,7 +16,7 @@ export function homeRecord(home: HomeItem): Record<string, unknown> {
 const HOME_ATTRIBUTES = [
   'urn', 'name', 'owner', 'provider', 'placementType', 'outcode', 'authority', 'registeredPlaces', 'ofstedRating', 'ageRange',
   'sexes', 'supports', 'excludes', 'careAlongside', 'weeklyPrice', 'shareWithRegion', 'version', 'updatedAt', 'openBeds', 'sector',
-  'provisionType', 'ofstedLocalAuthority', 'inspectedOn', 'ofstedAsAt', 'source',
+  'provisionType', 'ofstedLocalAuthority', 'postcode', 'localAuthority', 'inspectedOn', 'ofstedAsAt', 'source',
 ] as const satisfies readonly (keyof HomeItem)[];
 
 /** A stored home item as the HomeItem the domain knows (storage keys dropped). */

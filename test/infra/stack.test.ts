@@ -116,6 +116,7 @@ describe('each Lambda\'s IAM actions', () => {
     'pool-ledger': ['table:read'],
     referrals: ['table:write'], // disclosure writes the audit entry
     audit: ['table:read'],
+    offers: ['table:read', 'table:write'], // reads referrals, homes, vacancies; writes offers, bed holds, the acceptance transaction, audit entries
     spend: ['table:write', 'bucket:write'], // raw batches in S3
     rollups: ['table:write', 'bucket:write'],
     'job:lapse-vacancies': ['table:write'],

@@ -1,0 +1,99 @@
+import * as z from 'zod';
+import { AuthoritySlug, IsoDate, IsoDateTime, listOf, Money, NonNegativeMoney, PlacementProvider, Urn } from './common.ts';
+import { DECLINE_REASONS, OFFER_STATUSES, PLACE_CODES_BY_YEAR, PLACEMENT_LOCATIONS, APPROVALS_REQUIRED, APPROVAL_ROLES } from './codes.ts';
+import { VacancyId } from './homes.ts';
+
+/** Offers on a referral and their acceptance (CONTRACT.md "Offers and placements"; issue 12). */
+
+const ReferralIdText = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a referral id').max(64);
+export const OfferId = z
+  .string()
+  .max(110)
+  .regex(/^off_[A-Za-z0-9-]{1,64}_[0-9a-z]{8,40}$/, 'an offer id (off_…)')
+  .meta({ examples: ['off_3f6c2a1e-8b4d-4c7a-9e2f-5d1b0a9c8e7f_mbx2k1q0a1b2c3d4e5f6'] });
+export const OfferParams = z.strictObject({ id: OfferId });
+
+const PositiveMoney = Money.refine((n) => n > 0, 'must be more than 0').meta({ description: 'GBP, at most 2 decimal places, more than 0', exclusiveMinimum: 0 });
+
+export const OfferInput = z
+  .strictObject({
+    homeUrn: Urn.meta({ description: 'One of your homes that can take the child (the hard rules search applies)' }),
+    vacancyId: VacancyId.optional().meta({ description: 'An open vacancy of that home: the offer holds one of its beds until holdUntil' }),
+    startDate: IsoDate.meta({ description: 'Today (Europe/London) or later' }),
+    weeklyCost: z
+      .strictObject({
+        core: PositiveMoney,
+        additionalSupport: NonNegativeMoney.optional(),
+        education: NonNegativeMoney.optional(),
+        health: NonNegativeMoney.optional(),
+        other: NonNegativeMoney.optional(),
+      })
+      .meta({ description: 'The weekly cost as the draft national placements standard splits it; omitted parts are 0' }),
+    holdUntil: IsoDateTime.meta({ description: 'After now and at most 7 days ahead: the offer (and any bed it holds) lapses then' }),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .meta({ id: 'OfferInput' });
+export type OfferInput = z.output<typeof OfferInput>;
+
+const Organisation = z.object({ id: z.string().max(100), name: z.string().max(300) });
+
+export const Offer = z
+  .object({
+    id: OfferId,
+    referralId: ReferralIdText,
+    provider: Organisation,
+    homeUrn: Urn,
+    homeName: z.string().max(300),
+    vacancyId: VacancyId.optional(),
+    startDate: IsoDate,
+    weeklyCost: z.object({
+      core: NonNegativeMoney,
+      additionalSupport: NonNegativeMoney,
+      education: NonNegativeMoney,
+      health: NonNegativeMoney,
+      other: NonNegativeMoney,
+      total: NonNegativeMoney.meta({ description: 'The exact sum of the parts' }),
+    }),
+    holdUntil: IsoDateTime,
+    note: z.string().max(1000).optional(),
+    status: z.enum(OFFER_STATUSES).meta({ description: 'expired: still open when holdUntil passed; superseded: another offer on the referral was accepted' }),
+    declineReason: z.enum(DECLINE_REASONS).optional(),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    by: z.object({ principal: z.string().max(100), person: z.string().max(200).optional() }).meta({ description: 'Who changed the offer last' }),
+  })
+  .meta({ id: 'Offer' });
+export const OfferList = listOf(Offer);
+
+export const DeclineInput = z.strictObject({ reason: z.enum(DECLINE_REASONS) }).meta({ id: 'OfferDecline' });
+export const EmptyInput = z.strictObject({});
+
+/**
+ * The placement an accepted offer makes, as its owner reads it. The shape is CONTRACT.md's
+ * "Placement"; schemas/placements.ts (the placements part of issue 12) holds the one schema the
+ * placement routes answer with, and this one gives way to it when the two are merged.
+ */
+const ANY_PLACE_CODE = [...new Set(Object.values(PLACE_CODES_BY_YEAR).flat())] as [string, ...string[]];
+export const AcceptedPlacement = z.object({
+  id: z.string().max(80).regex(/^plc_[a-z-]+_[0-9a-z]{8,40}$/),
+  authority: AuthoritySlug,
+  childRef: z.string().max(64),
+  referralId: ReferralIdText.optional(),
+  offerId: OfferId.optional(),
+  homeUrn: Urn,
+  homeName: z.string().max(300),
+  provider: Organisation,
+  placementType: z.enum(ANY_PLACE_CODE),
+  placementProvider: PlacementProvider,
+  startDate: IsoDate,
+  weeklyCost: Money,
+  hostAuthority: z.object({ onsCode: z.string().max(9), name: z.string().max(100) }),
+  location: z.enum(PLACEMENT_LOCATIONS),
+  distanceMiles: z.number().nullable(),
+  over20Miles: z.boolean().nullable(),
+  approval: z.object({ required: z.enum(APPROVALS_REQUIRED), status: z.enum(['not-required', 'pending', 'approved']), role: z.enum(APPROVAL_ROLES).optional() }),
+  notices: z.array(z.object({ id: z.string().max(48), regulation: z.literal('13(4)'), to: z.object({ onsCode: z.string().max(9), name: z.string().max(100) }), dueBy: IsoDate, sentAt: IsoDateTime.optional() })).max(10),
+  status: z.enum(['awaiting-approval', 'confirmed', 'ended']),
+  createdAt: IsoDateTime,
+  by: z.object({ principal: z.string().max(100), person: z.string().max(200).optional() }),
+});
