@@ -87,12 +87,23 @@ export async function offerAndReferral(id: string): Promise<{ offer: OfferRecord
   return { offer: toOffer(offer), referral: toReferral(referral) };
 }
 
-/** The referral and every offer on it, in one consistent Query of its partition; 404 when there is no referral. */
-export async function referralAndOffers(referralId: string): Promise<{ referral: ReferralItem; offers: OfferRecord[] }> {
+/**
+ * What an acceptance reads, in one consistent Query of the referral's partition: the referral,
+ * the offer, and the rivals that may hold a bed (open, naming a vacancy, hold not passed at
+ * `now`) — DynamoDB filters out the rest, so a referral with hundreds of offers costs one Query
+ * whose answer stays small (the others read as superseded once the referral is placed).
+ * 404 when there is no referral.
+ */
+export async function referralAndOffers(referralId: string, offerId: string, now: Date): Promise<{ referral: ReferralItem; offers: OfferRecord[] }> {
   const items = await queryAll({
     TableName: config.tableName,
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.referralPartition(referralId).pk },
+    FilterExpression: '#t = :referral OR (#t = :offer AND id = :mine) OR (#t = :offer AND attribute_exists(vacancyId) AND #st = :open AND holdUntil > :now)',
+    ExpressionAttributeNames: { '#t': 'type', '#st': 'status' },
+    ExpressionAttributeValues: {
+      ':pk': keys.referralPartition(referralId).pk, ':referral': 'referral', ':offer': 'offer', ':mine': offerId,
+      ':open': 'open', ':now': now.toISOString(),
+    },
     ConsistentRead: true,
   });
   const referral = items.find((i) => i.type === 'referral');
@@ -237,7 +248,7 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
   if (referralId === undefined) throw notFound(`No offer ${offerId}.`);
   for (let attempt = 0; ; attempt++) {
     const now = new Date();
-    const { referral, offers } = await referralAndOffers(referralId);
+    const { referral, offers } = await referralAndOffers(referralId, offerId, now);
     const offer = offers.find((o) => o.id === offerId);
     const agreement = agreementInForce(referral.agreementId);
     if (!offer || !decideAccess(agreement, referral, owner, now).owner) throw notFound(`No offer ${offerId}.`);
