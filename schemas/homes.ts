@@ -2,13 +2,13 @@ import * as z from 'zod';
 import { HOME_SECTORS } from './codes.ts';
 import {
   Age, AuthoritySlug, CareAlongside, Cursor, IsoDate, IsoDateTime, listOf, NEED_COUNT, NeedCode, NonNegativeMoney, OfstedRating,
-  Outcode, OutcodeOut, PlacementType, REASON_LIMITS, Sex, Urn,
+  Outcode, OutcodeOut, PlacementType, REASON_LIMITS, Sex, Urn, VacancyId,
 } from './common.ts';
 
 /** Homes and vacancies (CONTRACT.md "Homes and vacancies"; issue 3). */
 
 export const UrnParams = z.strictObject({ urn: Urn });
-export const VacancyId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'a vacancy id').meta({ examples: ['7c9e6679-7425-40de-944b-e07fc1f90ae7'] });
+export { VacancyId };
 export const VacancyParams = z.strictObject({ id: VacancyId });
 
 const uniqueList = <T extends z.ZodType>(item: T, max: number) =>

@@ -1,11 +1,9 @@
 import * as z from 'zod';
-import { AuthoritySlug, IsoDate, IsoDateTime, listOf, Money, NonNegativeMoney, PlacementProvider, Urn } from './common.ts';
+import { AuthoritySlug, IsoDate, IsoDateTime, listOf, Money, NonNegativeMoney, PlacementProvider, ReferralIdText, Urn, VacancyId } from './common.ts';
 import { DECLINE_REASONS, OFFER_STATUSES, PLACE_CODES_BY_YEAR, PLACEMENT_LOCATIONS, APPROVALS_REQUIRED, APPROVAL_ROLES } from './codes.ts';
-import { VacancyId } from './homes.ts';
 
 /** Offers on a referral and their acceptance (CONTRACT.md "Offers and placements"; issue 12). */
 
-const ReferralIdText = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a referral id').max(64);
 export const OfferId = z
   .string()
   .max(110)
@@ -66,34 +64,4 @@ export const Offer = z
 export const OfferList = listOf(Offer);
 
 export const DeclineInput = z.strictObject({ reason: z.enum(DECLINE_REASONS) }).meta({ id: 'OfferDecline' });
-export const EmptyInput = z.strictObject({});
 
-/**
- * The placement an accepted offer makes, as its owner reads it. The shape is CONTRACT.md's
- * "Placement"; schemas/placements.ts (the placements part of issue 12) holds the one schema the
- * placement routes answer with, and this one gives way to it when the two are merged.
- */
-const ANY_PLACE_CODE = [...new Set(Object.values(PLACE_CODES_BY_YEAR).flat())] as [string, ...string[]];
-export const AcceptedPlacement = z.object({
-  id: z.string().max(80).regex(/^plc_[a-z-]+_[0-9a-z]{8,40}$/),
-  authority: AuthoritySlug,
-  childRef: z.string().max(64),
-  referralId: ReferralIdText.optional(),
-  offerId: OfferId.optional(),
-  homeUrn: Urn,
-  homeName: z.string().max(300),
-  provider: Organisation,
-  placementType: z.enum(ANY_PLACE_CODE),
-  placementProvider: PlacementProvider,
-  startDate: IsoDate,
-  weeklyCost: Money,
-  hostAuthority: z.object({ onsCode: z.string().max(9), name: z.string().max(100) }),
-  location: z.enum(PLACEMENT_LOCATIONS),
-  distanceMiles: z.number().nullable(),
-  over20Miles: z.boolean().nullable(),
-  approval: z.object({ required: z.enum(APPROVALS_REQUIRED), status: z.enum(['not-required', 'pending', 'approved']), role: z.enum(APPROVAL_ROLES).optional() }),
-  notices: z.array(z.object({ id: z.string().max(48), regulation: z.literal('13(4)'), to: z.object({ onsCode: z.string().max(9), name: z.string().max(100) }), dueBy: IsoDate, sentAt: IsoDateTime.optional() })).max(10),
-  status: z.enum(['awaiting-approval', 'confirmed', 'ended']),
-  createdAt: IsoDateTime,
-  by: z.object({ principal: z.string().max(100), person: z.string().max(200).optional() }),
-});

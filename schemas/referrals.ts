@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import {
   AuthoritySlug, CareAlongside, ChildRef, IsoDateTime, ListQuery, listOf, NeedCode, Outcode, PlacementType, Principal, Sex,
-  Urgency, Urn, Age,
+  Urgency, Urn, Age, ReferralId, ReferralIdText,
 } from './common.ts';
 import { Article6, Article9, PurposeId, Schedule1Condition } from './sharing-agreement.ts';
 import { AUDIT_ACTIONS, REFERRAL_FIELDS, REFERRAL_STATUSES } from './codes.ts';
@@ -19,13 +19,13 @@ const ProviderId = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, 'a provider id such as harbour-care');
 
 /** Output shapes, bounded. */
-const Id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a referral id').max(64).meta({ examples: ['3f6c2a1e-8b4d-4c7a-9e2f-5d1b0a9c8e7f'] });
+const Id = ReferralIdText;
 const Time = IsoDateTime.max(30);
 const PrincipalText = Principal;
 const AgreementIdText = z.string().max(100);
 const VersionText = z.string().max(20);
 
-export const ReferralId = z.strictObject({ id: Id });
+export { ReferralId };
 
 const unique = <T>(values: readonly T[], key: (v: T) => unknown = (v) => v) => new Set(values.map(key)).size === values.length;
 

@@ -40,6 +40,8 @@ export interface OfferRecord {
   provider: { id: string; name: string };
   homeUrn: string;
   homeName: string;
+  /** The home's setting when offered (judged lawful for the child then; an acceptance requires it unchanged). */
+  placementType?: string;
   vacancyId?: string;
   startDate: string;
   weeklyCost: WeeklyCost;
@@ -138,6 +140,7 @@ export function newOffer(id: string, referralId: string, input: OfferInput, home
     provider,
     homeUrn: home.urn,
     homeName: home.name,
+    placementType: home.placementType,
     ...(input.vacancyId !== undefined ? { vacancyId: input.vacancyId } : {}),
     startDate: input.startDate,
     weeklyCost: weeklyCostOf(input.weeklyCost),
@@ -173,6 +176,9 @@ export function offerView(o: OfferRecord, referral: ReferralState, now: Date) {
 
 /** Whether `p` made the offer (its provider). */
 export const madeBy = (o: Pick<OfferRecord, 'provider'>, p: Principal): boolean => p.kind === 'provider' && o.provider.id === p.id;
+
+/** Whether `p`, which may read the offer's referral, sees the offer: the owner every offer, a provider its own. */
+export const seesOffer = (o: Pick<OfferRecord, 'provider'>, p: Principal, owner: boolean): boolean => owner || madeBy(o, p);
 
 /** 409 unless the offer is open as a read at `now` sees it (not expired, superseded, or closed). */
 export function requireOpen(o: OfferRecord, referral: ReferralState, now: Date): void {

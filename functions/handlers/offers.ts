@@ -3,7 +3,6 @@ import { offersRoutes } from '../routes/offers.ts';
 import { auditRecord, type AuditAction } from '../domain/audit.ts';
 import { notFound } from '../domain/errors.ts';
 import * as rules from '../domain/offers.ts';
-import { placementView } from '../domain/placement-record.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import { allowedFields, decideAccess, requireOpenReferral, type Decided } from '../domain/referrals.ts';
 import type { VacancyItem } from '../domain/vacancy.ts';
@@ -14,7 +13,8 @@ import * as store from '../store/offers.ts';
 import { requireReferral, type ReferralItem } from '../store/referrals.ts';
 
 /**
- * Offers, bed holds and acceptance (CONTRACT.md "Offers and placements"). A provider's access to
+ * Offers and bed holds (CONTRACT.md "Offers and placements"); accepting one is its own Lambda
+ * (./offer-accept.ts). A provider's access to
  * a referral is the one disclosure decision the audited read makes (domain/referrals.ts), and is
  * audited like a read; denied is 404. The rules are domain/offers.ts; the transactions store/offers.ts.
  */
@@ -58,7 +58,7 @@ export const handler = lambda(offersRoutes, {
     const now = new Date();
     const { offer, referral } = await store.offerAndReferral(params.id);
     const a = await admitted(referral, principal, requestId, now);
-    if (!store.seesOffer(offer, principal, a.owner)) throw notFound(`No offer ${params.id}.`);
+    if (!rules.seesOffer(offer, principal, a.owner)) throw notFound(`No offer ${params.id}.`);
     return { body: rules.offerView(offer, referral, now) };
   },
 
@@ -81,8 +81,4 @@ export const handler = lambda(offersRoutes, {
     return { body: rules.offerView(after, referral, now) };
   },
 
-  'POST /v1/offers/{id}/accept': async ({ principal, params, requestId }) => {
-    const placement = await store.acceptOffer(principal, params.id, requestId);
-    return { status: 201, body: placementView(placement), headers: { location: `/v1/placements/${placement.id}` } };
-  },
 }, { idempotency });

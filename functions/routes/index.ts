@@ -1,4 +1,5 @@
 import { homesHandlers, homesRoutes } from './homes.ts';
+import { offerAcceptanceHandlers, offerAcceptanceRoutes } from './offer-acceptance.ts';
 import { offersHandlers, offersRoutes } from './offers.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
@@ -25,6 +26,7 @@ export const routes = {
   ...spendRoutes,
   ...rollupsRoutes,
   ...offersRoutes,
+  ...offerAcceptanceRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -36,6 +38,7 @@ export const handlers = {
   ...spendHandlers,
   ...rollupsHandlers,
   ...offersHandlers,
+  ...offerAcceptanceHandlers,
 } as const;
 
 /**

@@ -1,11 +1,10 @@
-import { ListQuery } from '../../schemas/common.ts';
-import { AcceptedPlacement, DeclineInput, EmptyInput, Offer, OfferInput, OfferList, OfferParams } from '../../schemas/offers.ts';
-import { ReferralId } from '../../schemas/referrals.ts';
+import { ListQuery, ReferralId } from '../../schemas/common.ts';
+import { DeclineInput, Offer, OfferInput, OfferList, OfferParams } from '../../schemas/offers.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
-/** Offers, bed holds and acceptance (issue 12): this part of the route table (composed in functions/routes/index.ts) and its Lambda. */
+/** Offers and bed holds (issue 12): this part of the route table (composed in functions/routes/index.ts) and its Lambda; accepting is ./offer-acceptance.ts. */
 export const offersHandlers = {
-  // reads referrals, homes and vacancies; writes offers, holds, the accepting transaction and audit entries
+  // reads referrals, homes and vacancies; writes offers, bed holds and audit entries
   offers: { grants: ['table:read', 'table:write'], assets: ['sharing-agreements'] },
 } as const satisfies Record<string, HandlerDef>;
 
@@ -60,17 +59,5 @@ export const offersRoutes = {
     params: OfferParams,
     response: Offer,
     statuses: [409],
-  },
-  'POST /v1/offers/{id}/accept': {
-    handler: 'offers',
-    access: ['authority'],
-    summary: 'The owner authority accepts an open offer: in one transaction the offer is accepted, its rivals superseded, the referral placed, the vacancy loses a bed and the placement is created; 409 when the offer is not open, its hold passed, the referral is placed or the provider may no longer read it',
-    params: OfferParams,
-    body: EmptyInput,
-    response: AcceptedPlacement,
-    status: 201,
-    idempotent: true,
-    statuses: [409, 422],
-    doc: { example: {}, headers: ['Location'] },
   },
 } as const satisfies Record<string, RouteDef & { handler: keyof typeof offersHandlers }>;

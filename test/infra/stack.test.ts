@@ -116,7 +116,8 @@ describe('each Lambda\'s IAM actions', () => {
     'pool-ledger': ['table:read'],
     referrals: ['table:write'], // disclosure writes the audit entry
     audit: ['table:read'],
-    offers: ['table:read', 'table:write'], // reads referrals, homes, vacancies; writes offers, bed holds, the acceptance transaction, audit entries
+    offers: ['table:read', 'table:write'], // reads referrals, homes, vacancies; writes offers, bed holds, audit entries
+    'offer-accept': ['table:read', 'table:write'], // reads the referral's partition, home, vacancies; writes the one accepting transaction (offer, referral, vacancy, home, placement, audit)
     spend: ['table:write', 'bucket:write'], // raw batches in S3
     rollups: ['table:write', 'bucket:write'],
     'job:lapse-vacancies': ['table:write'],

@@ -260,6 +260,15 @@ describe('POST /v1/offers/{id}/accept', () => {
     expect(await placementsOf(id)).toHaveLength(1);
   });
 
+  it('409 when the home became another setting after the offer (its legality was judged for the setting offered)', async () => {
+    const home = await putHome(HARBOUR, { supports: ['self-harm'] });
+    const id = await referral();
+    const o = await offer(HARBOUR, id, home);
+    expect((await call(HARBOUR, 'PUT', `/v1/homes/${home}`, { body: homeBody({ supports: ['self-harm'], placementType: 'K1' }) })).status).toBe(200);
+    expect((await post(OWNER, `/v1/offers/${o.id}/accept`, {})).status).toBe(409);
+    expect((await get(OWNER, `/v1/referrals/${id}`)).json.status).toBe('open');
+  });
+
   it('honours Idempotency-Key: the same answer again, one placement', async () => {
     const id = await referral();
     const o = await offer(HARBOUR, id, harbourHome);
