@@ -13,7 +13,7 @@ import { batchGet, itemAt } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { toHome } from './home-record.ts';
 import * as keys from './keys.ts';
-import { backoff, cancelled, MAX_ATTEMPTS, offerItem, random, referralUnchanged, toOffer, TRANSACTION_LIMIT, type TransactItem } from './offer-record.ts';
+import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, random, referralUnchanged, toOffer, TRANSACTION_LIMIT, type TransactItem } from './offer-record.ts';
 import { placementRecords } from './placement-record.ts';
 import { queryAll } from './query.ts';
 import { toItem as toReferral, type ReferralItem } from './referrals.ts';
@@ -129,14 +129,7 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     const audit = auditRecord({ referral, agreement, principal: provider, action: 'accept', decision: providerAccess.decision, requestId, now, disclosed: [] });
     const after = accepted(offer, by, now);
     const writes: TransactItem[] = [
-      {
-        Put: {
-          TableName: config.tableName, Item: offerItem(after, referral.ttl),
-          ConditionExpression: '#st = :open AND holdUntil > :now AND updatedAt = :u',
-          ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':open': 'open', ':now': now.toISOString(), ':u': offer.updatedAt },
-        },
-      },
+      openOfferChange(offer, after, referral.ttl, now),
       {
         Update: {
           TableName: config.tableName, Key: keys.referral(referralId),

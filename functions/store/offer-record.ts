@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { OfferRecord } from '../domain/offers.ts';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { config } from './config.ts';
 import * as keys from './keys.ts';
 import type { ReferralItem } from './referrals.ts';
 
@@ -49,3 +50,15 @@ export const TRANSACTION_LIMIT = 100;
 export const cancelled = (e: unknown): ('None' | string)[] | undefined =>
   e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None') : undefined;
 
+
+/** The write of an offer's change (`after`), for a transaction: only while `before` is stored unchanged, still open, its hold not passed at `now`. */
+export function openOfferChange(before: OfferRecord, after: OfferRecord, ttl: number, now: Date): TransactItem {
+  return {
+    Put: {
+      TableName: config.tableName, Item: offerItem(after, ttl),
+      ConditionExpression: '#st = :open AND holdUntil > :now AND updatedAt = :u',
+      ExpressionAttributeNames: { '#st': 'status' },
+      ExpressionAttributeValues: { ':open': 'open', ':now': now.toISOString(), ':u': before.updatedAt },
+    },
+  };
+}

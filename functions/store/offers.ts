@@ -7,7 +7,7 @@ import { batchGet, itemAt } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { toHome } from './home-record.ts';
 import * as keys from './keys.ts';
-import { backoff, cancelled, MAX_ATTEMPTS, offerItem, random, referralUnchanged, toOffer, type TransactItem } from './offer-record.ts';
+import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, random, referralUnchanged, toOffer, type TransactItem } from './offer-record.ts';
 import { queryPage, type Page } from './paging.ts';
 import { toItem as toReferral, type ReferralItem } from './referrals.ts';
 import { toVacancy } from './vacancy-record.ts';
@@ -129,14 +129,7 @@ export async function closeOffer(before: OfferRecord, after: OfferRecord, referr
     const vacancy = before.vacancyId ? (await offerSubjects(before.homeUrn, before.vacancyId)).vacancy : undefined;
     const slot = slotOf(vacancy?.holds, before.id);
     const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: config.tableName, Item: offerItem(after, referral.ttl),
-          ConditionExpression: '#st = :open AND holdUntil > :now AND updatedAt = :u',
-          ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':open': 'open', ':now': now.toISOString(), ':u': before.updatedAt },
-        },
-      },
+      openOfferChange(before, after, referral.ttl, now),
       {
         Delete: {
           TableName: config.tableName, Key: keys.offerHomeGuard(before.referralId, before.homeUrn),

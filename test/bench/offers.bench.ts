@@ -3,6 +3,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { londonToday } from '../../functions/domain/calendar-days.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
+import { pooled } from '../support/pooled.ts';
 import { judge, median, percentile, round, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
@@ -33,18 +34,6 @@ async function send(ctx: Ctx, who: string, method: string, path: string, body?: 
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
-}
-
-async function pooled<T, R>(items: readonly T[], width: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  }));
-  return out;
 }
 
 const PROVIDERS = ['harbour-care', 'fenland-childrens-homes'] as const;
