@@ -30,7 +30,8 @@ const OnsCodeIn = z
 const SectorIn = z
   .string()
   .max(20)
-  .regex(new RegExp(`^\\s*(${HOME_SECTORS.map((s) => s.replace('-', '[\\s-]+')).join('|')})\\s*$`, 'i'), `one of ${HOME_SECTORS.join(', ')}`)
+  // letter case spelt out in the pattern (not a flag), so the document's pattern accepts what the hub does
+  .regex(new RegExp(`^\\s*(${HOME_SECTORS.map((s) => s.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`).replace('-', '[\\s-]+')).join('|')})\\s*$`), `one of ${HOME_SECTORS.join(', ')}`)
   .meta({ description: `One of ${HOME_SECTORS.join(', ')}, any letter case: a provider's home defaults to private; an in-house home is local-authority`, examples: ['private'] });
 
 export const AgeRange = z

@@ -4,7 +4,7 @@ import { APPROVAL_ROLES, APPROVALS_REQUIRED, PLACE_CODES_BY_YEAR, PLACEMENT_LOCA
 
 /** Accepting an offer (CONTRACT.md "Offers and placements"; issue 12): its own file, so the offers Lambda does not carry the placement's shape. */
 
-const OfferId = z.string().max(110).regex(/^off_[A-Za-z0-9-]{1,64}_[0-9a-z]{8,40}$/, 'an offer id (off_…)');
+const OfferId = z.string().max(110).regex(/^off_[A-Za-z0-9-]{1,64}_[0-9a-z]{8,40}$/, 'an offer id (off_…)').meta({ examples: ['off_3f6c2a1e-8b4d-4c7a-9e2f-5d1b0a9c8e7f_mbx2k1q0a1b2c3d4e5f6'] });
 export const OfferParams = z.strictObject({ id: OfferId });
 export const EmptyInput = z.strictObject({});
 const Organisation = z.object({ id: z.string().max(100), name: z.string().max(300) });
