@@ -58,14 +58,14 @@ export const handler = lambda(offersRoutes, {
     const now = new Date();
     const { offer, referral } = await store.offerAndReferral(params.id);
     const a = await admitted(referral, principal, requestId, now);
-    if (!rules.seesOffer(offer, principal, a.owner)) throw notFound(`No offer ${params.id}.`);
+    if (!rules.seesOffer(offer, principal, a.owner)) throw notFound();
     return { body: rules.offerView(offer, referral, now) };
   },
 
   'POST /v1/offers/{id}/decline': async ({ principal, params, body }) => {
     const now = new Date();
     const { offer, referral } = await store.offerAndReferral(params.id);
-    if (!access(referral, principal, now).owner) throw notFound(`No offer ${params.id}.`);
+    if (!access(referral, principal, now).owner) throw notFound();
     rules.requireOpen(offer, referral, now);
     const after = await store.closeOffer(offer, rules.closed(offer, { status: 'declined', reason: body.reason }, rules.byOf(principal), now), referral);
     return { body: rules.offerView(after, referral, now) };
@@ -75,7 +75,7 @@ export const handler = lambda(offersRoutes, {
     const now = new Date();
     const { offer, referral } = await store.offerAndReferral(params.id);
     // its own offer: withdrawing discloses nothing, so a provider may withdraw even once it may no longer read the referral
-    if (!rules.madeBy(offer, principal)) throw notFound(`No offer ${params.id}.`);
+    if (!rules.madeBy(offer, principal)) throw notFound();
     rules.requireOpen(offer, referral, now);
     const after = await store.closeOffer(offer, rules.closed(offer, { status: 'withdrawn' }, rules.byOf(principal), now), referral);
     return { body: rules.offerView(after, referral, now) };

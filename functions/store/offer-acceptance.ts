@@ -69,13 +69,13 @@ export async function referralAndOffers(referralId: string, offerId: string, now
  */
 export async function acceptOffer(owner: Principal & { kind: 'authority' }, offerId: string, requestId: string): Promise<Placement> {
   const referralId = keys.referralOfOffer(offerId);
-  if (referralId === undefined) throw notFound(`No offer ${offerId}.`);
+  if (referralId === undefined) throw notFound();
   for (let attempt = 0; ; attempt++) {
     const now = new Date();
     const { referral, offers } = await referralAndOffers(referralId, offerId, now);
     const offer = offers.find((o) => o.id === offerId);
     const agreement = agreementInForce(referral.agreementId);
-    if (!offer || !decideAccess(agreement, referral, owner, now).owner) throw notFound(`No offer ${offerId}.`);
+    if (!offer || !decideAccess(agreement, referral, owner, now).owner) throw notFound();
     requireOpenReferral(referral);
     requireOpen(offer, referral, now);
     const provider = { kind: 'provider' as const, id: offer.provider.id };

@@ -31,11 +31,11 @@ export const newOfferId = (referralId: string, now = Date.now()): string => `off
 /** An offer and its referral by the offer's id (one consistent BatchGet); 404 when either is missing. */
 export async function offerAndReferral(id: string): Promise<{ offer: OfferRecord; referral: ReferralItem }> {
   const referralId = keys.referralOfOffer(id);
-  if (referralId === undefined) throw notFound(`No offer ${id}.`);
+  if (referralId === undefined) throw notFound();
   const items = await batchGet([keys.offer(referralId, id), keys.referral(referralId)], { consistent: true });
   const offer = itemAt(items, keys.offer(referralId, id));
   const referral = itemAt(items, keys.referral(referralId));
-  if (!offer || !referral) throw notFound(`No offer ${id}.`);
+  if (!offer || !referral) throw notFound();
   return { offer: toOffer(offer), referral: toReferral(referral) };
 }
 
