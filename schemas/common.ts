@@ -86,13 +86,6 @@ export const NonNegativeMoney = Money.refine((n) => n >= 0, 'must not be negativ
   minimum: 0,
 });
 
-/** A vacancy id (a UUID the hub made). */
-export const VacancyId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'a vacancy id').meta({ examples: ['7c9e6679-7425-40de-944b-e07fc1f90ae7'] });
-/** A referral id (a UUID the hub made). */
-export const ReferralIdText = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a referral id').max(64).meta({ examples: ['3f6c2a1e-8b4d-4c7a-9e2f-5d1b0a9c8e7f'] });
-/** `{id}` of a referral's routes. */
-export const ReferralId = z.strictObject({ id: ReferralIdText });
-
 /** Pseudonymous reference the authority uses for the child (never a name). */
 export const ChildRef = z
   .string()

@@ -1,9 +1,9 @@
 import * as z from 'zod';
+import { VacancyId } from './ids.ts';
 import { HOME_SECTORS } from './codes.ts';
 import {
   Age, AuthoritySlug, CareAlongside, Cursor, IsoDate, IsoDateTime, listOf, NEED_COUNT, NeedCode, NonNegativeMoney, OfstedRating,
-  Outcode, OutcodeOut, PlacementType, REASON_LIMITS, Sex, Urn, VacancyId,
-} from './common.ts';
+  Outcode, OutcodeOut, PlacementType, REASON_LIMITS, Sex, Urn, } from './common.ts';
 
 /** Homes and vacancies (CONTRACT.md "Homes and vacancies"; issue 3). */
 

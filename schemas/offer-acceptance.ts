@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { AuthoritySlug, IsoDate, IsoDateTime, Money, PlacementProvider, ReferralIdText, Urn } from './common.ts';
+import { ReferralIdText } from './ids.ts';
+import { AuthoritySlug, IsoDate, IsoDateTime, Money, PlacementProvider, Urn } from './common.ts';
 import { APPROVAL_ROLES, APPROVALS_REQUIRED, PLACE_CODES_BY_YEAR, PLACEMENT_LOCATIONS } from './codes.ts';
 
 /** Accepting an offer (CONTRACT.md "Offers and placements"; issue 12): its own file, so the offers Lambda does not carry the placement's shape. */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { AuthoritySlug, IsoDate, IsoDateTime, listOf, Money, NonNegativeMoney, PlacementProvider, ReferralIdText, Urn, VacancyId } from './common.ts';
-import { DECLINE_REASONS, OFFER_STATUSES, PLACE_CODES_BY_YEAR, PLACEMENT_LOCATIONS, APPROVALS_REQUIRED, APPROVAL_ROLES } from './codes.ts';
+import { ReferralIdText, VacancyId } from './ids.ts';
+import { IsoDate, IsoDateTime, listOf, Money, NonNegativeMoney, Urn } from './common.ts';
+import { DECLINE_REASONS, OFFER_STATUSES } from './codes.ts';
 
 /** Offers on a referral and their acceptance (CONTRACT.md "Offers and placements"; issue 12). */
 

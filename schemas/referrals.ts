@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { ReferralId, ReferralIdText } from './ids.ts';
 import {
   AuthoritySlug, CareAlongside, ChildRef, IsoDateTime, ListQuery, listOf, NeedCode, Outcode, PlacementType, Principal, Sex,
-  Urgency, Urn, Age, ReferralId, ReferralIdText,
-} from './common.ts';
+  Urgency, Urn, Age, } from './common.ts';
 import { Article6, Article9, PurposeId, Schedule1Condition } from './sharing-agreement.ts';
 import { AUDIT_ACTIONS, REFERRAL_FIELDS, REFERRAL_STATUSES } from './codes.ts';
 

@@ -1,4 +1,5 @@
-import { ListQuery, ReferralId } from '../../schemas/common.ts';
+import { ListQuery } from '../../schemas/common.ts';
+import { ReferralId } from '../../schemas/ids.ts';
 import { DeclineInput, Offer, OfferInput, OfferList, OfferParams } from '../../schemas/offers.ts';
 import type { HandlerDef, RouteDef } from './types.ts';
 
