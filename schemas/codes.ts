@@ -129,6 +129,24 @@ export type ApprovalRequired = (typeof APPROVALS_REQUIRED)[number];
 export const APPROVAL_CHECKLIST = ['wishesAndFeelings', 'mostAppropriate', 'relativesConsulted', 'areaAuthority', 'iroConsulted'] as const;
 export type ApprovalChecklistItem = (typeof APPROVAL_CHECKLIST)[number];
 
+// ---------------------------------------------------------------- offers (CONTRACT.md "Offers and placements")
+
+/** An offer's status: stored `open`, `accepted`, `declined`, `withdrawn`; `expired` and `superseded` are also derived on read. */
+export const OFFER_STATUSES = ['open', 'accepted', 'declined', 'withdrawn', 'expired', 'superseded'] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+/** Why the referring authority declines an offer. */
+export const DECLINE_REASONS = ['needs-not-met', 'location', 'price', 'start-date', 'better-match', 'child-views', 'other'] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+/** A referral's status: `open` until an offer is accepted, then `placed`. */
+export const REFERRAL_STATUSES = ['open', 'placed'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+/** What an audited access to a referral was: a read, a list, a provider's response, an offer (made or read), an acceptance checking the provider may still read it. */
+export const AUDIT_ACTIONS = ['read', 'list', 'respond', 'offer', 'accept', 'notice-read'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+/** Who runs a home (PUT /v1/homes `sector`; SSDA903 PLACE_PROVIDER follows from it). */
+export const HOME_SECTORS = ['private', 'voluntary', 'local-authority', 'health'] as const;
+export type HomeSector = (typeof HOME_SECTORS)[number];
+
 // ---------------------------------------------------------------- referrals
 
 /** Every data item a referral can carry, as field paths into its representation. */

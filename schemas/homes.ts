@@ -1,17 +1,38 @@
 import * as z from 'zod';
+import { VacancyId } from './ids.ts';
+import { HOME_SECTORS } from './codes.ts';
 import {
   Age, AuthoritySlug, CareAlongside, Cursor, IsoDate, IsoDateTime, listOf, NEED_COUNT, NeedCode, NonNegativeMoney, OfstedRating,
-  Outcode, OutcodeOut, PlacementType, REASON_LIMITS, Sex, Urn,
-} from './common.ts';
+  Outcode, OutcodeOut, PlacementType, REASON_LIMITS, Sex, Urn, } from './common.ts';
 
 /** Homes and vacancies (CONTRACT.md "Homes and vacancies"; issue 3). */
 
 export const UrnParams = z.strictObject({ urn: Urn });
-export const VacancyId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'a vacancy id').meta({ examples: ['7c9e6679-7425-40de-944b-e07fc1f90ae7'] });
+export { VacancyId };
 export const VacancyParams = z.strictObject({ id: VacancyId });
 
 const uniqueList = <T extends z.ZodType>(item: T, max: number) =>
   z.array(item).max(max).refine((xs) => new Set(xs).size === xs.length, 'must not repeat a value');
+
+/** A full UK postcode in any letter case and spacing; stored and answered normalised (`cm1 1aa` → `CM1 1AA`). */
+export const Postcode = z
+  .string()
+  .max(16)
+  .regex(/^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}\s*$/, 'a full UK postcode such as CM1 1AA')
+  .meta({ description: "The home's full postcode, any letter case and spacing: answered normalised (CM1 1AA), only to the home's owner and the programme office, never in search", examples: ['CM1 1AA'] });
+/** ONS code of an upper-tier authority (`E10000012`), any letter case; whether the hub knows it is checked by the domain. */
+const OnsCodeIn = z
+  .string()
+  .max(16)
+  .regex(/^\s*[EWSNewsn]\d{8}\s*$/, 'an ONS code such as E10000012')
+  .meta({ description: 'ONS code of the upper-tier authority the home lies in', examples: ['E10000012'] });
+/** Who runs the home, any letter case and spacing (`Voluntary`, ` private `): stored lower case. */
+const SectorIn = z
+  .string()
+  .max(20)
+  // letter case spelt out in the pattern (not a flag), so the document's pattern accepts what the hub does
+  .regex(new RegExp(`^\\s*(${HOME_SECTORS.map((s) => s.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`).replace('-', '[\\s-]+')).join('|')})\\s*$`), `one of ${HOME_SECTORS.join(', ')}`)
+  .meta({ description: `One of ${HOME_SECTORS.join(', ')}, any letter case: a provider's home defaults to private; an in-house home is local-authority`, examples: ['private'] });
 
 export const AgeRange = z
   .strictObject({ min: Age, max: Age })
@@ -34,6 +55,9 @@ export const HomeInput = z
       .boolean()
       .optional()
       .meta({ description: 'In-house homes only: whether other authorities find its vacancies. Omitted keeps the current value (false for a new home).' }),
+    postcode: Postcode.optional(),
+    localAuthority: OnsCodeIn.optional(),
+    sector: SectorIn.optional(),
   })
   .refine((h) => !h.supports.some((n) => h.excludes.includes(n)), { message: 'a need cannot be both supported and excluded', path: ['excludes'] })
   .meta({ id: 'HomeInput' });
@@ -60,6 +84,9 @@ export const Home = z
     careAlongside: CareAlongside.optional(),
     weeklyPrice: NonNegativeMoney.optional(),
     shareWithRegion: z.boolean().optional(),
+    postcode: z.string().max(10).optional().meta({ description: "Only for the home's owner and the programme office" }),
+    localAuthority: z.string().max(12).optional(),
+    sector: z.string().max(40).optional(),
     version: z.number().int().min(1),
     updatedAt: IsoDateTime,
   })
@@ -91,7 +118,8 @@ export const Vacancy = z
   .object({
     id: VacancyId,
     homeUrn: Urn,
-    beds: Beds,
+    beds: z.number().int().min(0).max(100).meta({ description: 'Beds no open offer holds (0 once filled)' }),
+    heldBeds: z.number().int().min(0).max(100).meta({ description: 'Beds open offers hold until their holdUntil' }),
     availableFrom: IsoDate,
     weeklyPrice: NonNegativeMoney.optional(),
     note: z.string().max(500).optional(),

@@ -1,10 +1,10 @@
 import * as z from 'zod';
+import { ReferralId, ReferralIdText } from './ids.ts';
 import {
   AuthoritySlug, CareAlongside, ChildRef, IsoDateTime, ListQuery, listOf, NeedCode, Outcode, PlacementType, Principal, Sex,
-  Urgency, Urn, Age,
-} from './common.ts';
+  Urgency, Urn, Age, } from './common.ts';
 import { Article6, Article9, PurposeId, Schedule1Condition } from './sharing-agreement.ts';
-import { ID_PATTERNS, REFERRAL_FIELDS } from './codes.ts';
+import { AUDIT_ACTIONS, ID_PATTERNS, REFERRAL_FIELDS, REFERRAL_STATUSES } from './codes.ts';
 
 /**
  * Consent-governed sharing (CONTRACT.md "Consent-governed sharing"): referrals for placement
@@ -19,13 +19,13 @@ const ProviderId = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, 'a provider id such as harbour-care');
 
 /** Output shapes, bounded. */
-const Id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a referral id').max(64).meta({ examples: ['3f6c2a1e-8b4d-4c7a-9e2f-5d1b0a9c8e7f'] });
+const Id = ReferralIdText;
 const Time = IsoDateTime.max(30);
 const PrincipalText = Principal;
 const AgreementIdText = z.string().max(100);
 const VersionText = z.string().max(20);
 
-export const ReferralId = z.strictObject({ id: Id });
+export { ReferralId };
 
 const unique = <T>(values: readonly T[], key: (v: T) => unknown = (v) => v) => new Set(values.map(key)).size === values.length;
 
@@ -177,6 +177,8 @@ export const ReferralView = z
     agreementId: AgreementIdText,
     agreementVersion: VersionText,
     purpose: PurposeId,
+    status: z.enum(REFERRAL_STATUSES).meta({ description: 'open until an offer is accepted, then placed' }),
+    placedAt: Time.optional(),
     authority: AuthoritySlug.optional(),
     child: ChildView,
     disclosed: FieldList,
@@ -196,7 +198,7 @@ export const AuditEntry = z
   .object({
     at: Time,
     principal: PrincipalText,
-    action: z.enum(['read', 'list', 'respond', 'notice-read']).meta({ description: '`notice-read`: the host authority read a reg 13(4) notice delivered to it' }),
+    action: z.enum(AUDIT_ACTIONS).meta({ description: '`notice-read`: the host authority read a reg 13(4) notice delivered to it' }),
     referralId: Id.optional().meta({ description: 'The referral disclosed; absent only for a notice of a placement that came from no referral (a pool bed)' }),
     placementId: z.string().max(80).regex(ID_PATTERNS.placement).optional().meta({ description: 'The placement whose notice was read (`notice-read`)' }),
     agreementId: AgreementIdText,

@@ -9,8 +9,8 @@ import { principalId, type Principal } from './principal.ts';
  * a caller may read. The store writes and pages entries; it decides none of this.
  */
 
-/** `notice-read`: a host authority read a reg 13(4) notice the hub delivered to it (GET /v1/notices). */
-export type AuditAction = 'read' | 'list' | 'respond' | 'notice-read';
+export type { AuditAction } from '../../schemas/codes.ts';
+import type { AuditAction } from '../../schemas/codes.ts';
 
 export interface AuditEntry {
   at: string;

@@ -1,6 +1,7 @@
-import type { CareAlongside, NeedCode, OfstedRating, PlacementType, Sex } from '../../schemas/codes.ts';
-import { authorityOfOutcode, normaliseOutcode } from './geo.ts';
-import type { Principal } from './principal.ts';
+import type { CareAlongside, HomeSector, NeedCode, OfstedRating, PlacementType, Sex } from '../../schemas/codes.ts';
+import { badRequest } from './errors.ts';
+import { authorityOfOutcode, normaliseOutcode, upperTierByCode } from './geo.ts';
+import { principalId, type Principal } from './principal.ts';
 import { AUTHORITIES, type AuthoritySlug } from './reference/authorities.ts';
 
 /**
@@ -27,6 +28,10 @@ export interface HomeItem {
   careAlongside?: CareAlongside;
   weeklyPrice?: number;
   shareWithRegion?: boolean;
+  /** The full postcode, normalised (`CM1 1AA`): shown only to the owner and the programme office, never in search. */
+  postcode?: string;
+  /** ONS code of the upper-tier authority the home lies in, as its owner gave it. */
+  localAuthority?: string;
   version: number;
   updatedAt: string;
   /**
@@ -36,7 +41,7 @@ export interface HomeItem {
    */
   openBeds?: number;
   // --- from the Ofsted register, when imported (optional; not part of the API's home) ---
-  /** `private`, `voluntary`, `local-authority`, `academy`, `health-authority`. */
+  /** `private`, `voluntary`, `local-authority`, `health` (from the API); the Ofsted register also has `academy`, `health-authority`. */
   sector?: string;
   /** Ofsted's provision type, e.g. `Children's home`. */
   provisionType?: string;
@@ -63,8 +68,41 @@ export type HomeSnapshot = { v: number } & Pick<
 export type HomeWrite = Pick<
   HomeItem,
   | 'name' | 'placementType' | 'outcode' | 'registeredPlaces' | 'ofstedRating' | 'ageRange' | 'sexes' | 'supports' | 'excludes'
-  | 'careAlongside' | 'weeklyPrice' | 'shareWithRegion'
->;
+  | 'careAlongside' | 'weeklyPrice' | 'shareWithRegion' | 'postcode' | 'localAuthority'
+> & { sector?: string };
+
+/** A full UK postcode in any letter case and spacing, normalised: `cm1 1aa` → `CM1 1AA`. */
+export function normalisePostcode(postcode: string): string {
+  const compact = postcode.replace(/\s+/g, '').toUpperCase();
+  return `${compact.slice(0, -3)} ${compact.slice(-3)}`;
+}
+
+/** Sectors and ONS codes in any letter case and spacing, normalised (`Voluntary` → `voluntary`, ` e10000012` → `E10000012`). */
+export const normaliseSector = (sector: string): string => sector.trim().toLowerCase().replace(/\s+/g, '-');
+export const normaliseOnsCode = (code: string): string => code.replace(/\s+/g, '').toUpperCase();
+
+/**
+ * The home's `postcode`, `localAuthority` and `sector` as stored: normalised; a `localAuthority`
+ * the hub does not know is 400 naming it; an in-house home's sector is `local-authority` (400
+ * naming `sector` for anything else), a provider's home defaults to `private`.
+ */
+export function homeWhereabouts(
+  ownerKind: 'authority' | 'provider',
+  input: Pick<HomeWrite, 'postcode' | 'localAuthority' | 'sector'>,
+  existing: Pick<HomeItem, 'postcode' | 'localAuthority' | 'sector'> | undefined,
+): { postcode?: string; localAuthority?: string; sector: HomeSector | string } {
+  const localAuthority = input.localAuthority !== undefined ? normaliseOnsCode(input.localAuthority) : existing?.localAuthority;
+  if (localAuthority !== undefined && !upperTierByCode(localAuthority)) {
+    throw badRequest('The body is not valid.', [{ path: 'localAuthority', message: 'not the ONS code of an upper-tier authority in England' }]);
+  }
+  const given = input.sector !== undefined ? normaliseSector(input.sector) : undefined;
+  if (ownerKind === 'authority' && given !== undefined && given !== 'local-authority') {
+    throw badRequest('The body is not valid.', [{ path: 'sector', message: 'an in-house home is local-authority' }]);
+  }
+  const sector = ownerKind === 'authority' ? 'local-authority' : (given ?? existing?.sector ?? 'private');
+  const postcode = input.postcode !== undefined ? normalisePostcode(input.postcode) : existing?.postcode;
+  return { ...(postcode !== undefined ? { postcode } : {}), ...(localAuthority !== undefined ? { localAuthority } : {}), sector };
+}
 
 /** The authority an in-house home belongs to (`authority:<slug>` owner), or undefined for a provider's home. */
 export function inHouseAuthority(owner: string): AuthoritySlug | undefined {
@@ -114,6 +152,7 @@ export function homeFromWrite(
     careAlongside: input.careAlongside,
     weeklyPrice: input.weeklyPrice,
     shareWithRegion: p.kind === 'authority' ? (input.shareWithRegion ?? existing?.shareWithRegion ?? false) : undefined,
+    ...homeWhereabouts(p.kind, input, existing),
     version: (existing?.version ?? 0) + 1,
     updatedAt: opts.now,
     source: existing?.source ?? 'api',
@@ -144,8 +183,11 @@ export function homeSnapshot(home: HomeItem): HomeSnapshot {
   return s;
 }
 
-/** A home as the API shows it (CONTRACT "Homes and vacancies"). */
-export function homeView(h: HomeItem) {
+/** Who may read a home's full postcode: its owner and the programme office (never search). */
+export const seesPostcode = (h: Pick<HomeItem, 'owner'>, reader: Principal): boolean => reader.kind === 'programme-office' || principalId(reader) === h.owner;
+
+/** A home as the API shows it to `reader` (CONTRACT "Homes and vacancies"): the postcode only to its owner and the programme office. */
+export function homeView(h: HomeItem, reader: Principal) {
   return {
     urn: h.urn,
     name: h.name,
@@ -163,6 +205,9 @@ export function homeView(h: HomeItem) {
     ...(h.careAlongside ? { careAlongside: h.careAlongside } : {}),
     ...(h.weeklyPrice !== undefined ? { weeklyPrice: h.weeklyPrice } : {}),
     ...(inHouseAuthority(h.owner) ? { shareWithRegion: h.shareWithRegion === true } : {}),
+    ...(h.postcode !== undefined && seesPostcode(h, reader) ? { postcode: h.postcode } : {}),
+    ...(h.localAuthority !== undefined ? { localAuthority: h.localAuthority } : {}),
+    ...(h.sector !== undefined ? { sector: h.sector } : {}),
     version: h.version,
     updatedAt: h.updatedAt,
   };

@@ -1,7 +1,8 @@
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
 import type { Access } from './audit.ts';
 import { decideDisclosure, project, referralProblems, type ConsentRecord, type Decision, type NewReferral, type ReferralRecord } from './disclosure.ts';
-import { notFound, unprocessable, type FieldError } from './errors.ts';
+import type { ReferralStatus } from '../../schemas/codes.ts';
+import { conflict, notFound, unprocessable, type FieldError } from './errors.ts';
 import { requireKnownOutcode } from './geo.ts';
 import { hardRuleFailures, type Child, type HomeFacts } from './matching.ts';
 import { principalId, type Principal } from './principal.ts';
@@ -72,14 +73,31 @@ export function allowedFields(a: { decision: Decision }): string[] {
 /** The access when it is allowed (a provider's list keeps only those). */
 export const ifAllowed = <A extends { decision: Decision }>(a: A): A | undefined => (a.decision.allowed ? a : undefined);
 
-/** What a non-owner may see: the referral's identity and purpose, and the allowed fields only. */
-export function sharedView(r: Pick<ReferralRecord, 'id' | 'agreementId' | 'agreementVersion' | 'purpose' | 'authority' | 'child'>, fields: string[]) {
-  return { id: r.id, agreementId: r.agreementId, agreementVersion: r.agreementVersion, purpose: r.purpose, ...project(r, fields), disclosed: fields };
+/** Where a referral stands: `open` until an offer on it is accepted, then `placed` (CONTRACT "Offers and placements"). */
+export interface Placed {
+  status?: ReferralStatus;
+  placedAt?: string;
+  /** The offer accepted (the one not superseded). */
+  acceptedOfferId?: string;
+}
+
+/** 409 on a placed referral: it takes no more offers or responses. */
+export function requireOpenReferral(r: Placed): void {
+  if (r.status === 'placed') throw conflict('The referral is placed: it takes no more offers or responses.');
+}
+
+/** What a non-owner may see: the referral's identity, purpose and status, and the allowed fields only. */
+export function sharedView(r: Pick<ReferralRecord, 'id' | 'agreementId' | 'agreementVersion' | 'purpose' | 'authority' | 'child'> & Placed, fields: string[]) {
+  return {
+    id: r.id, agreementId: r.agreementId, agreementVersion: r.agreementVersion, purpose: r.purpose,
+    status: r.status ?? 'open', ...(r.placedAt ? { placedAt: r.placedAt } : {}),
+    ...project(r, fields), disclosed: fields,
+  };
 }
 
 /** The owner's view: every field it stored, the lawful basis, consent history and who it is shared with. */
 export function ownerView<T>(
-  r: ReferralRecord & { consentHistory: ConsentRecord[]; updatedAt: string },
+  r: ReferralRecord & Placed & { consentHistory: ConsentRecord[]; updatedAt: string },
   fields: string[],
   responses?: T[],
 ) {

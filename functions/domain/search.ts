@@ -6,6 +6,7 @@ import { inHouseAuthority, type HomeSnapshot } from './homes.ts';
 import { displayScore, fit, rank, toCandidate, type Candidate, type Child, type RankAfter } from './matching.ts';
 import { principalId, type Principal } from './principal.ts';
 import { AUTHORITIES } from './reference/authorities.ts';
+import { unheldBeds, type Holds } from './vacancy.ts';
 import { canSeeHome } from './visibility.ts';
 
 /**
@@ -37,6 +38,8 @@ export interface SearchFacts {
   weeklyPrice?: number;
   confirmedAt: string;
   home: HomeSnapshot;
+  /** The beds open offers hold, by slot (read beside the packed facts): search shows `beds` less the live ones. */
+  holds?: Holds;
 }
 
 export interface SearchItem {
@@ -121,9 +124,13 @@ export function searchPage(p: Principal, q: SearchQuery, vacancies: readonly Sea
   const now = opts.position?.n ?? opts.now;
   const visible: SearchFacts[] = [];
   const candidates: Candidate[] = [];
+  const clock = new Date(now);
   for (const v of vacancies) {
     if (!canSeeHome(p, v.home, 'search')) continue;
-    visible.push(v);
+    // beds less those live holds take; a vacancy every bed of which is held is not found
+    const beds = unheldBeds(v, clock);
+    if (beds === 0) continue;
+    visible.push({ ...v, beds });
     candidates.push(toCandidate(v.id, v.home, v));
   }
 

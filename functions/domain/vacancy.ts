@@ -29,6 +29,8 @@ export interface VacancyItem {
   lapsedAt?: string;
   /** The home's facts, copied for search; refreshed when the home changes. */
   home: HomeSnapshot;
+  /** Beds held by open offers, by slot (see "Holds" below); absent on vacancies no offer has named. */
+  holds?: Holds;
 }
 
 export interface VacancyInput {
@@ -50,17 +52,18 @@ export function effectiveStatus(v: Pick<VacancyItem, 'status' | 'expiresAt'>, no
 
 export const isFinal = (status: StoredStatus): boolean => status === 'withdrawn' || status === 'filled';
 
-/** A vacancy as the API shows it. */
+/** A vacancy as the API shows it: `beds` are those no live hold takes (`heldBeds` says how many are held). */
 export type VacancyView = Pick<
   VacancyItem,
   'id' | 'homeUrn' | 'beds' | 'availableFrom' | 'weeklyPrice' | 'note' | 'status' | 'confirmedAt' | 'expiresAt' | 'version' | 'updatedAt'
->;
+> & { heldBeds: number };
 
 export function viewOf(v: VacancyItem, now = new Date()): VacancyView {
   return {
     id: v.id,
     homeUrn: v.homeUrn,
-    beds: v.beds,
+    beds: unheldBeds(v, now),
+    heldBeds: liveHolds(v.holds, now),
     availableFrom: v.availableFrom,
     ...(v.weeklyPrice !== undefined ? { weeklyPrice: v.weeklyPrice } : {}),
     ...(v.note !== undefined ? { note: v.note } : {}),
@@ -124,7 +127,11 @@ export function patched(v: VacancyItem, patch: VacancyPatch, now: Date): Vacancy
     throw conflict(`Vacancy ${v.id} is ${v.status} and can no longer change.`);
   }
   const fields: Partial<VacancyItem> = {};
-  if (patch.beds !== undefined) fields.beds = patch.beds;
+  if (patch.beds !== undefined) {
+    fields.beds = patch.beds;
+    // fewer beds than open offers hold is 409; the live holds move into the slots that remain
+    if (v.holds !== undefined) fields.holds = compactHolds(v.holds, patch.beds, now, v.id);
+  }
   if (patch.status !== undefined) fields.status = patch.status;
   else if (effectiveStatus(v, now) === 'lapsed') {
     fields.status = 'lapsed';
@@ -177,4 +184,66 @@ export function requirePlacesForOpenBeds(registeredPlaces: number, openBeds: num
     `The home's open vacancies hold ${openBeds} beds, more than ${registeredPlaces} places: withdraw, fill or reduce vacancies first.`,
     [{ path: 'registeredPlaces', message: `at least ${openBeds} (the beds its open vacancies hold)` }],
   );
+}
+
+// ---------------------------------------------------------------- holds (CONTRACT "Offers and placements")
+
+/**
+ * A bed held by an open offer (`o`) until `u` (ISO time). A vacancy keeps its holds by slot,
+ * `holds["0"]` … `holds[String(beds - 1)]`: a slot is free when it is absent or its `u` has
+ * passed, so a hold lapses by itself at `holdUntil` with no job. An offer takes a free slot below
+ * `beds` with one conditional write; every write that lowers `beds` first moves the live holds
+ * into the slots that remain (`compactHolds`), so live holds never outnumber beds.
+ */
+export interface Hold {
+  o: string;
+  u: string;
+}
+export type Holds = Record<string, Hold>;
+
+export const isLiveHold = (h: Hold | undefined, now: Date): h is Hold => h !== undefined && h.u > now.toISOString();
+
+/** How many beds live holds take. */
+export const liveHolds = (holds: Holds | undefined, now: Date): number => Object.values(holds ?? {}).filter((h) => isLiveHold(h, now)).length;
+
+/** The beds no live hold takes (what search and GET show as `beds`), never below 0. */
+export const unheldBeds = (v: { beds: number; holds?: Holds }, now: Date): number => Math.max(0, v.beds - liveHolds(v.holds, now));
+
+/** The slot an offer's hold is in, if any. */
+export const slotOf = (holds: Holds | undefined, offerId: string): string | undefined =>
+  Object.entries(holds ?? {}).find(([, h]) => h.o === offerId)?.[0];
+
+/** The lowest free slot below `beds` when a bed is unheld; undefined when every bed is held. */
+export function freeSlot(v: { beds: number; holds?: Holds }, now: Date): string | undefined {
+  if (unheldBeds(v, now) === 0) return undefined;
+  for (let i = 0; i < v.beds; i++) if (!isLiveHold(v.holds?.[String(i)], now)) return String(i);
+  return undefined;
+}
+
+/** The live holds renumbered into slots 0…k-1 (lapsed ones dropped); 409 when more are live than `beds`. */
+export function compactHolds(holds: Holds, beds: number, now: Date, vacancyId = ''): Holds {
+  const live = Object.entries(holds)
+    .filter(([, h]) => isLiveHold(h, now))
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, h]) => h);
+  if (live.length > beds) {
+    throw conflict(`Open offers hold ${live.length} beds of vacancy ${vacancyId}: it cannot have fewer beds until they are accepted, declined, withdrawn or lapse.`, [
+      { path: 'beds', message: `at least ${live.length} (the beds open offers hold)` },
+    ]);
+  }
+  return Object.fromEntries(live.map((h, i) => [String(i), h]));
+}
+
+/**
+ * The vacancy once an accepted offer takes its bed: one bed fewer (`filled` at 0), the offer's
+ * own hold released and the others kept in the slots that remain. 409 when the vacancy was
+ * withdrawn or filled, or when every remaining bed is held by other offers.
+ */
+export function bedTaken(v: VacancyItem, offerId: string, now: Date): VacancyItem {
+  if (isFinal(v.status)) throw conflict(`Vacancy ${v.id} is ${v.status}: its bed can no longer be taken.`);
+  const others: Holds = Object.fromEntries(Object.entries(v.holds ?? {}).filter(([, h]) => h.o !== offerId));
+  const beds = v.beds - 1;
+  if (beds < 0 || liveHolds(others, now) > beds) throw conflict(`Every bed of vacancy ${v.id} is taken or held by other offers.`);
+  const holds = compactHolds(others, beds, now, v.id);
+  return bump(v, now, { beds, holds, ...(beds === 0 ? { status: 'filled' as const } : {}) });
 }

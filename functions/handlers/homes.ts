@@ -18,14 +18,14 @@ export const handler = lambda(homesRoutes, {
       throw badRequest('shareWithRegion applies only to an authority\'s in-house homes.', [{ path: 'shareWithRegion', message: 'only for in-house homes' }]);
     }
     const { home, created } = await putHome(req.principal, req.params.urn, body, { ifMatch: ifMatchOf(req.headers) });
-    return { status: created ? 201 : 200, body: homeView(home), headers: etag(home) };
+    return { status: created ? 201 : 200, body: homeView(home, req.principal), headers: etag(home) };
   },
   'GET /v1/homes/{urn}': async (req) => {
     const home = await readHome(req.principal, req.params.urn);
-    return { body: homeView(home), headers: etag(home) };
+    return { body: homeView(home, req.principal), headers: etag(home) };
   },
   'GET /v1/homes': async (req) => {
     const { items, nextCursor } = await listOwnHomes(req.principal, req.query);
-    return { body: { items: items.map(homeView), ...(nextCursor ? { nextCursor } : {}) } };
+    return { body: { items: items.map((h) => homeView(h, req.principal)), ...(nextCursor ? { nextCursor } : {}) } };
   },
 });

@@ -60,6 +60,7 @@ export const handler = lambda(referralsRoutes, {
     const a = access(await store.requireReferral(params.id), principal, now);
     await writeAuditEntry(audited(a, 'respond', requestId, [])); // a response discloses nothing more; its entry records the act
     const fields = rules.allowedFields(a);
+    rules.requireOpenReferral(a.referral);
     if (body.homeUrn !== undefined) rules.refuseOfferedHome(principal, a.referral.child, await getHome(body.homeUrn), fields);
     const item = rules.responseRecord(a.referral.id, principal, body, now);
     const { replaced } = await store.putResponse(principal, item, rules.responseExpiry(a.agreement, a.referral.ttl, now));

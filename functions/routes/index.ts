@@ -1,5 +1,7 @@
 import { homesHandlers, homesRoutes } from './homes.ts';
 import { placementsHandlers, placementsRoutes } from './placements.ts';
+import { offerAcceptanceHandlers, offerAcceptanceRoutes } from './offer-acceptance.ts';
+import { offersHandlers, offersRoutes } from './offers.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
 import { poolAllocationsHandlers, poolAllocationsRoutes } from './pool-allocations.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
@@ -27,6 +29,8 @@ export const routes = {
   ...spendRoutes,
   ...rollupsRoutes,
   ...placementsRoutes,
+  ...offersRoutes,
+  ...offerAcceptanceRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -39,6 +43,8 @@ export const handlers = {
   ...spendHandlers,
   ...rollupsHandlers,
   ...placementsHandlers,
+  ...offersHandlers,
+  ...offerAcceptanceHandlers,
 } as const;
 
 /**

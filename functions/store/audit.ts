@@ -34,6 +34,9 @@ function auditItem({ entry, owner, retentionDays }: AuditRecord) {
 
 const put = (record: AuditRecord) => ({ TableName: config.tableName, Item: auditItem(record), ConditionExpression: 'attribute_not_exists(pk)' });
 
+/** An entry's write-once Put, for a transaction that records a change and its audit entry together (an accepted offer). */
+export const auditPut = put;
+
 /** Writes one entry, filed under the referral, its owning authority and the region. Never overwrites. */
 export async function writeAuditEntry(record: AuditRecord): Promise<void> {
   try {

@@ -13,15 +13,12 @@ export function homeRecord(home: HomeItem): Record<string, unknown> {
   return item;
 }
 
-const HOME_ATTRIBUTES = [
-  'urn', 'name', 'owner', 'provider', 'placementType', 'outcode', 'authority', 'registeredPlaces', 'ofstedRating', 'ageRange',
-  'sexes', 'supports', 'excludes', 'careAlongside', 'weeklyPrice', 'shareWithRegion', 'version', 'updatedAt', 'openBeds', 'sector',
-  'provisionType', 'ofstedLocalAuthority', 'inspectedOn', 'ofstedAsAt', 'source',
-] as const satisfies readonly (keyof HomeItem)[];
+/** What a home item holds for storage alone: its keys and its type. */
+const STORAGE = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type']);
 
 /** A stored home item as the HomeItem the domain knows (storage keys dropped). */
 export function toHome(item: Record<string, unknown>): HomeItem {
   const home: Record<string, unknown> = {};
-  for (const k of HOME_ATTRIBUTES) if (item[k] !== undefined) home[k] = item[k];
+  for (const k of Object.keys(item)) if (!STORAGE.has(k) && item[k] !== undefined) home[k] = item[k];
   return home as unknown as HomeItem;
 }

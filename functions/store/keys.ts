@@ -185,3 +185,23 @@ export const placementOfRegion = (createdAt?: string, id?: string) => ({
 /** A reg 13(4) notice the hub delivered to a host authority that is one of the 11. */
 export const deliveredNotice = (host: string, sentAt: string, noticeId: string): Key => ({ pk: `NOTICES#${host}`, sk: `NOTICE#${sentAt}#${noticeId}` });
 export const deliveredNoticesOf = (host: string) => ({ pk: `NOTICES#${host}`, skPrefix: 'NOTICE#' });
+
+// --- offers (issue 12) ---
+// an offer by id .......................... pk REFERRAL#<referralId>, sk OFFER#<id>   (id off_<referralId>_<random>: one GetItem)
+// a referral's offers (owner; rivals) ..... pk REFERRAL#<referralId>, begins_with OFFER#   (the referral's own partition)
+// one open offer per home and referral .... pk REFERRAL#<referralId>, sk OFFERHOME#<urn>   (guard: the open offer and its holdUntil)
+// a provider's own offers ................. gsi1 OFFERS#provider:<id> / <createdAt>#<id>
+/** An offer, in its referral's partition. */
+export const offer = (referralId: string, id: string): Key => ({ pk: `REFERRAL#${referralId}`, sk: `OFFER#${id}` });
+/** The referral an offer id names (`off_<referralId>_<random>`), or undefined for an id of another shape. */
+export const referralOfOffer = (id: string): string | undefined => {
+  const m = /^off_([A-Za-z0-9-]{1,64})_[0-9a-z]{8,40}$/.exec(id);
+  return m?.[1];
+};
+/** The guard that keeps one open offer of a home on a referral: it names the offer and when its hold ends. */
+export const offerHomeGuard = (referralId: string, urn: string): Key => ({ pk: `REFERRAL#${referralId}`, sk: `OFFERHOME#${urn}` });
+/** gsi1: a provider's own offers, by creation. */
+export const offerByProvider = (provider: string, createdAt?: string, id?: string) => ({
+  gsi1pk: `OFFERS#${provider}`,
+  gsi1sk: createdAt === undefined ? '' : `${createdAt}#${id}`,
+});

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import { randomUUID } from 'node:crypto';
 import { presentFields, retentionDays, type ConsentRecord, type ReferralRecord } from '../domain/disclosure.ts';
 import { notFound } from '../domain/errors.ts';
-import type { ResponseRecord } from '../domain/referrals.ts';
+import type { Placed, ResponseRecord } from '../domain/referrals.ts';
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
@@ -22,7 +22,7 @@ import { ttlAfter } from './table.ts';
 
 const DAY_SECONDS = 86_400;
 
-export interface ReferralItem extends ReferralRecord {
+export interface ReferralItem extends ReferralRecord, Placed {
   consentHistory: ConsentRecord[];
   updatedAt: string;
   ttl: number;
@@ -34,9 +34,13 @@ export interface NewReferralItem extends Omit<ReferralRecord, 'owner' | 'authori
   id: string;
 }
 
-const ITEM_FIELDS = ['id', 'owner', 'authority', 'agreementId', 'agreementVersion', 'purpose', 'child', 'lawfulBasis', 'shareWith', 'createdAt', 'consentHistory', 'updatedAt', 'ttl'] as const;
+const ITEM_FIELDS = [
+  'id', 'owner', 'authority', 'agreementId', 'agreementVersion', 'purpose', 'child', 'lawfulBasis', 'shareWith', 'createdAt', 'consentHistory', 'updatedAt', 'ttl',
+  'status', 'placedAt', 'acceptedOfferId',
+] as const;
 
-function toItem(raw: Record<string, unknown>): ReferralItem {
+/** A stored referral item as the record (storage keys and anything else dropped). */
+export function toItem(raw: Record<string, unknown>): ReferralItem {
   return Object.fromEntries(ITEM_FIELDS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]])) as unknown as ReferralItem;
 }
 

@@ -5,7 +5,7 @@ import { conflict, notFound, preconditionFailed } from '../domain/errors.ts';
 import type { HomeItem } from '../domain/homes.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import {
-  confirmed, hasRoom, heldBedsDelta, lapsed, newVacancy, patched, requireRoom, type VacancyInput, type VacancyItem, type VacancyPatch,
+  bedTaken, confirmed, hasRoom, heldBedsDelta, lapsed, newVacancy, patched, requireRoom, type Hold, type VacancyInput, type VacancyItem, type VacancyPatch,
 } from '../domain/vacancy.ts';
 import { canSeeHome } from '../domain/visibility.ts';
 import { batchGet } from './batch-get.ts';
@@ -66,9 +66,10 @@ export async function listHomeVacancies(p: Principal, urn: string, opts: { limit
 // ---------------------------------------------------------------- writes
 
 type Outcome = 'written' | 'raced' | 'exists';
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** The home's open-bed counter moved by `delta`, guarded so it can never pass the home's places. */
-function counterUpdate(home: HomeItem, openBeds: number, delta: number): NonNullable<TransactWriteCommandInput['TransactItems']>[number] {
+function counterUpdate(home: HomeItem, openBeds: number, delta: number): TransactItem {
   const Key = keys.home(home.urn);
   if (home.openBeds === undefined) {
     // a home written before the counter: set it from the count, once
@@ -214,6 +215,64 @@ export async function putVacanciesBatch(items: readonly VacancyItem[], homes: Re
   await putItemsBatch([...homeItems, ...items.map(vacancyRecord)], concurrency);
 }
 
+// ---------------------------------------------------------------- holds (domain/vacancy.ts "holds")
+
+/**
+ * The write that takes hold slot `slot` of vacancy `v` (read at `now`) for an offer, for a
+ * transaction: conditioned on the vacancy still being open and unexpired, of the same home, with
+ * more beds than the slot number, and on the slot being free (absent, or its hold passed) — so
+ * concurrent offers never hold more beds than there are. It bumps `version`, so no whole-item
+ * write of the vacancy made from an older read can drop the hold.
+ */
+export function takeHoldWrite(v: VacancyItem, slot: string, hold: Hold, now: Date): TransactItem {
+  const base = 'version = version + :one';
+  const condition = '#st = :open AND expiresAt > :now AND homeUrn = :urn AND beds > :i';
+  const values = { ':one': 1, ':open': 'open', ':now': now.toISOString(), ':urn': v.homeUrn, ':i': Number(slot) };
+  const Key = keys.vacancy(v.id);
+  if (v.holds === undefined) {
+    return {
+      Update: {
+        TableName: config.tableName, Key, UpdateExpression: `SET holds = :m, ${base}`,
+        ConditionExpression: `${condition} AND attribute_not_exists(holds)`,
+        ExpressionAttributeNames: { '#st': 'status' },
+        ExpressionAttributeValues: { ...values, ':m': { [slot]: hold } },
+      },
+    };
+  }
+  return {
+    Update: {
+      TableName: config.tableName, Key, UpdateExpression: `SET holds.#s = :h, ${base}`,
+      ConditionExpression: `${condition} AND attribute_exists(holds) AND (attribute_not_exists(holds.#s) OR holds.#s.u <= :now)`,
+      ExpressionAttributeNames: { '#st': 'status', '#s': slot },
+      ExpressionAttributeValues: { ...values, ':h': hold },
+    },
+  };
+}
+
+/** The write that frees an offer's hold slot, for a transaction: conditioned on the slot still being the offer's. */
+export function releaseHoldWrite(vacancyId: string, slot: string, offerId: string): TransactItem {
+  return {
+    Update: {
+      TableName: config.tableName, Key: keys.vacancy(vacancyId), UpdateExpression: 'REMOVE holds.#s SET version = version + :one',
+      ConditionExpression: 'holds.#s.o = :o', ExpressionAttributeNames: { '#s': slot }, ExpressionAttributeValues: { ':o': offerId, ':one': 1 },
+    },
+  };
+}
+
+/**
+ * The writes of an accepted offer taking its bed (domain/vacancy.ts `bedTaken`: one bed fewer,
+ * filled at 0, its hold released), for the acceptance's transaction: the vacancy, conditioned on
+ * the version read, and its home's open-bed counter moved in step.
+ */
+export async function bedTakenWrites(v: VacancyItem, offerId: string, home: HomeItem, now: Date): Promise<TransactItem[]> {
+  const after = bedTaken(v, offerId, now);
+  const put: TransactItem = {
+    Put: { TableName: config.tableName, Item: vacancyRecord(after), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': v.version } },
+  };
+  const delta = heldBedsDelta(v, after);
+  return delta === 0 ? [put] : [put, counterUpdate(home, await openBedsOf(home), delta)];
+}
+
 // ---------------------------------------------------------------- search and lapse
 
 /** The gsi2 partitions to read: each placement type asked for (or in use) × the fixed shards. */
@@ -232,7 +291,7 @@ export interface CandidateRead {
  * Every open, unexpired vacancy of the given placement types (all when none given): one Query
  * per (type, shard) partition, in parallel, each followed to its last page. The key condition
  * `gsi2sk > now` leaves out every vacancy whose 7 days have run, before the lapse job runs.
- * Only the packed search facts are returned (one string attribute per vacancy).
+ * Only the packed search facts are returned (one string attribute per vacancy), with the holds open offers put on it.
  */
 export async function readOpenVacancies(opts: { placementTypes?: readonly string[]; now?: Date } = {}): Promise<CandidateRead> {
   const now = (opts.now ?? new Date()).toISOString();
@@ -245,13 +304,17 @@ export async function readOpenVacancies(opts: { placementTypes?: readonly string
         TableName: config.tableName,
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :p AND gsi2sk > :now',
-        ProjectionExpression: '#sf',
-        ExpressionAttributeNames: { '#sf': SEARCH_FACTS_ATTRIBUTE },
+        // the holds ride on the same items (no extra request); DynamoDB's 1 MB pages count whole items either way
+        ProjectionExpression: '#sf, #hd',
+        ExpressionAttributeNames: { '#sf': SEARCH_FACTS_ATTRIBUTE, '#hd': 'holds' },
         ExpressionAttributeValues: { ':p': pk, ':now': now },
       });
       for await (const page of pages) {
         queries++;
-        for (const item of page) items.push(JSON.parse(String(item[SEARCH_FACTS_ATTRIBUTE])) as SearchFacts);
+        for (const item of page) {
+          const facts = JSON.parse(String(item[SEARCH_FACTS_ATTRIBUTE])) as SearchFacts;
+          items.push(item.holds ? { ...facts, holds: item.holds as SearchFacts['holds'] } : facts);
+        }
       }
       return items;
     }),

@@ -40,6 +40,8 @@ interface Tenant {
   /** An allocation already ended (so the owner would get 409 ending it again). */
   endedAllocationId: string;
   referralId: string;
+  /** An open offer on the referral, by harbour-care. */
+  offerId: string;
   /** A spend batch, and the JSON body it was posted as. */
   batchId: string;
   batchBody: string;
@@ -85,6 +87,11 @@ async function setUpAuthority(who: string): Promise<Tenant> {
   const referral = await created(call(who, 'POST', '/v1/referrals', { body: referralBody(['harbour-care']) }), `${who} referral`);
   // one allowed read, so the trail is not empty
   expect((await call('provider:harbour-care', 'GET', `/v1/referrals/${referral.id}`)).status).toBe(200);
+  const offeredUrn = freshUrn();
+  await created(call('provider:harbour-care', 'PUT', `/v1/homes/${offeredUrn}`, { body: homeBody({ outcode: 'CM1' }) }), `${who} offered home`);
+  const offer = await created(call('provider:harbour-care', 'POST', `/v1/referrals/${referral.id}/offers`, {
+    body: { homeUrn: offeredUrn, startDate: today, weeklyCost: { core: 5000 }, holdUntil: new Date(Date.now() + 2 * 86_400_000).toISOString() },
+  }), `${who} offer`);
   const batchBody = JSON.stringify({ lines: [spendLine(SPEND_MONTH), spendLine(SPEND_MONTH)] });
   let batch = { batchId: '' };
   if (HAS_SPEND) {
@@ -96,7 +103,7 @@ async function setUpAuthority(who: string): Promise<Tenant> {
   const hosted = await placed({ authority: slug as AuthoritySlug, home: { outcode: 'CM1', localAuthority: REFERENCE.find((a) => a.id === next)!.onsCode } });
   return {
     who, slug, urn, vacancyId: vacancy.id, requestId: request.id, pendingId: pending.id, bedId, allocationId: allocation.id,
-    endedAllocationId: ended.id, referralId: referral.id, batchId: batch.batchId, batchBody, placementId: placement.id, noticeId: placement.notices[0]!.id,
+    endedAllocationId: ended.id, referralId: referral.id, offerId: offer.id, batchId: batch.batchId, batchBody, placementId: placement.id, noticeId: placement.notices[0]!.id,
     deliveredNoticeId: hosted.notices[0]!.id,
   };
 }
@@ -136,6 +143,8 @@ const approvalBody = () => ({
   role: 'director-of-childrens-services', approvedBy: 'Attacker', approvedAt: now(),
   checklist: { wishesAndFeelings: true, mostAppropriate: true, relativesConsulted: true, areaAuthority: true, iroConsulted: true },
 });
+/** An offer id of the hub's shape on a referral that does not exist. */
+const fakeOfferId = () => `off_${fakeUuid()}_${Date.now().toString(36)}abcdef123456`;
 
 const allCells: Cell[] = [
   {
@@ -257,6 +266,42 @@ const allCells: Cell[] = [
     },
   },
   {
+    name: 'GET offers on referral',
+    route: 'GET /v1/referrals/{id}/offers',
+    attack: (a, v) => ({ id: v.referralId, run: () => call(a, 'GET', `/v1/referrals/${v.referralId}/offers`) }),
+    missing: async (a) => {
+      const id = fakeUuid();
+      return { id, r: await call(a, 'GET', `/v1/referrals/${id}/offers`) };
+    },
+  },
+  {
+    name: 'GET offer',
+    route: 'GET /v1/offers/{id}',
+    attack: (a, v) => ({ id: v.offerId, run: () => call(a, 'GET', `/v1/offers/${v.offerId}`) }),
+    missing: async (a) => {
+      const id = fakeOfferId();
+      return { id, r: await call(a, 'GET', `/v1/offers/${id}`) };
+    },
+  },
+  {
+    name: 'decline offer',
+    route: 'POST /v1/offers/{id}/decline',
+    attack: (a, v) => ({ id: v.offerId, run: () => call(a, 'POST', `/v1/offers/${v.offerId}/decline`, { body: { reason: 'price' } }) }),
+    missing: async (a) => {
+      const id = fakeOfferId();
+      return { id, r: await call(a, 'POST', `/v1/offers/${id}/decline`, { body: { reason: 'price' } }) };
+    },
+  },
+  {
+    name: 'accept offer',
+    route: 'POST /v1/offers/{id}/accept',
+    attack: (a, v) => ({ id: v.offerId, run: () => call(a, 'POST', `/v1/offers/${v.offerId}/accept`, { body: {} }) }),
+    missing: async (a) => {
+      const id = fakeOfferId();
+      return { id, r: await call(a, 'POST', `/v1/offers/${id}/accept`, { body: {} }) };
+    },
+  },
+  {
     // the contract: the audit is the owner's (and the programme office's); another authority's
     // referral is 404 exactly as if there were none — never an empty list, which would say it exists
     name: 'GET audit of referral',
@@ -317,6 +362,8 @@ const ATTACKED_ELSEWHERE: Record<string, string> = {
   'GET /v1/homes/{urn}/vacancies': 'providers against each other',
   'GET /v1/vacancies/{id}': 'providers against each other and against in-house vacancies',
   'POST /v1/referrals/{id}/responses': 'providers outside a referral',
+  'POST /v1/referrals/{id}/offers': 'providers outside a referral, and against its consent (test/integration/offers.test.ts); authorities may not offer (403)',
+  'POST /v1/offers/{id}/withdraw': "providers against each other's offers (test/integration/offers.test.ts); authorities may not withdraw (403)",
 };
 const NOT_TENANT_OWNED: Record<string, string> = {
   'GET /v1/pool/beds/{id}': "the region's beds, read by every authority; another's allocation on one is hidden (checked on the bed list)",
@@ -512,6 +559,9 @@ describe('the cross-tenant matrix: 11 authorities × 10 others', () => {
         expect(referral.json.consentHistory).toEqual([]);
         expect(referral.json.lawfulBasis.consent).toBeUndefined();
         expect((await call('provider:harbour-care', 'GET', `/v1/referrals/${t.referralId}`)).status).toBe(200);
+        // no other authority declined or accepted its offer
+        expect(referral.json.status).toBe('open');
+        expect((await call(t.who, 'GET', `/v1/offers/${t.offerId}`)).json).toMatchObject({ status: 'open', by: { principal: 'provider:harbour-care' } });
         if (HAS_SPEND) {
           expect((await call(t.who, 'GET', `/v1/spend/batches/${t.batchId}`)).json).toMatchObject({ authority: t.slug, accepted: 2, months: [SPEND_MONTH] });
           expect((await call(t.who, 'GET', `/v1/spend/batches/${t.batchId}/raw`)).text).toBe(t.batchBody);

@@ -8,6 +8,7 @@ import { openApiDocument } from '../../functions/http/openapi.ts';
 import { loadAgreements } from '../../functions/store/agreements.ts';
 import { HomeInput } from '../../schemas/homes.ts';
 import { CreateRequestBody } from '../../schemas/pool.ts';
+import { OfferInput } from '../../schemas/offers.ts';
 import { CreateReferral } from '../../schemas/referrals.ts';
 import { PostSpendBatchBody, SpendLineInput } from '../../schemas/spend.ts';
 import { call } from '../support/hub.ts';
@@ -44,6 +45,7 @@ type Route = (typeof routeList)[number];
 const CLOSING = new Set<string>([
   'PATCH /v1/vacancies/{id}', 'PATCH /v1/pool/beds/{id}', 'POST /v1/pool/requests/{id}/cancel', 'POST /v1/pool/allocations/{id}/end',
   'POST /v1/referrals/{id}/consent', 'DELETE /v1/spend/batches/{batchId}', 'POST /v1/placements/{id}/end',
+  'POST /v1/offers/{id}/decline', 'POST /v1/offers/{id}/withdraw', 'POST /v1/offers/{id}/accept',
 ]);
 const fuzzOrder = [...routeList.filter((r) => !CLOSING.has(r.key)), ...routeList.filter((r) => CLOSING.has(r.key))];
 
@@ -68,7 +70,7 @@ const FIELD_KIND: Record<string, string> = {
 /** What an `id` (in a path or an answer) names, by the route's last collection. */
 const COLLECTION_KIND: Record<string, string> = {
   vacancies: 'vacancy', beds: 'bed', requests: 'request', allocations: 'allocation', referrals: 'referral', homes: 'home',
-  batches: 'batch', 'sharing-agreements': 'agreement', 'provider-groups': 'group', rollups: 'period', placements: 'placement',
+  batches: 'batch', 'sharing-agreements': 'agreement', 'provider-groups': 'group', rollups: 'period', placements: 'placement', offers: 'offer',
 };
 const idKind = (path: string) => path.split('/').filter((s) => Object.hasOwn(COLLECTION_KIND, s)).at(-1) ?? '';
 
@@ -98,6 +100,8 @@ const knownFor = (route: Route) => (field: string): readonly string[] =>
 /** The spend route takes `lines: unknown[]` and validates each line itself: valid bodies carry real lines. */
 const VALID_BODY: Partial<Record<Route['key'], z.ZodType>> = {
   'POST /v1/spend/batches': PostSpendBatchBody.extend({ lines: z.array(SpendLineInput).min(1) }),
+  // an offer starts today or later and holds at most 7 days: dates drawn at random almost never are
+  'POST /v1/referrals/{id}/offers': OfferInput.extend({ startDate: z.enum([londonToday()]), holdUntil: z.enum([new Date(Date.now() + 2 * 86_400_000).toISOString()]) }),
 };
 
 interface Drawn {
@@ -149,7 +153,7 @@ const STACK = /\n\s+at .+:\d+:\d+|node_modules|\.ts:\d+/;
 const DOC = openApiDocument() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
 const documentedStatuses = ({ method, path }: Route) => new Set(Object.keys(DOC.paths[path]![method.toLowerCase()]!.responses).map(Number));
 /** Non-owner access to a referral writes its audit entry even when refused (CONTRACT.md). */
-const AUDITED_WHEN_REFUSED = new Set<string>(['POST /v1/referrals/{id}/responses']);
+const AUDITED_WHEN_REFUSED = new Set<string>(['POST /v1/referrals/{id}/responses', 'POST /v1/referrals/{id}/offers']);
 
 interface Tally { sent: number; drawnValid: number; ok: number; passedValidation: number; statuses: Record<number, number> }
 
@@ -183,7 +187,16 @@ async function seedFixtures(): Promise<void> {
   const request = await made(send(AUTHORITY, 'POST', '/v1/pool/requests', poolRequestBody(today)));
   await made(send(AUTHORITY, 'POST', '/v1/pool/requests', poolRequestBody(today)));
   await made(send(PO, 'POST', '/v1/pool/allocations', { requestId: request.id, bedId: bed.id, startDate: today }));
-  for (const shareWith of [['harbour-care'], ['harbour-care', 'meadowview-care']]) await made(send(AUTHORITY, 'POST', '/v1/referrals', referralBody(shareWith)));
+  const referrals: string[] = [];
+  for (const shareWith of [['harbour-care'], ['harbour-care', 'meadowview-care']]) referrals.push((await made(send(AUTHORITY, 'POST', '/v1/referrals', referralBody(shareWith)))).id!);
+  // open offers on them, so that declining, withdrawing and accepting have something to act on
+  for (let i = 0; i < 6; i++) {
+    const offered = String(Number(urn) + 10 + i);
+    await made(send(PROVIDER, 'PUT', `/v1/homes/${offered}`, homeBody()));
+    for (const id of referrals) {
+      await made(send(PROVIDER, 'POST', `/v1/referrals/${id}/offers`, { homeUrn: offered, startDate: today, weeklyCost: { core: 4000 }, holdUntil: addDays(today, 3) + 'T12:00:00Z' }));
+    }
+  }
   await made(send(AUTHORITY, 'POST', '/v1/spend/batches', { lines: [spendLine(today.slice(0, 7))] }));
   await made(send(PO, 'PUT', `/v1/provider-groups/${segment('Fuzz Care Group')}`, { aliases: ['Fuzz Care Ltd'], companiesHouseNumbers: ['01234567'] }));
   // codes the hub knows that a pattern alone would rarely hit

@@ -170,6 +170,41 @@ const replayCases: ReplayCase[] = [
     },
   },
   {
+    route: 'POST /v1/referrals/{id}/offers',
+    who: 'provider:harbour-care',
+    prepare: async () => {
+      const referral = await created(call('authority:luton', 'POST', '/v1/referrals', { body: referralBody(['harbour-care']) }), 'referral');
+      const urn = freshUrn();
+      await created(call('provider:harbour-care', 'PUT', `/v1/homes/${urn}`, { body: homeBody({ outcode: 'CM1' }) }), 'home');
+      const body = { homeUrn: urn, startDate: today, weeklyCost: { core: 5000, education: 120.5 }, holdUntil: new Date(Date.now() + 86_400_000).toISOString() };
+      return {
+        path: `/v1/referrals/${referral.id}/offers`,
+        body,
+        otherBody: { ...body, weeklyCost: { core: 5001 } },
+        effects: async () => (await pageAll('authority:luton', `/v1/referrals/${referral.id}/offers`)).length,
+      };
+    },
+  },
+  {
+    route: 'POST /v1/offers/{id}/accept',
+    who: 'authority:luton',
+    prepare: async () => {
+      const referral = await created(call('authority:luton', 'POST', '/v1/referrals', { body: referralBody(['harbour-care']) }), 'referral');
+      const urn = freshUrn();
+      await created(call('provider:harbour-care', 'PUT', `/v1/homes/${urn}`, { body: homeBody({ outcode: 'CM1' }) }), 'home');
+      const offer = await created(call('provider:harbour-care', 'POST', `/v1/referrals/${referral.id}/offers`, {
+        body: { homeUrn: urn, startDate: today, weeklyCost: { core: 5000 }, holdUntil: new Date(Date.now() + 86_400_000).toISOString() },
+      }), 'offer');
+      return {
+        path: `/v1/offers/${offer.id}/accept`,
+        body: {},
+        otherBody: { note: 'another body' },
+        // each acceptance writes one audit entry in its transaction: a replay is answered without acting
+        effects: async () => (await pageAll('authority:luton', '/v1/audit', { referralId: referral.id })).filter((e) => e.action === 'accept').length,
+      };
+    },
+  },
+  {
     route: 'POST /v1/spend/batches',
     who: 'authority:hertfordshire',
     alsoBy: 'authority:southend-on-sea',

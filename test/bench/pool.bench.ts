@@ -9,6 +9,7 @@ import { allocate, createBed, createRequest } from '../../functions/store/pool.t
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
 import { AUTHORIZER_CACHE_SECONDS } from '../../functions/routes/index.ts';
+import { pooled } from '../support/pooled.ts';
 import { cpuMs, median, percentile, round, startGatewayProcess, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
@@ -67,21 +68,6 @@ async function get(ctx: Ctx, who: string, path: string): Promise<number> {
   const res = await fetch(new URL(path, ctx.baseUrl), { headers: { 'x-api-key': await ctx.keyFor(who) } });
   await res.arrayBuffer();
   return res.status;
-}
-
-/** Runs `fn` over `items` with at most `width` in flight. */
-async function pooled<T, R>(items: readonly T[], width: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return out;
 }
 
 const round1 = (x: number) => round(x, 1);

@@ -117,6 +117,8 @@ describe('each Lambda\'s IAM actions', () => {
     'pool-allocations': ['table:read', 'table:write'], // allocating and ending write the bed, request, allocation, placement and audit in one transaction
     referrals: ['table:write'], // disclosure writes the audit entry
     audit: ['table:read'],
+    offers: ['table:read', 'table:write'], // reads referrals, homes, vacancies; writes offers, bed holds, audit entries
+    'offer-accept': ['table:read', 'table:write'], // reads the referral's partition, home, vacancies; writes the one accepting transaction (offer, referral, vacancy, home, placement, audit)
     spend: ['table:write', 'bucket:write'], // raw batches in S3
     rollups: ['table:write', 'bucket:write'],
     placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry

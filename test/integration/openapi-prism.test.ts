@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeList, type RouteKey } from '../../functions/routes/index.ts';
+import { londonToday } from '../../functions/domain/calendar-days.ts';
 import { call } from '../support/hub.ts';
 import { startIsolatedHub, type IsolatedHub } from '../support/isolated.ts';
 import { HOMES, placed } from '../support/placement-fixtures.ts';
@@ -139,6 +140,19 @@ describe("Prism's validation proxy in front of the hub", () => {
     const referralId = referral.json?.id as string;
     await send(PROVIDER, 'GET /v1/referrals/{id}', `/v1/referrals/${referralId}`);
     await send(PROVIDER, 'POST /v1/referrals/{id}/responses', `/v1/referrals/${referralId}/responses`);
+    // offers on it: made (holding a bed), read, withdrawn; made again, declined; made again, accepted
+    const held = await send(PROVIDER, 'POST /v1/homes/{urn}/vacancies', `/v1/homes/${urn}/vacancies`);
+    const offerOf = () => ({
+      body: { ...example('POST /v1/referrals/{id}/offers'), homeUrn: urn, vacancyId: held.json?.id, startDate: londonToday(), holdUntil: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const first = await send(PROVIDER, 'POST /v1/referrals/{id}/offers', `/v1/referrals/${referralId}/offers`, offerOf());
+    await send(AUTHORITY, 'GET /v1/referrals/{id}/offers', `/v1/referrals/${referralId}/offers`);
+    await send(PROVIDER, 'GET /v1/offers/{id}', `/v1/offers/${first.json?.id}`);
+    await send(PROVIDER, 'POST /v1/offers/{id}/withdraw', `/v1/offers/${first.json?.id}/withdraw`);
+    const second = await send(PROVIDER, 'POST /v1/referrals/{id}/offers', `/v1/referrals/${referralId}/offers`, offerOf());
+    await send(AUTHORITY, 'POST /v1/offers/{id}/decline', `/v1/offers/${second.json?.id}/decline`);
+    const third = await send(PROVIDER, 'POST /v1/referrals/{id}/offers', `/v1/referrals/${referralId}/offers`, offerOf());
+    await send(AUTHORITY, 'POST /v1/offers/{id}/accept', `/v1/offers/${third.json?.id}/accept`);
     await send(AUTHORITY, 'POST /v1/referrals/{id}/consent', `/v1/referrals/${referralId}/consent`);
     await send(AUTHORITY, 'GET /v1/audit', '/v1/audit', { query: { referralId } });
 

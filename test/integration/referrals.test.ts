@@ -152,7 +152,7 @@ describe('reading a referral', () => {
     const r = await call(NAMED, 'GET', `/v1/referrals/${id}`);
     expect(r.status).toBe(200);
     expect(new Set(r.json.disclosed)).toEqual(new Set(PROVIDER_FIELDS));
-    expect(Object.keys(r.json).sort()).toEqual(['agreementId', 'agreementVersion', 'authority', 'child', 'disclosed', 'id', 'purpose']);
+    expect(Object.keys(r.json).sort()).toEqual(['agreementId', 'agreementVersion', 'authority', 'child', 'disclosed', 'id', 'purpose', 'status']);
     expect(Object.keys(r.json.child).sort()).toEqual(PROVIDER_FIELDS.filter((f) => f.startsWith('child.')).map((f) => f.slice(6)).sort());
     expect(r.json.child.childRef).toBeUndefined();
     expect(r.text).not.toContain('ESX-');

@@ -200,7 +200,7 @@ describe('who sees what', () => {
   it('a provider sees identity, purpose and its fields; the owner every field with the basis, history and sharing', () => {
     const fields = decideAccess(ISP, stored, HARBOUR, NOW).decision.fields;
     const shared = sharedView(stored, fields);
-    expect(Object.keys(shared).sort()).toEqual(['agreementId', 'agreementVersion', 'authority', 'child', 'disclosed', 'id', 'purpose']);
+    expect(Object.keys(shared).sort()).toEqual(['agreementId', 'agreementVersion', 'authority', 'child', 'disclosed', 'id', 'purpose', 'status']);
     expect(shared.child).not.toHaveProperty('childRef');
     const owner = ownerView(stored, decideAccess(ISP, stored, ESSEX, NOW).decision.fields, []);
     expect(owner).toMatchObject({ child: stored.child, lawfulBasis: stored.lawfulBasis, shareWith: ['harbour-care'], consentHistory: [], responses: [] });

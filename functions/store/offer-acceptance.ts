@@ -1,0 +1,157 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { auditRecord } from '../domain/audit.ts';
+import { conflict, notFound } from '../domain/errors.ts';
+import { accepted, byOf, offerStatus, requireOpen, type OfferRecord } from '../domain/offers.ts';
+import { newPlacement, type Placement } from '../domain/placement-record.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { AuthoritySlug } from '../domain/reference/authorities.ts';
+import { decideAccess, requireOpenReferral } from '../domain/referrals.ts';
+import { isLiveHold, slotOf } from '../domain/vacancy.ts';
+import { agreementInForce } from './agreements.ts';
+import { auditPut } from './audit.ts';
+import { batchGet, itemAt } from './batch-get.ts';
+import { config, dynamo } from './config.ts';
+import { toHome } from './home-record.ts';
+import * as keys from './keys.ts';
+import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, random, referralUnchanged, toOffer, TRANSACTION_LIMIT, type TransactItem } from './offer-record.ts';
+import { placementRecords } from './placement-record.ts';
+import { queryAll } from './query.ts';
+import { toItem as toReferral, type ReferralItem } from './referrals.ts';
+import { toVacancy } from './vacancy-record.ts';
+import { bedTakenWrites, releaseHoldWrite } from './vacancies.ts';
+
+/**
+ * Accepting an offer (CONTRACT.md "Offers and placements"): one consistent Query of the
+ * referral's partition, one BatchGet of the home and the vacancies involved, and ONE transaction.
+ * Its own module (and Lambda, offer-accept) so the Lambdas that make and read offers do not carry
+ * the placement rules.
+ */
+
+/** A new placement id: `plc_<authority>_<time><random>` (the programme office reads the authority from it). */
+export const newPlacementId = (authority: AuthoritySlug, now = Date.now()): string => `plc_${authority}_${random(now)}`;
+
+/**
+ * What an acceptance reads, in one consistent Query of the referral's partition: the referral,
+ * the offer, and the rivals that may hold a bed (open, naming a vacancy, hold not passed at
+ * `now`) — DynamoDB filters out the rest, so a referral with hundreds of offers costs one Query
+ * whose answer stays small (the others read as superseded once the referral is placed).
+ * 404 when there is no referral.
+ */
+export async function referralAndOffers(referralId: string, offerId: string, now: Date): Promise<{ referral: ReferralItem; offers: OfferRecord[] }> {
+  const items = await queryAll({
+    TableName: config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: '#t = :referral OR (#t = :offer AND id = :mine) OR (#t = :offer AND attribute_exists(vacancyId) AND #st = :open AND holdUntil > :now)',
+    ExpressionAttributeNames: { '#t': 'type', '#st': 'status' },
+    ExpressionAttributeValues: {
+      ':pk': keys.referralPartition(referralId).pk, ':referral': 'referral', ':offer': 'offer', ':mine': offerId,
+      ':open': 'open', ':now': now.toISOString(),
+    },
+    ConsistentRead: true,
+  });
+  const referral = items.find((i) => i.type === 'referral');
+  if (!referral) throw notFound();
+  return { referral: toReferral(referral), offers: items.filter((i) => i.type === 'offer').map(toOffer) };
+}
+
+// ---------------------------------------------------------------- accepting
+
+/**
+ * Accepts an offer for the referral's owner, in ONE transaction with conditions: the offer open
+ * with its hold not passed → accepted; the referral open, its consent as read → placed (with
+ * placedAt); the vacancy it names one bed fewer (filled at 0; the home's open-bed counter in step)
+ * and its hold released; every rival holding a bed superseded and its hold released (the other
+ * rivals read as superseded from the placed referral: domain/offers.ts `offerStatus`); the
+ * placement's items; an audit entry of the check that the provider may still read the referral.
+ * 404 when the caller does not own the referral; 409 when the offer is not open, its hold has
+ * passed, the referral is placed, or the provider may no longer read it. A transaction that
+ * loses a race is retried on a fresh read, whose rules then answer.
+ */
+export async function acceptOffer(owner: Principal & { kind: 'authority' }, offerId: string, requestId: string): Promise<Placement> {
+  const referralId = keys.referralOfOffer(offerId);
+  if (referralId === undefined) throw notFound();
+  for (let attempt = 0; ; attempt++) {
+    const now = new Date();
+    const { referral, offers } = await referralAndOffers(referralId, offerId, now);
+    const offer = offers.find((o) => o.id === offerId);
+    const agreement = agreementInForce(referral.agreementId);
+    if (!offer || !decideAccess(agreement, referral, owner, now).owner) throw notFound();
+    requireOpenReferral(referral);
+    requireOpen(offer, referral, now);
+    const provider = { kind: 'provider' as const, id: offer.provider.id };
+    const providerAccess = decideAccess(agreement, referral, provider, now);
+    if (!providerAccess.decision.allowed) throw conflict('The provider may no longer read this referral (consent withdrawn or refused).');
+
+    const rivals = offers.filter((o) => o.id !== offer.id && o.vacancyId !== undefined && offerStatus(o, referral, now) === 'open');
+    const wanted = [keys.home(offer.homeUrn), ...[offer, ...rivals].flatMap((o) => (o.vacancyId ? [keys.vacancy(o.vacancyId)] : []))];
+    const items = await batchGet(wanted, { consistent: true });
+    const homeItem = itemAt(items, keys.home(offer.homeUrn));
+    if (!homeItem) throw conflict(`Home ${offer.homeUrn} no longer exists.`);
+    const home = toHome(homeItem);
+    const child = referral.child as { childRef: string; age: number; sex: string; needs: string[]; homeOutcode?: string; urgency?: 'today' | 'within-5-days' | 'planned' };
+    // the offer was judged lawful (regs 27A/27C) for the home as it was: a home changed to another setting since needs a new offer
+    if (offer.placementType !== undefined && home.placementType !== offer.placementType) throw conflict('The home is no longer the setting offered: make a new offer.');
+
+    const by = byOf(owner);
+    const placement = newPlacement({
+      id: newPlacementId(referral.authority, now.getTime()),
+      noticeId: `ntc_${random(now.getTime())}`,
+      authority: referral.authority,
+      child,
+      home,
+      startDate: offer.startDate,
+      weeklyCost: offer.weeklyCost.total,
+      referralId: referral.id,
+      offerId: offer.id,
+      by,
+      now,
+    });
+    const vacancyOf = (o: OfferRecord) => (o.vacancyId ? itemAt(items, keys.vacancy(o.vacancyId)) : undefined);
+    const ownVacancy = vacancyOf(offer);
+    if (offer.vacancyId && !ownVacancy) throw conflict(`Vacancy ${offer.vacancyId} no longer exists.`);
+    const rivalWrites = rivals.flatMap((r): TransactItem[] => {
+      const v = vacancyOf(r);
+      const slot = v && slotOf(toVacancy(v).holds, r.id);
+      if (!v || slot === undefined || !isLiveHold(toVacancy(v).holds?.[slot], now) || r.vacancyId === offer.vacancyId) return [];
+      return [
+        {
+          Update: {
+            TableName: config.tableName, Key: keys.offer(referralId, r.id),
+            UpdateExpression: 'SET #st = :sup, updatedAt = :now, #by = :by',
+            ConditionExpression: '#st = :open',
+            ExpressionAttributeNames: { '#st': 'status', '#by': 'by' },
+            ExpressionAttributeValues: { ':sup': 'superseded', ':open': 'open', ':now': now.toISOString(), ':by': by },
+          },
+        },
+        releaseHoldWrite(r.vacancyId!, slot, r.id),
+      ];
+    });
+    const audit = auditRecord({ referral, agreement, principal: provider, action: 'accept', decision: providerAccess.decision, requestId, now, disclosed: [] });
+    const after = accepted(offer, by, now);
+    const writes: TransactItem[] = [
+      openOfferChange(offer, after, referral.ttl, now),
+      {
+        Update: {
+          TableName: config.tableName, Key: keys.referral(referralId),
+          UpdateExpression: 'SET #st = :placed, placedAt = :now, acceptedOfferId = :o, updatedAt = :now',
+          ...referralUnchanged(referral, { ':placed': 'placed', ':now': now.toISOString(), ':o': offer.id }),
+        },
+      },
+      ...(ownVacancy ? await bedTakenWrites(toVacancy(ownVacancy), offer.id, home, now) : []),
+      ...placementRecords(placement).map((Item): TransactItem => ({ Put: { TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+      { Put: auditPut(audit) },
+    ];
+    // rivals holding beds, two writes each, as many as the transaction has room for (more than ~45 rivals
+    // holding beds is not a referral the hub expects; any left over read as superseded and their holds lapse at holdUntil)
+    writes.push(...rivalWrites.slice(0, 2 * Math.floor((TRANSACTION_LIMIT - writes.length) / 2)));
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
+      return placement;
+    } catch (e) {
+      if (!cancelled(e)) throw e;
+      if (attempt >= MAX_ATTEMPTS) throw conflict('Too many concurrent changes; retry.');
+      await backoff(attempt); // read again: the rules above answer what changed (placed, not open, consent)
+    }
+  }
+}
+

@@ -1,0 +1,93 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { config, dynamo } from '../../functions/store/config.ts';
+import { getHome, putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
+import * as keys from '../../functions/store/keys.ts';
+import { call, pageAll } from '../support/hub.ts';
+import { newUrn, postVacancy, putHome } from './homes-fixtures.ts';
+import { FENLAND, HARBOUR, OWNER, offer, offerBody, pooled, referral } from './offers-fixtures.ts';
+
+/**
+ * Acceptance under concurrency, with real requests racing over HTTP on DynamoDB Local
+ * (CONTRACT.md "Offers and placements": under any concurrency a referral has at most one
+ * accepted offer and no vacancy's beds go below 0).
+ */
+
+const accept = (offerId: string) => call(OWNER, 'POST', `/v1/offers/${offerId}/accept`, { body: {} });
+
+async function placementsOf(referralId: string): Promise<number> {
+  const { pk, skPrefix } = keys.placementsOf('essex');
+  const out = await dynamo().send(new QueryCommand({
+    TableName: config.tableName, KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', FilterExpression: 'referralId = :r',
+    ExpressionAttributeValues: { ':p': pk, ':s': skPrefix, ':r': referralId }, ConsistentRead: true,
+  }));
+  return out.Items?.length ?? 0;
+}
+
+/** Homes of a provider written straight to the store (test data: 200 of them through HTTP would only slow the test). */
+async function homesOf(provider: 'harbour-care' | 'fenland-childrens-homes', n: number): Promise<string[]> {
+  const now = new Date().toISOString();
+  const homes: HomeItem[] = Array.from({ length: n }, (_, i) => ({
+    urn: newUrn(), name: `Rival ${i}`, owner: `provider:${provider}`, provider: { id: provider, name: provider, group: provider }, placementType: 'K2',
+    outcode: 'CM1', registeredPlaces: 4, ofstedRating: 'good', ageRange: { min: 10, max: 17 }, sexes: ['female', 'male'], supports: [], excludes: [],
+    version: 1, updatedAt: now, sector: 'private', source: 'api',
+  }));
+  await putHomeRecords(homes);
+  return homes.map((h) => h.urn);
+}
+
+describe('racing acceptances', () => {
+  it('200 concurrent accepts of 200 rival offers on one referral: exactly one 201, the rest 409, one placement, the rivals superseded', async () => {
+    const id = await referral();
+    const urns = [...(await homesOf('harbour-care', 100)), ...(await homesOf('fenland-childrens-homes', 100))];
+    // a few rivals hold beds: the winner's transaction releases them
+    const held = new Map<string, string>();
+    for (const urn of [urns[3]!, urns[150]!]) held.set(urn, await postVacancy(urn === urns[3] ? HARBOUR : FENLAND, urn, { beds: 1 }));
+    const offers = await pooled(urns, 16, (urn, i) => offer(i < 100 ? HARBOUR : FENLAND, id, urn, held.has(urn) ? { vacancyId: held.get(urn) } : {}));
+    expect(offers).toHaveLength(200);
+
+    const answers = await Promise.all(offers.map((o) => accept(o.id)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(199);
+    const winner = answers.find((a) => a.status === 201)!.json;
+
+    expect(await placementsOf(id)).toBe(1);
+    const after = await pageAll(OWNER, `/v1/referrals/${id}/offers`);
+    expect(after.filter((o) => o.status === 'accepted').map((o) => o.id)).toEqual([winner.offerId]);
+    expect(after.filter((o) => o.status === 'superseded')).toHaveLength(199);
+    expect((await call(OWNER, 'GET', `/v1/referrals/${id}`)).json.status).toBe('placed');
+    for (const [urn, vacancyId] of held) {
+      const v = (await call(urn === urns[3] ? HARBOUR : FENLAND, 'GET', `/v1/vacancies/${vacancyId}`)).json;
+      // the winner's bed is taken; a rival's hold is released
+      expect(v).toMatchObject(winner.homeUrn === urn ? { beds: 0, status: 'filled' } : { beds: 1, heldBeds: 0, status: 'open' });
+    }
+  }, 120_000);
+
+  it('offers racing for the last beds of a vacancy: as many holds as beds, the rest 409', async () => {
+    const home = await putHome(HARBOUR, { registeredPlaces: 4, supports: ['self-harm'] });
+    const vacancyId = await postVacancy(HARBOUR, home, { beds: 2 });
+    const referrals = await pooled(Array.from({ length: 12 }), 6, () => referral());
+    const answers = await Promise.all(referrals.map((id) => call(HARBOUR, 'POST', `/v1/referrals/${id}/offers`, { body: offerBody(home, { vacancyId }) })));
+    expect(answers.map((a) => a.status).sort()).toEqual([...Array(2).fill(201), ...Array(10).fill(409)]);
+    expect((await call(HARBOUR, 'GET', `/v1/vacancies/${vacancyId}`)).json).toMatchObject({ beds: 0, heldBeds: 2 });
+  }, 60_000);
+
+  it('concurrent accepts on different referrals holding the last beds of one vacancy: each holder placed once, beds never below 0', async () => {
+    const home = await putHome(HARBOUR, { registeredPlaces: 4, supports: ['self-harm'] });
+    const vacancyId = await postVacancy(HARBOUR, home, { beds: 3 });
+    const openBefore = (await getHome(home, true))!.openBeds!;
+    const referrals = await pooled(Array.from({ length: 3 }), 3, () => referral());
+    const offers = await pooled(referrals, 3, (id) => offer(HARBOUR, id, home, { vacancyId }));
+    // no unheld bed is left for a fourth referral
+    const fourth = await call(HARBOUR, 'POST', `/v1/referrals/${await referral()}/offers`, { body: offerBody(home, { vacancyId }) });
+    expect(fourth.status).toBe(409);
+
+    const answers = await Promise.all(offers.flatMap((o) => Array.from({ length: 5 }, () => accept(o.id))));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(3);
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(12);
+    for (const id of referrals) expect(await placementsOf(id)).toBe(1);
+    expect((await call(HARBOUR, 'GET', `/v1/vacancies/${vacancyId}`)).json).toMatchObject({ beds: 0, heldBeds: 0, status: 'filled' });
+    expect((await getHome(home, true))!.openBeds).toBe(openBefore - 3);
+  }, 60_000);
+});
