@@ -1,4 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { newNoticeId, newPlacementId } from './ids.ts';
 import { auditRecord } from '../domain/audit.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { accepted, byOf, offerStatus, requireOpen, type OfferRecord } from '../domain/offers.ts';
@@ -13,7 +14,7 @@ import { batchGet, itemAt } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { toHome } from './home-record.ts';
 import * as keys from './keys.ts';
-import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, random, referralUnchanged, toOffer, TRANSACTION_LIMIT, type TransactItem } from './offer-record.ts';
+import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, referralUnchanged, toOffer, TRANSACTION_LIMIT, type TransactItem } from './offer-record.ts';
 import { placementRecords } from './placement-record.ts';
 import { queryAll } from './query.ts';
 import { toItem as toReferral, type ReferralItem } from './referrals.ts';
@@ -27,8 +28,6 @@ import { bedTakenWrites, releaseHoldWrite } from './vacancies.ts';
  * the placement rules.
  */
 
-/** A new placement id: `plc_<authority>_<time><random>` (the programme office reads the authority from it). */
-export const newPlacementId = (authority: AuthoritySlug, now = Date.now()): string => `plc_${authority}_${random(now)}`;
 
 /**
  * What an acceptance reads, in one consistent Query of the referral's partition: the referral,
@@ -95,7 +94,7 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     const by = byOf(owner);
     const placement = newPlacement({
       id: newPlacementId(referral.authority, now.getTime()),
-      noticeId: `ntc_${random(now.getTime())}`,
+      noticeId: newNoticeId(now.getTime()),
       authority: referral.authority,
       child,
       home,

@@ -8,7 +8,6 @@ import { config, dynamo } from './config.ts';
 import * as keys from './keys.ts';
 import { queryPage, type Page } from './paging.ts';
 import { placementRecords, UNSENT_NOTICE_DUE } from './placement-record.ts';
-import { newId } from './pool/records.ts';
 import { queryAll } from './query.ts';
 
 /**
@@ -19,8 +18,7 @@ import { queryAll } from './query.ts';
  */
 
 /** A new placement id, `plc_<slug>_<time><random>` (the programme office reads the owner from it), and a notice id. */
-export const newPlacementId = (authority: AuthoritySlug, now = Date.now()): string => `plc_${authority}_${newId(now)}`;
-export const newNoticeId = (now = Date.now()): string => `ntc_${newId(now)}`;
+export { newNoticeId, newPlacementId } from './ids.ts';
 
 /**
  * Writes a new placement — its record and every notice it delivered to a host — in one

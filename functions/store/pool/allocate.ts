@@ -1,4 +1,5 @@
 import { principalId, type Principal } from '../../domain/principal.ts';
+import { newPlacementId } from '../ids.ts';
 import { allocationPlacement, allocationRefusal, PoolRefusal, requestNotPending, type Allocation, type PoolRequest } from '../../domain/pool.ts';
 import type { PlacedHome } from '../../domain/placement-record.ts';
 import type { HomeItem } from '../../domain/homes.ts';
@@ -65,7 +66,7 @@ export async function allocate(input: AllocateInput): Promise<Allocation> {
     if (!home) throw new PoolRefusal('unprocessable', 'unknown home', 'bedId', "The bed's home is not in the hub, so the placement cannot be recorded.");
     const by = principalId(input.by);
     const id = `alc_${request.authority}_${newId(now.getTime())}`;
-    const placementId = `plc_${request.authority}_${newId(now.getTime())}`;
+    const placementId = newPlacementId(request.authority, now.getTime());
     const allocation: Allocation = {
       id, requestId: request.id, bedId, authority: request.authority, startDate, status: 'active', placementId, createdAt: now.toISOString(), createdBy: by,
     };

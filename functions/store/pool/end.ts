@@ -1,4 +1,5 @@
 import { principalId, type Principal } from '../../domain/principal.ts';
+import { newPlacementId } from '../ids.ts';
 import {
   allocationNotActive, allocationPlacement, endRefusal, PoolRefusal, stepDownRefusal, type Allocation, type Bed, type PoolRequest,
 } from '../../domain/pool.ts';
@@ -81,7 +82,7 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
   const next: Allocation | undefined = target
     ? {
         id: `alc_${allocation.authority}_${newId(now.getTime())}`, requestId: allocation.requestId, bedId: target.bed.id, authority: allocation.authority,
-        startDate: endDate, status: 'active', steppedDownFrom: allocation.id, placementId: `plc_${allocation.authority}_${newId(now.getTime())}`,
+        startDate: endDate, status: 'active', steppedDownFrom: allocation.id, placementId: newPlacementId(allocation.authority, now.getTime()),
         createdAt: at, createdBy: by,
       }
     : undefined;

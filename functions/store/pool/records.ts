@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -17,7 +16,8 @@ import { queryPage, type Page } from '../paging.ts';
 export const table = () => config.tableName;
 
 /** Time-ordered, unguessable: 9 base-36 characters of milliseconds, then 12 random hex digits. */
-export const newId = (now = Date.now()): string => `${now.toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
+export { newId } from '../ids.ts';
+import { newId } from '../ids.ts';
 
 const STORED = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'ttl']);
 
