@@ -4,7 +4,7 @@ import { conflict, unprocessable, type FieldError } from './errors.ts';
 import type { HomeItem } from './homes.ts';
 import { collectionYearOf, legality } from './placement.ts';
 import type { By } from './placement-record.ts';
-import { principalId, type Principal } from './principal.ts';
+import type { Principal } from './principal.ts';
 import { refuseOfferedHome, type Placed } from './referrals.ts';
 import { effectiveStatus, freeSlot, type VacancyItem } from './vacancy.ts';
 
@@ -201,6 +201,3 @@ export function closed(o: OfferRecord, change: { status: 'declined'; reason: Dec
 
 /** The accepted offer. */
 export const accepted = (o: OfferRecord, by: By, now: Date): OfferRecord => ({ ...o, status: 'accepted', updatedAt: now.toISOString(), by });
-
-/** Who acted, for the record. */
-export const byOf = (p: Principal): By => ({ principal: principalId(p) });

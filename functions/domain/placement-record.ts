@@ -18,10 +18,8 @@ import { AUTHORITIES } from './reference/authorities.ts';
  */
 
 /** Who made a change: the organisation's principal and, when a person acted, their `sub`. */
-export interface By {
-  principal: string;
-  person?: string;
-}
+import type { By } from './principal.ts';
+export type { By };
 
 export interface Notice {
   id: string;

@@ -12,6 +12,34 @@ export type Principal =
 export type Role = Principal['kind'];
 export const ROLES: readonly Role[] = ['authority', 'provider', 'programme-office'];
 
+/**
+ * A signed-in person's roles (CONTRACT "Organisations and people"), by the kind of organisation
+ * they belong to. API keys name no person and carry no person roles: a system acts for its
+ * organisation.
+ */
+export const PERSON_ROLES = {
+  authority: ['placement-officer', 'nominated-officer', 'director-of-childrens-services'],
+  provider: ['provider-staff'],
+  'programme-office': ['programme-officer'],
+} as const satisfies Record<Role, readonly string[]>;
+export type PersonRole = (typeof PERSON_ROLES)[Role][number];
+
+/** The person roles a principal of this kind may hold; anything else in a token is ignored. */
+export function personRolesOf(kind: Role, claimed: readonly string[]): PersonRole[] {
+  const allowed: readonly string[] = PERSON_ROLES[kind];
+  return [...new Set(claimed.filter((r) => allowed.includes(r)))] as PersonRole[];
+}
+
+/** Who made a change, recorded on the record it changed: the organisation, and the person where one acted. */
+export interface By {
+  principal: string;
+  person?: string;
+}
+
+export function byOf(principal: Principal, person?: string): By {
+  return person ? { principal: principalId(principal), person } : { principal: principalId(principal) };
+}
+
 const PROVIDER_ID = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
 
 /** `authority:essex`, `provider:<id>` or `programme-office`; undefined when malformed. */

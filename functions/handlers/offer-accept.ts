@@ -14,8 +14,8 @@ import { acceptOffer } from '../store/offer-acceptance.ts';
 loadAgreements(); // fail at cold start on an invalid agreement
 
 export const handler = lambda(offerAcceptanceRoutes, {
-  'POST /v1/offers/{id}/accept': async ({ principal, params, requestId }) => {
-    const placement = await acceptOffer(principal, params.id, requestId);
+  'POST /v1/offers/{id}/accept': async ({ principal, params, requestId, by }) => {
+    const placement = await acceptOffer(principal, params.id, requestId, by);
     return { status: 201, body: placementView(placement), headers: { location: `/v1/placements/${placement.id}` } };
   },
 }, { idempotency });

@@ -33,14 +33,14 @@ async function admitted(r: ReferralItem, p: Principal, requestId: string, now: D
 }
 
 export const handler = lambda(offersRoutes, {
-  'POST /v1/referrals/{id}/offers': async ({ principal, params, body, requestId }) => {
+  'POST /v1/referrals/{id}/offers': async ({ principal, params, body, requestId, by }) => {
     const now = new Date();
     const a = await admitted(await requireReferral(params.id), principal, requestId, now);
     requireOpenReferral(a.referral);
     const { home, vacancy } = await store.offerSubjects(body.homeUrn, body.vacancyId);
     const ctx = { provider: principal, child: a.referral.child, disclosed: a.decision.fields, home, vacancy, now };
     const { slot } = rules.admitOffer(body, ctx);
-    const offer = rules.newOffer(store.newOfferId(a.referral.id), a.referral.id, body, home!, rules.byOf(principal), now);
+    const offer = rules.newOffer(store.newOfferId(a.referral.id), a.referral.id, body, home!, by, now);
     // when another offer takes the slot first, the vacancy read again is judged again
     const pickSlot = (v: VacancyItem, at: Date) => rules.admitOffer(body, { ...ctx, vacancy: v, now: at }).slot!;
     await store.putOffer(offer, a.referral, vacancy && slot !== undefined ? { vacancy, slot, pickSlot } : undefined, now);
@@ -62,22 +62,22 @@ export const handler = lambda(offersRoutes, {
     return { body: rules.offerView(offer, referral, now) };
   },
 
-  'POST /v1/offers/{id}/decline': async ({ principal, params, body }) => {
+  'POST /v1/offers/{id}/decline': async ({ principal, params, body, by }) => {
     const now = new Date();
     const { offer, referral } = await store.offerAndReferral(params.id);
     if (!access(referral, principal, now).owner) throw notFound();
     rules.requireOpen(offer, referral, now);
-    const after = await store.closeOffer(offer, rules.closed(offer, { status: 'declined', reason: body.reason }, rules.byOf(principal), now), referral);
+    const after = await store.closeOffer(offer, rules.closed(offer, { status: 'declined', reason: body.reason }, by, now), referral);
     return { body: rules.offerView(after, referral, now) };
   },
 
-  'POST /v1/offers/{id}/withdraw': async ({ principal, params }) => {
+  'POST /v1/offers/{id}/withdraw': async ({ principal, params, by }) => {
     const now = new Date();
     const { offer, referral } = await store.offerAndReferral(params.id);
     // its own offer: withdrawing discloses nothing, so a provider may withdraw even once it may no longer read the referral
     if (!rules.madeBy(offer, principal)) throw notFound();
     rules.requireOpen(offer, referral, now);
-    const after = await store.closeOffer(offer, rules.closed(offer, { status: 'withdrawn' }, rules.byOf(principal), now), referral);
+    const after = await store.closeOffer(offer, rules.closed(offer, { status: 'withdrawn' }, by, now), referral);
     return { body: rules.offerView(after, referral, now) };
   },
 

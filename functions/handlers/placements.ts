@@ -6,9 +6,9 @@ import { decideNoticeDisclosure, HOST_NOTIFICATION_PURPOSE, REGIONAL_AGREEMENT_I
 import { forbidden } from '../domain/errors.ts';
 import {
   approvedPlacement, endedPlacement, episodeSourceOf, hostNoticeView, mayEnd, NOTICE_CHILD_FIELDS, noticeSentPlacement, placementView,
-  providerPlacementView, type By, type Placement,
+  providerPlacementView, type Placement,
 } from '../domain/placement-record.ts';
-import { principalId, type Principal } from '../domain/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import { episodeRows, episodesCsv, requireExportYear } from '../domain/ssda903.ts';
 import { agreementInForce, loadAgreements } from '../store/agreements.ts';
 import { writeAuditEntries } from '../store/audit.ts';
@@ -23,7 +23,6 @@ import { allPlacements, changePlacement, listDeliveredNotices, listPlacements, r
 
 loadAgreements(); // fail at cold start on an invalid agreement, naming the file and field
 
-const by = (p: Principal): By => ({ principal: principalId(p) });
 const view = (who: Principal, p: Placement) => (who.kind === 'provider' ? providerPlacementView(p) : placementView(p));
 
 export const handler = lambda(placementsRoutes, {
@@ -42,18 +41,18 @@ export const handler = lambda(placementsRoutes, {
   },
   'GET /v1/placements/{id}': async ({ principal, params }) => ({ body: view(principal, await readPlacement(principal, params.id)) }),
 
-  'POST /v1/placements/{id}/approval': async ({ principal, params, body }) => {
+  'POST /v1/placements/{id}/approval': async ({ principal, params, body, by }) => {
     const now = new Date();
-    return { body: placementView(await changePlacement(principal, params.id, (p) => approvedPlacement(p, body, by(principal), now))) };
+    return { body: placementView(await changePlacement(principal, params.id, (p) => approvedPlacement(p, body, by, now))) };
   },
-  'POST /v1/placements/{id}/notices/{noticeId}/sent': async ({ principal, params, body }) => {
+  'POST /v1/placements/{id}/notices/{noticeId}/sent': async ({ principal, params, body, by }) => {
     const now = new Date();
-    return { body: placementView(await changePlacement(principal, params.id, (p) => noticeSentPlacement(p, params.noticeId, body.sentAt, by(principal), now))) };
+    return { body: placementView(await changePlacement(principal, params.id, (p) => noticeSentPlacement(p, params.noticeId, body.sentAt, by, now))) };
   },
-  'POST /v1/placements/{id}/end': async ({ principal, params, body }) => {
+  'POST /v1/placements/{id}/end': async ({ principal, params, body, by }) => {
     const ended = await changePlacement(principal, params.id, (p) => {
       if (!mayEnd(p, principal)) throw forbidden('The programme office ends only placements in pooled beds; the placing authority ends this one.');
-      return endedPlacement(p, body, by(principal));
+      return endedPlacement(p, body, by);
     });
     return { body: placementView(ended) };
   },

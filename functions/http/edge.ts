@@ -4,7 +4,7 @@ import type { MiddlewareObj, Request as MiddyRequest } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { routes, RouteDef, RouteKey } from '../routes/index.ts';
-import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
+import { byOf, parsePrincipal, personRolesOf, principalId, type By, type PersonRole, type Principal } from '../domain/principal.ts';
 import type { IdempotencyStore, StoredAnswer } from '../store/idempotency.ts';
 import { IdempotencyKey } from '../../schemas/common.ts';
 import { log, type Log } from './log.ts';
@@ -37,6 +37,12 @@ export type PrincipalOf<K extends RouteKey> = Routes[K]['access'] extends 'publi
 
 export interface HubRequest<K extends RouteKey> {
   principal: PrincipalOf<K>;
+  /** The signed-in person (the token's `sub`); undefined for an API key (a system). */
+  person?: string;
+  /** The person's roles within the principal (verified claims); undefined for an API key. */
+  roles?: readonly PersonRole[];
+  /** Who is acting, as recorded on every record a write changes. */
+  by: By;
   params: Out<Field<K, 'params'>>;
   query: Out<Field<K, 'query'>>;
   body: Field<K, 'csv'> extends true ? Out<Field<K, 'body'>> | string : Out<Field<K, 'body'>>;
@@ -63,6 +69,8 @@ interface EdgeState {
   routeKey?: RouteKey;
   route?: RouteDef;
   principal?: Principal;
+  person?: string;
+  roles?: readonly PersonRole[];
   params: unknown;
   query: unknown;
   body: unknown;
@@ -161,6 +169,7 @@ function access(state: EdgeState, status: number): void {
   state.log.info('request', {
     route: state.routeKey,
     principal: state.principal ? principalId(state.principal) : undefined,
+    person: state.person,
     status,
     ms: Math.round((performance.now() - state.started) * 10) / 10,
   });
@@ -175,12 +184,18 @@ const routeAndPrincipal = (table: Readonly<Record<string, RouteDef>>, served: Re
     if (!route) throw notFound('No such route.');
     state.routeKey = key;
     state.route = route;
-    const claimed = request.event.requestContext?.authorizer?.principal;
+    const context = request.event.requestContext?.authorizer;
+    const claimed = context?.principal;
     const principal = typeof claimed === 'string' ? parsePrincipal(claimed) : undefined;
     state.principal = principal;
+    if (principal && typeof context?.person === 'string' && context.person !== '') {
+      // A person signed in (a verified token): the authorizer's context names them and their roles.
+      state.person = context.person;
+      state.roles = personRolesOf(principal.kind, typeof context.roles === 'string' ? context.roles.split(' ') : []);
+    }
     if (route.access === 'public') return;
     if (!principal) throw unauthorized();
-    state.log = state.log.child({ principal: principalId(principal) });
+    state.log = state.log.child({ principal: principalId(principal), ...(state.person ? { person: state.person } : {}) });
     if (!route.access.includes(principal.kind)) throw forbidden();
   },
 });
@@ -405,6 +420,9 @@ export function lambda<K extends RouteKey>(
       if (!impl) throw notFound('No such route.');
       return impl({
         principal: state.principal as Principal,
+        person: state.person,
+        roles: state.roles,
+        by: state.principal ? byOf(state.principal, state.person) : (undefined as never),
         params: state.params as never,
         query: state.query as never,
         body: state.body as never,

@@ -2,9 +2,9 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newNoticeId, newPlacementId } from './ids.ts';
 import { auditRecord } from '../domain/audit.ts';
 import { conflict, notFound } from '../domain/errors.ts';
-import { accepted, byOf, offerStatus, requireOpen, type OfferRecord } from '../domain/offers.ts';
+import { accepted, offerStatus, requireOpen, type OfferRecord } from '../domain/offers.ts';
 import { newPlacement, type Placement } from '../domain/placement-record.ts';
-import type { Principal } from '../domain/principal.ts';
+import type { By, Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import { decideAccess, requireOpenReferral } from '../domain/referrals.ts';
 import { isLiveHold, slotOf } from '../domain/vacancy.ts';
@@ -66,7 +66,7 @@ export async function referralAndOffers(referralId: string, offerId: string, now
  * passed, the referral is placed, or the provider may no longer read it. A transaction that
  * loses a race is retried on a fresh read, whose rules then answer.
  */
-export async function acceptOffer(owner: Principal & { kind: 'authority' }, offerId: string, requestId: string): Promise<Placement> {
+export async function acceptOffer(owner: Principal & { kind: 'authority' }, offerId: string, requestId: string, by: By): Promise<Placement> {
   const referralId = keys.referralOfOffer(offerId);
   if (referralId === undefined) throw notFound();
   for (let attempt = 0; ; attempt++) {
@@ -91,7 +91,6 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     // the offer was judged lawful (regs 27A/27C) for the home as it was: a home changed to another setting since needs a new offer
     if (offer.placementType !== undefined && home.placementType !== offer.placementType) throw conflict('The home is no longer the setting offered: make a new offer.');
 
-    const by = byOf(owner);
     const placement = newPlacement({
       id: newPlacementId(referral.authority, now.getTime()),
       noticeId: newNoticeId(now.getTime()),

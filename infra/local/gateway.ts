@@ -18,7 +18,7 @@ import { handler as authorizer } from '../../functions/handlers/authorizer.ts';
  * for a request carrying exactly one key are cached.
  */
 const cacheMs = Number(process.env.HUB_AUTHORIZER_CACHE_SECONDS ?? 0) * 1000;
-const authorized = new Map<string, { principal: string; until: number }>();
+const authorized = new Map<string, { principal: string; context: Record<string, string>; until: number }>();
 
 /** API Gateway's own payload limit; the hub's 256 KB limit is the edge's to enforce. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -120,9 +120,10 @@ export async function handle(req: IncomingMessage, res: ServerResponse): Promise
   }
 
   let principal: string | undefined;
+  let context: Record<string, string> = {};
   const keys = Object.entries(multiValueHeaders).flatMap(([k, v]) => (k.toLowerCase() === 'x-api-key' ? v : []));
   const cached = cacheMs > 0 && keys.length === 1 ? authorized.get(keys[0]!) : undefined;
-  if (route.def.access !== 'public' && cached && cached.until > Date.now()) principal = cached.principal;
+  if (route.def.access !== 'public' && cached && cached.until > Date.now()) ({ principal, context } = cached);
   else if (route.def.access !== 'public') {
     try {
       const auth = await authorizer({
@@ -140,7 +141,8 @@ export async function handle(req: IncomingMessage, res: ServerResponse): Promise
         requestContext: {} as never,
       });
       principal = String(auth.context?.principal);
-      if (cacheMs > 0 && keys.length === 1) authorized.set(keys[0]!, { principal, until: Date.now() + cacheMs });
+      context = Object.fromEntries(Object.entries(auth.context ?? {}).map(([k, v]) => [k, String(v)]));
+      if (cacheMs > 0 && keys.length === 1) authorized.set(keys[0]!, { principal, context, until: Date.now() + cacheMs });
     } catch (e) {
       if ((e as Error).message === 'Unauthorized') return gatewayProblem(res, 401, 'A valid x-api-key header is required.', requestId);
       console.error('authorizer failed', e);
@@ -177,7 +179,7 @@ export async function handle(req: IncomingMessage, res: ServerResponse): Promise
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: principal ? { principal, principalId: principal } : null,
+      authorizer: principal ? { ...context, principal, principalId: principal } : null,
       httpMethod: method,
       identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? null } as never,
       path: `/v1${pathname}`,

@@ -20,6 +20,8 @@ import type { Claim, IdempotencyStore, StoredAnswer } from '../../functions/stor
 interface EventOptions {
   /** `authority:essex` etc. as the authorizer would pass it; null: no authorizer context at all. */
   principal?: string | null;
+  /** More of the authorizer's context: `person` and `roles` when a person signed in. */
+  context?: Record<string, string>;
   headers?: Record<string, string>;
   body?: string | null;
   base64?: boolean;
@@ -50,7 +52,7 @@ function event(routeKey: string, o: EventOptions = {}): APIGatewayProxyEvent {
     isBase64Encoded: o.base64 ?? false,
     requestContext: {
       ...(requestId !== undefined ? { requestId } : {}),
-      ...(principal !== null ? { authorizer: { principal } } : {}),
+      ...(principal !== null ? { authorizer: { ...o.context, principal } } : {}),
     } as never,
   } as APIGatewayProxyEvent;
 }
@@ -105,9 +107,9 @@ const tiny = {
 } as const satisfies Partial<Record<RouteKey, RouteDef>>;
 
 /** What the implementations saw, newest last. */
-const seen: { route: string; principal: unknown; body: unknown; query: unknown; params: unknown }[] = [];
-const record = (req: { route: string; principal: unknown; body: unknown; query: unknown; params: unknown }) => {
-  seen.push({ route: req.route, principal: req.principal, body: req.body, query: req.query, params: req.params });
+const seen: { route: string; principal: unknown; body: unknown; query: unknown; params: unknown; person?: string; roles?: unknown; by?: unknown }[] = [];
+const record = (req: { route: string; principal: unknown; body: unknown; query: unknown; params: unknown; person?: string; roles?: unknown; by?: unknown }) => {
+  seen.push({ route: req.route, principal: req.principal, body: req.body, query: req.query, params: req.params, person: req.person, roles: req.roles, by: req.by });
 };
 
 let thrown: unknown;
@@ -282,6 +284,18 @@ describe('principal and roles', () => {
     expect(seen.at(-1)).toMatchObject({ route: 'GET /v1/pool/beds/{id}', principal: { kind: 'programme-office' } });
     const a = await send(handler, event('GET /v1/authorities', { principal: 'provider:acme-care' }));
     expect(a.json.who).toEqual({ kind: 'provider', id: 'acme-care' });
+  });
+
+  it('a person named by the authorizer reaches the handler with their roles in that organisation, and `by` names both', async () => {
+    await send(handler, event('GET /v1/pool/beds/{id}', {
+      principal: 'programme-office', params: { id: 'bed_1' },
+      context: { person: 'p-42', roles: 'programme-officer director-of-childrens-services' },
+    }));
+    // A role of another kind of organisation is not the person's here (CONTRACT "Organisations and people": roles by organisation).
+    expect(seen.at(-1)).toMatchObject({ person: 'p-42', roles: ['programme-officer'], by: { principal: 'programme-office', person: 'p-42' } });
+    await send(handler, event('GET /v1/pool/beds/{id}', { principal: 'programme-office', params: { id: 'bed_1' } }));
+    const key = seen.at(-1) as { person?: string; roles?: unknown; by: unknown };
+    expect([key.person, key.roles, key.by]).toEqual([undefined, undefined, { principal: 'programme-office' }]);
   });
 
   it('a public route needs no principal', async () => {
