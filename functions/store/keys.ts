@@ -205,3 +205,12 @@ export const offerByProvider = (provider: string, createdAt?: string, id?: strin
   gsi1pk: `OFFERS#${provider}`,
   gsi1sk: createdAt === undefined ? '' : `${createdAt}#${id}`,
 });
+
+// --- events (issue 15) ---
+/**
+ * The outbox and the feed in one: an event for one recipient, written in the same transaction as
+ * the change it reports; `GET /v1/events` reads the recipient's partition oldest first; the
+ * table's stream carries each new one to delivery. TTL on `ttl` (domain/events.ts eventExpiry).
+ */
+export const event = (recipient: string, occurredAt: string, id: string): Key => ({ pk: `EVENTS#${recipient}`, sk: `EVENT#${occurredAt}#${id}` });
+export const eventsOf = (recipient: string) => ({ pk: `EVENTS#${recipient}`, skPrefix: 'EVENT#' });
