@@ -1,4 +1,4 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { newNoticeId, newPlacementId } from './ids.ts';
 import { auditRecord } from '../domain/audit.ts';
 import { conflict, notFound } from '../domain/errors.ts';
@@ -59,9 +59,11 @@ export async function referralAndOffers(referralId: string, offerId: string, now
  * Accepts an offer for the referral's owner, in ONE transaction with conditions: the offer open
  * with its hold not passed → accepted; the referral open, its consent as read → placed (with
  * placedAt); the vacancy it names one bed fewer (filled at 0; the home's open-bed counter in step)
- * and its hold released; every rival holding a bed superseded and its hold released (the other
- * rivals read as superseded from the placed referral: domain/offers.ts `offerStatus`); the
- * placement's items; an audit entry of the check that the provider may still read the referral.
+ * and its hold released; the placement's items; an audit entry of the check that the provider may
+ * still read the referral. Every rival reads as superseded from the placed referral (domain/offers.ts
+ * `offerStatus`: every read of an offer goes through it), and the hold of each rival that holds a
+ * bed is released in the same transaction — up to the 100 items one takes (over ~90 such rivals,
+ * the rest right after it).
  * 404 when the caller does not own the referral; 409 when the offer is not open, its hold has
  * passed, the referral is placed, or the provider may no longer read it. A transaction that
  * loses a race is retried on a fresh read, whose rules then answer.
@@ -107,22 +109,12 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     const vacancyOf = (o: OfferRecord) => (o.vacancyId ? itemAt(items, keys.vacancy(o.vacancyId)) : undefined);
     const ownVacancy = vacancyOf(offer);
     if (offer.vacancyId && !ownVacancy) throw conflict(`Vacancy ${offer.vacancyId} no longer exists.`);
-    const rivalWrites = rivals.flatMap((r): TransactItem[] => {
+    // each rival holds its bed in a vacancy of its own home (one open offer per home and referral)
+    const releases = rivals.flatMap((r): TransactItem[] => {
       const v = vacancyOf(r);
       const slot = v && slotOf(toVacancy(v).holds, r.id);
       if (!v || slot === undefined || !isLiveHold(toVacancy(v).holds?.[slot], now) || r.vacancyId === offer.vacancyId) return [];
-      return [
-        {
-          Update: {
-            TableName: config.tableName, Key: keys.offer(referralId, r.id),
-            UpdateExpression: 'SET #st = :sup, updatedAt = :now, #by = :by',
-            ConditionExpression: '#st = :open',
-            ExpressionAttributeNames: { '#st': 'status', '#by': 'by' },
-            ExpressionAttributeValues: { ':sup': 'superseded', ':open': 'open', ':now': now.toISOString(), ':by': by },
-          },
-        },
-        releaseHoldWrite(r.vacancyId!, slot, r.id),
-      ];
+      return [releaseHoldWrite(r.vacancyId!, slot, r.id)];
     });
     const audit = auditRecord({ referral, agreement, principal: provider, action: 'accept', decision: providerAccess.decision, requestId, now, disclosed: [] });
     const after = accepted(offer, by, now);
@@ -139,11 +131,15 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
       ...placementRecords(placement).map((Item): TransactItem => ({ Put: { TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
       { Put: auditPut(audit) },
     ];
-    // rivals holding beds, two writes each, as many as the transaction has room for (more than ~45 rivals
-    // holding beds is not a referral the hub expects; any left over read as superseded and their holds lapse at holdUntil)
-    writes.push(...rivalWrites.slice(0, 2 * Math.floor((TRANSACTION_LIMIT - writes.length) / 2)));
+    // the rivals read as superseded from the placed referral (domain/offers.ts `offerStatus`), so only their
+    // holds are written: released in the transaction, as many as it has room for (at most 100 items)
+    const room = TRANSACTION_LIMIT - writes.length;
+    writes.push(...releases.slice(0, room));
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
+      // more rivals holding beds than that (over ~90): the rest released right after, each while still the
+      // rival's; should this stop part-way, a hold left still lapses by itself at its holdUntil
+      await Promise.all(releases.slice(room).map((w) => dynamo().send(new UpdateCommand(w.Update as UpdateCommandInput)).catch(() => undefined)));
       return placement;
     } catch (e) {
       if (!cancelled(e)) throw e;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { OfferRecord } from '../domain/offers.ts';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +15,6 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 export const MAX_ATTEMPTS = 40;
 export const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * Math.random()));
-export const random = (now: number) => `${now.toString(36)}${randomBytes(6).toString('hex')}`;
 
 
 const OFFER_FIELDS = [

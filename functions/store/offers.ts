@@ -7,7 +7,7 @@ import { batchGet, itemAt } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
 import { toHome } from './home-record.ts';
 import * as keys from './keys.ts';
-import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, random, referralUnchanged, toOffer, type TransactItem } from './offer-record.ts';
+import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, referralUnchanged, toOffer, type TransactItem } from './offer-record.ts';
 import { queryPage, type Page } from './paging.ts';
 import { toItem as toReferral, type ReferralItem } from './referrals.ts';
 import { toVacancy } from './vacancy-record.ts';
@@ -24,7 +24,7 @@ import { releaseHoldWrite, takeHoldWrite } from './vacancies.ts';
  */
 
 /** A new offer id on a referral: `off_<referralId>_<time><random>`. */
-export const newOfferId = (referralId: string, now = Date.now()): string => `off_${referralId}_${random(now)}`;
+export { newOfferId } from './ids.ts';
 
 // ---------------------------------------------------------------- reads
 
