@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { LAMBDA_BUNDLING } from '../../infra/bundling.ts';
+import { COMMON_ASSETS, LAMBDA_BUNDLING } from '../../infra/bundling.ts';
 import { handlers, jobs } from '../../functions/routes/index.ts';
 import { judge, median, percentile, round, timeMany, type BenchRow } from './harness.ts';
 
@@ -17,16 +17,17 @@ const OUT = resolve('.local/bench/bundles');
 export const BUNDLE_BUDGET_KB = 250;
 export const COLD_INIT_BUDGET_MS = 150;
 
-export async function bundleAll(): Promise<{ name: string; file: string; bytes: number }[]> {
+export async function bundleAll(): Promise<{ name: string; file: string; bytes: number; inputs: string[] }[]> {
   mkdirSync(OUT, { recursive: true });
   const entries = [
-    ...Object.keys(handlers).map((n) => ({ name: n, entry: `functions/handlers/${n}.ts` })),
-    ...Object.keys(jobs).map((n) => ({ name: `job:${n}`, entry: `functions/jobs/${n}.ts` })),
+    ...Object.entries(handlers).map(([n, def]) => ({ name: n, entry: `functions/handlers/${n}.ts`, assets: (def as { assets?: readonly string[] }).assets ?? [] })),
+    ...Object.entries(jobs).map(([n, def]) => ({ name: `job:${n}`, entry: `functions/jobs/${n}.ts`, assets: (def as { assets?: readonly string[] }).assets ?? [] })),
   ];
   const out = [];
-  for (const { name, entry } of entries) {
+  for (const { name, entry, assets } of entries) {
     const file = join(OUT, name.replace(':', '-'), 'index.mjs');
-    await build({
+    const { metafile } = await build({
+      metafile: true,
       entryPoints: [entry],
       bundle: true,
       outfile: file,
@@ -40,7 +41,9 @@ export async function bundleAll(): Promise<{ name: string; file: string; bytes: 
       banner: { js: LAMBDA_BUNDLING.banner },
       logLevel: 'silent',
     });
-    out.push({ name, file, bytes: statSync(file).size });
+    // laid out as in Lambda's task root (infra/stack.ts copies the same files beside the bundle)
+    for (const a of [...COMMON_ASSETS, ...assets]) cpSync(a, join(dirname(file), basename(a)), { recursive: true });
+    out.push({ name, file, bytes: statSync(file).size, inputs: Object.keys(metafile.inputs) });
   }
   return out;
 }
@@ -77,8 +80,10 @@ export function coldInit(file: string, runs = 5): ColdInit {
   const script = `const c=process.cpuUsage(),t=performance.now();const m=await import(${JSON.stringify(`file://${file}`)});const w=performance.now()-t,u=process.cpuUsage(c);if(typeof m.handler!=='function')throw new Error('no handler exported');console.log(JSON.stringify({wallMs:w,cpuMs:(u.user+u.system)/1000}))`;
   const inits: ColdInit[] = [];
   for (let i = 0; i < runs; i++) {
-    const env = { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...DUMMY_LAMBDA_ENV };
-    inits.push(JSON.parse(execFileSync(process.execPath, ['--import', NO_NETWORK, '--input-type=module', '-e', script], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })) as ColdInit);
+    // as Lambda runs it: the task root (the bundle's folder, its assets beside it) is the working directory
+    const root = dirname(file);
+    const env = { PATH: process.env.PATH ?? '', HOME: '/nonexistent', LAMBDA_TASK_ROOT: root, ...DUMMY_LAMBDA_ENV };
+    inits.push(JSON.parse(execFileSync(process.execPath, ['--import', NO_NETWORK, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })) as ColdInit);
   }
   return inits.sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(runs / 2)]!;
 }

@@ -19,6 +19,12 @@ describe('Lambda bundles', () => {
     expect(over).toEqual([]);
   }, 120_000);
 
+  it("no Lambda carries the SDK's generic DynamoDB client (the store's own is functions/store/ddb.ts)", async () => {
+    const bundles = await bundled();
+    const generic = /@aws-sdk\/(lib-dynamodb|client-dynamodb\/dist-es\/(DynamoDBClient|commands)|middleware-endpoint-discovery)\//;
+    expect(bundles.flatMap((b) => b.inputs.filter((i) => generic.test(i)).map((i) => `${b.name}: ${i}`))).toEqual([]);
+  }, 120_000);
+
   it('Lambdas granted no table or bucket do not carry the AWS SDK', async () => {
     const bundles = await bundled();
     const untouched = Object.entries(handlers).filter(([, def]) => def.grants.length === 0).map(([name]) => name);
