@@ -43,7 +43,9 @@ export async function bundleAll(): Promise<{ name: string; file: string; bytes: 
     });
     // laid out as in Lambda's task root (infra/stack.ts copies the same files beside the bundle)
     for (const a of [...COMMON_ASSETS, ...assets]) cpSync(a, join(dirname(file), basename(a)), { recursive: true });
-    out.push({ name, file, bytes: statSync(file).size, inputs: Object.keys(metafile.inputs) });
+    // the modules with code in the bundle (esbuild lists tree-shaken ones at 0 bytes)
+    const inputs = Object.values(metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f));
+    out.push({ name, file, bytes: statSync(file).size, inputs });
   }
   return out;
 }
