@@ -61,7 +61,7 @@ const cpuText = (c: { dynamodb: number; gateway: number; bench: number }) =>
  */
 const agent = new Agent({ keepAlive: true });
 
-function call(ctx: Ctx, key: string, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
+function call(ctx: Ctx, key: string, method: string, path: string, body?: string, retried = false): Promise<{ status: number; text: string }> {
   const url = new URL(path, ctx.baseUrl);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -73,7 +73,8 @@ function call(ctx: Ctx, key: string, method: string, path: string, body?: string
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    // an idle kept-alive socket the gateway closed as it was reused: the request never reached it (as Node's docs advise)
+    req.on('error', (e: NodeJS.ErrnoException) => (req.reusedSocket && e.code === 'ECONNRESET' && !retried ? call(ctx, key, method, path, body, true).then(resolve, reject) : reject(e)));
     req.end(body);
   });
 }
