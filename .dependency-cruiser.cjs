@@ -14,7 +14,6 @@ module.exports = {
     { name: 'store-below-http', severity: 'error', comment: 'functions/store/ raises domain errors and knows nothing of HTTP, handlers, routes, jobs or the CLI.', from: { path: layer('store') }, to: { path: '^functions/(http|handlers|routes|jobs|cli|console|events)/' } },
     { name: 'http-below-handlers', severity: 'error', comment: 'functions/http/ (the edge) serves handlers; it never imports them, jobs or the CLI.', from: { path: layer('http') }, to: { path: '^functions/(handlers|jobs|cli|console)/' } },
     { name: 'routes-are-a-contract', severity: 'error', comment: 'The route table names handlers by file; it imports schemas and domain types only.', from: { path: layer('routes') }, to: { path: '^functions/(store|http|handlers|jobs|cli|console|events)/' } },
-    { name: 'one-dynamodb-client', severity: 'error', comment: "DynamoDB commands come from functions/store/ddb.ts (the store's client, same names as @aws-sdk/lib-dynamodb): the SDK's document client would put its ~120 KB generic client back into every Lambda.", from: { path: '^functions/', pathNot: '^functions/store/ddb\\.ts$' }, to: { path: '@aws-sdk/lib-dynamodb' } },
     { name: 'handlers-are-leaves', severity: 'error', comment: 'One handler never imports another, and nothing but infra (bundling) imports a handler.', from: { path: '^functions/', pathNot: layer('handlers') + 'authorizer' }, to: { path: layer('handlers') } },
   ],
   options: {
