@@ -8,14 +8,12 @@ import {
 import type { Construct } from 'constructs';
 import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
 import { TABLE } from '../functions/store/table.ts';
-import { LAMBDA_BUNDLING, bundleHolds } from './bundling.ts';
+import { COMMON_ASSETS, LAMBDA_BUNDLING, bundleHolds } from './bundling.ts';
 import { AUTHORIZER_CACHE_SECONDS, handlers, jobs, routeList, type Grant, type HandlerDef } from '../functions/routes/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** The module that seals list cursors: the functions that hold it get the cursor secret. */
 export const CURSOR_MODULE = 'functions/store/cursor.ts';
-/** Read lazily by functions/domain/geo.ts from LAMBDA_TASK_ROOT. */
-const COMMON_ASSETS = ['functions/domain/reference/outcodes.txt'];
 
 /** Throttling per usage plan: each authority its own; providers and the programme office share theirs. */
 const PLAN_LIMITS = { rateLimit: 50, burstLimit: 100, quotaPerDay: 200_000 } as const;

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand } from './ddb.ts';
 import { trailOf, type AuditEntry, type AuditRecord, type AuditScope } from '../domain/audit.ts';
 import { config, dynamo } from './config.ts';
 import * as keys from './keys.ts';

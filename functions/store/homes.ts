@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from './ddb.ts';
 import { notFound, preconditionFailed } from '../domain/errors.ts';
 import { homeFromWrite, homeSnapshot, type HomeItem, type HomeWrite, type ProviderRef } from '../domain/homes.ts';
 import { principalId, type Principal } from '../domain/principal.ts';

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { OfferRecord } from '../domain/offers.ts';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from './ddb.ts';
 import { config } from './config.ts';
 import * as keys from './keys.ts';
 import type { ReferralItem } from './referrals.ts';

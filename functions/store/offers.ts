@@ -1,4 +1,4 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from './ddb.ts';
 import { conflict, notFound, unprocessable } from '../domain/errors.ts';
 import type { HomeItem } from '../domain/homes.ts';
 import type { OfferRecord } from '../domain/offers.ts';

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from './ddb.ts';
 import { badRequest, conflict, notFound } from '../domain/errors.ts';
 import { ownerOfPlacementId, type DeliveredNotice, type Placement } from '../domain/placement-record.ts';
 import { principalId, type Principal } from '../domain/principal.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from './ddb.ts';
 import { conflict, notFound, preconditionFailed } from '../domain/errors.ts';
 import type { HomeItem } from '../domain/homes.ts';
 import { principalId, type Principal } from '../domain/principal.ts';

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../ddb.ts';
 import type { HomeItem } from '../../domain/homes.ts';
 import type { PlacedHome, Placement } from '../../domain/placement-record.ts';
 import { dynamo } from '../config.ts';

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../ddb.ts';
 import type { Allocation } from '../../domain/pool.ts';
 import type { AuthoritySlug } from '../../domain/reference/authorities.ts';
 import type { ReasonPlaceChange } from '../../../schemas/codes.ts';
