@@ -114,6 +114,18 @@ const combine = (needs: number, careAlongside: number, distance: number, ofsted:
   );
 
 /**
+ * The highest score `rank` can give a home measured at `miles` or further from the child (with
+ * every other part at its best: all needs supported, care alongside as needed, outstanding, the
+ * cheapest price, confirmed now); `undefined`: a home with no location, whose distance part is a
+ * half. Never rises with distance. Exact, not approximate: each part of a real score is at most
+ * the part used here and floating-point sums and products never fall when an operand rises, so
+ * no score exceeds it (the geographic index, ./near.ts, stops reading on it).
+ */
+export function bestScoreBeyond(miles: number | undefined): number {
+  return combine(1, 1, miles === undefined ? 0.5 : distancePartOf(miles), 1, 1, 1);
+}
+
+/**
  * How well a home that passes the hard rules fits the child, in [0, 1], with the reasons a
  * placement officer would give. Needs supported count most, then distance, Ofsted, price and
  * how recently the vacancy was confirmed.
