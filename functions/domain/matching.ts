@@ -1,6 +1,6 @@
 import type { CareAlongside, NeedCode, OfstedRating, Sex } from '../../schemas/codes.ts';
 import { NEEDS_CODES, OFSTED_RATINGS } from '../../schemas/codes.ts';
-import { authorityCentroid, milesBetween, milesBetweenXY, outcodeCentroid, type Point } from './geo.ts';
+import { locateHome, milesBetween, milesBetweenXY, type Point } from './geo.ts';
 import { AUTHORITIES, type AuthoritySlug } from './reference/authorities.ts';
 
 /**
@@ -49,18 +49,7 @@ export function meetsOfstedMinimum(rating: OfstedRating, minimum: OfstedRating |
   return OFSTED_RATINGS.indexOf(rating) <= OFSTED_RATINGS.indexOf(minimum);
 }
 
-export interface Located {
-  point: Point;
-  /** True when the home's own outcode was unknown or redacted and its authority's centroid stood in. */
-  approximate: boolean;
-}
-
-export function locateHome(home: Pick<HomeFacts, 'outcode' | 'authority'>): Located | undefined {
-  const own = home.outcode ? outcodeCentroid(home.outcode) : undefined;
-  if (own) return { point: own, approximate: false };
-  if (home.authority) return { point: authorityCentroid(home.authority), approximate: true };
-  return undefined;
-}
+export { locateHome, type Located } from './geo.ts';
 
 export interface Fit {
   score: number;

@@ -1,5 +1,7 @@
-import type { Point } from './geo.ts';
-import { bestScoreBeyond, locateHome, type HomeFacts } from './matching.ts';
+import { METRES_PER_MILE, STRIP_METRES, type Point } from './geo.ts';
+import { bestScoreBeyond } from './matching.ts';
+
+export { placeAt, placeOfHome, STRIP_METRES, type Place } from './geo.ts';
 
 /**
  * Where an open vacancy sits in the geographic index, and which parts of the index a search
@@ -16,28 +18,10 @@ import { bestScoreBeyond, locateHome, type HomeFacts } from './matching.ts';
  * `miles` or more, so it scores at most `bestScoreBeyond(miles)`.
  */
 
-export const STRIP_METRES = 10_000;
-const METRES_PER_MILE = 1609.344;
 /** The first disc a search without `maxMiles` reads. */
 export const FIRST_RING_MILES = 20;
 /** A disc wider than this many strips is read as the whole open-vacancy list instead (fewer requests). */
 export const MAX_STRIPS = 48;
-
-export interface Place {
-  /** floor(easting / STRIP_METRES). */
-  strip: number;
-  /** Whole metres. */
-  northing: number;
-}
-
-/** The place in the index of a home at `point`. */
-export const placeAt = (point: Point): Place => ({ strip: Math.floor(point[0] / STRIP_METRES), northing: Math.floor(point[1]) });
-
-/** The place of a home as ranking locates it (its outcode, or its authority standing in), or undefined for a home with no location. */
-export function placeOfHome(home: Pick<HomeFacts, 'outcode' | 'authority'>): Place | undefined {
-  const at = locateHome(home);
-  return at ? placeAt(at.point) : undefined;
-}
 
 /** One range of one strip: northings `from`..`to`, both included. */
 export interface StripRange {

@@ -1,4 +1,4 @@
-import { placeOfHome } from '../domain/near.ts';
+import { placeOfHome } from '../domain/geo.ts';
 import type { SearchFacts } from '../domain/search.ts';
 import type { VacancyItem } from '../domain/vacancy.ts';
 import * as keys from './keys.ts';
