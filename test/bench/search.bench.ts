@@ -244,13 +244,14 @@ async function fortyMiles(ctx: { baseUrl: string; keyFor(p: string): Promise<str
       await res.json();
       return performance.now() - t;
     };
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       await once(ctx.baseUrl, englandKey);
       await once(gateway.baseUrl, east.key);
     }
     const onEngland: number[] = [];
     const onEast: number[] = [];
-    for (let i = 0; i < SEARCHES; i++) {
+    // 300 each: a p99 of 100 is one outlier on a shared machine
+    for (let i = 0; i < 3 * SEARCHES; i++) {
       onEngland.push(await once(ctx.baseUrl, englandKey));
       onEast.push(await once(gateway.baseUrl, east.key));
     }
