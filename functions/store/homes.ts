@@ -250,7 +250,12 @@ export async function putHome(
 
 // ---------------------------------------------------------------- copies on vacancies
 
-/** Registers a placement type as having vacancies, so search and the lapse job query its partitions. */
+/**
+ * Registers a placement type as having vacancies, so search and the lapse job query its
+ * partitions. The registry a table's first vacancy makes says at once that the index by place
+ * (gsi3) holds every open vacancy (`byPlace`); one made before that index existed says so only
+ * once the lapse job has put every open vacancy in it (`indexOpenVacanciesByPlace`).
+ */
 const registeredTypes = new Set<string>();
 export async function registerVacancyType(placementType: string): Promise<void> {
   // remembered per table (tests and benchmarks may point one process at several stores)
@@ -258,25 +263,50 @@ export async function registerVacancyType(placementType: string): Promise<void> 
   if (registeredTypes.has(memo)) return;
   try {
     await dynamo().send(
-      new UpdateCommand({
+      new PutCommand({
         TableName: config.tableName,
-        Key: keys.vacancyTypes(),
-        UpdateExpression: 'ADD #t :t',
-        ConditionExpression: 'attribute_not_exists(#t) OR NOT contains(#t, :one)',
-        ExpressionAttributeNames: { '#t': 'types' },
-        ExpressionAttributeValues: { ':t': new Set([placementType]), ':one': placementType },
+        Item: { ...keys.vacancyTypes(), types: new Set([placementType]), byPlace: true },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: config.tableName,
+          Key: keys.vacancyTypes(),
+          UpdateExpression: 'ADD #t :t',
+          ConditionExpression: 'attribute_not_exists(#t) OR NOT contains(#t, :one)',
+          ExpressionAttributeNames: { '#t': 'types' },
+          ExpressionAttributeValues: { ':t': new Set([placementType]), ':one': placementType },
+        }),
+      );
+    } catch (e2) {
+      if (!(e2 instanceof ConditionalCheckFailedException)) throw e2;
+    }
   }
   registeredTypes.add(memo);
 }
 
-export async function vacancyTypes(): Promise<string[]> {
+/** The placement types that have had open vacancies, and whether the index by place holds every open vacancy. */
+export async function vacancyRegistry(): Promise<{ types: string[]; byPlace: boolean }> {
   const { Item } = await dynamo().send(new GetCommand({ TableName: config.tableName, Key: keys.vacancyTypes(), ConsistentRead: true }));
   const types = Item?.types as Set<string> | undefined;
-  return types ? [...types].sort() : [];
+  return { types: types ? [...types].sort() : [], byPlace: Item?.byPlace === true };
+}
+
+export async function vacancyTypes(): Promise<string[]> {
+  return (await vacancyRegistry()).types;
+}
+
+/** Records that the index by place holds every open vacancy (after `indexOpenVacanciesByPlace`). */
+export async function markIndexedByPlace(): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({ TableName: config.tableName, Key: keys.vacancyTypes(), UpdateExpression: 'SET byPlace = :y', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':y': true } }),
+  ).catch((e: unknown) => {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { principalId, type Principal } from '../domain/principal.ts';
 
 /**
- * Every key shape in the single table, in one place (pk/sk, gsi1pk/gsi1sk, gsi2pk/gsi2sk).
+ * Every key shape in the single table, in one place (pk/sk, gsi1pk/gsi1sk, gsi2pk/gsi2sk, gsi3pk/gsi3sk).
  * Anything tenant-owned is keyed by the owning principal, which comes from the caller's
  * principal and never from input. Nothing outside functions/store builds a key. Imported as a
  * namespace (`import * as keys`), so each Lambda bundles only the shapes it uses.
@@ -72,7 +72,31 @@ export const openVacancyExpiredBy = (at: string): string => `${at}#\uffff`;
 /** The open-index partitions of the given placement types: each type × every shard. */
 export const openVacancyPartitions = (placementTypes: readonly string[]): string[] =>
   placementTypes.flatMap((t) => Array.from({ length: OPEN_VACANCY_SHARDS }, (_, s) => openVacancy(t, s).gsi2pk));
-/** The placement types that have ever had a vacancy: which gsi2 partitions exist. */
+/**
+ * gsi3, sparse: open vacancies by place (issue 16; the strips and places are domain/near.ts).
+ * A located vacancy sits in the partition of its placement type × strip of the grid, sorted by
+ * northing (`openVacancyNear`); a search reads one northing range per strip its disc touches
+ * (`openVacancyNearRange`), leaving out expired ones by a filter on `expiresAt` (counted as
+ * read). A vacancy whose home has no location sits in its type's `none` partition, sorted by
+ * expiry like gsi2 (`gsi3sk > now`). Set and removed with the open-index entry (gsi2) by
+ * store/vacancy-record.ts, so the two never disagree. No write sharding: a partition takes a
+ * strip's vacancy writes (a few an hour), far below a partition's 1,000 writes a second, and
+ * a read of it is one range of its sort key however many homes share one centroid.
+ */
+export const openVacancyNear = (placementType: string, place: { strip: number; northing: number } | undefined, expiresAt: string, id: string) =>
+  place === undefined
+    ? { gsi3pk: `VACANCIES#NEAR#${placementType}#none`, gsi3sk: `${expiresAt}#${id}` }
+    : { gsi3pk: `VACANCIES#NEAR#${placementType}#${place.strip}`, gsi3sk: `${northingKey(place.northing)}#${id}` };
+const northingKey = (n: number): string => String(Math.max(0, n)).padStart(7, '0');
+/** gsi3: the partition and sort-key bounds of a northing range (both included) of one strip. */
+export const openVacancyNearRange = (placementType: string, strip: number, from: number, to: number) => ({
+  gsi3pk: `VACANCIES#NEAR#${placementType}#${strip}`,
+  gsi3skFrom: northingKey(from),
+  gsi3skTo: `${northingKey(to)}#\uffff`,
+});
+/** gsi3: the partition of the open vacancies of a type whose homes have no location. */
+export const openVacancyUnlocated = (placementType: string) => ({ gsi3pk: `VACANCIES#NEAR#${placementType}#none` });
+/** The placement types that have ever had a vacancy: which gsi2 partitions exist; `byPlace` once gsi3 holds every open vacancy. */
 export const vacancyTypes = (): Key => ({ pk: 'VACANCIES#TYPES', sk: 'REGISTRY' });
 
 // --- pooled beds (issue 4) ---
