@@ -1,5 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { newNoticeId, newPlacementId } from './ids.ts';
+import { newId, newNoticeId, newPlacementId } from './ids.ts';
 import { auditRecord } from '../domain/audit.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { accepted, offerStatus, requireOpen, type OfferRecord } from '../domain/offers.ts';
@@ -10,7 +10,9 @@ import { decideAccess, requireOpenReferral } from '../domain/referrals.ts';
 import { isLiveHold, slotOf } from '../domain/vacancy.ts';
 import { agreementInForce } from './agreements.ts';
 import { auditPut } from './audit.ts';
+import { addressed, providerRecipient } from '../domain/events.ts';
 import { batchGet, itemAt } from './batch-get.ts';
+import { eventPuts } from './events.ts';
 import { config, dynamo } from './config.ts';
 import { toHome } from './home-record.ts';
 import * as keys from './keys.ts';
@@ -31,16 +33,16 @@ import { bedTakenWrites, releaseHoldWrite } from './vacancies.ts';
 
 /**
  * What an acceptance reads, in one consistent Query of the referral's partition: the referral,
- * the offer, and the rivals that may hold a bed (open, naming a vacancy, hold not passed at
- * `now`) — DynamoDB filters out the rest, so a referral with hundreds of offers costs one Query
- * whose answer stays small (the others read as superseded once the referral is placed).
+ * the offer, and the rivals still open (hold not passed at `now`): those naming a vacancy may
+ * hold a bed, and every one is told it is superseded (`offer.superseded`) — DynamoDB filters out
+ * the rest, so a referral with hundreds of closed offers costs one Query whose answer stays small.
  * 404 when there is no referral.
  */
 export async function referralAndOffers(referralId: string, offerId: string, now: Date): Promise<{ referral: ReferralItem; offers: OfferRecord[] }> {
   const items = await queryAll({
     TableName: config.tableName,
     KeyConditionExpression: 'pk = :pk',
-    FilterExpression: '#t = :referral OR (#t = :offer AND id = :mine) OR (#t = :offer AND attribute_exists(vacancyId) AND #st = :open AND holdUntil > :now)',
+    FilterExpression: '#t = :referral OR (#t = :offer AND id = :mine) OR (#t = :offer AND #st = :open AND holdUntil > :now)',
     ExpressionAttributeNames: { '#t': 'type', '#st': 'status' },
     ExpressionAttributeValues: {
       ':pk': keys.referralPartition(referralId).pk, ':referral': 'referral', ':offer': 'offer', ':mine': offerId,
@@ -61,7 +63,8 @@ export async function referralAndOffers(referralId: string, offerId: string, now
  * placedAt); the vacancy it names one bed fewer (filled at 0; the home's open-bed counter in step)
  * and its hold released; every rival holding a bed superseded and its hold released (the other
  * rivals read as superseded from the placed referral: domain/offers.ts `offerStatus`); the
- * placement's items; an audit entry of the check that the provider may still read the referral.
+ * placement's items; an audit entry of the check that the provider may still read the referral;
+ * the events it makes (offer.accepted, offer.superseded, placement.created, notice.delivered).
  * 404 when the caller does not own the referral; 409 when the offer is not open, its hold has
  * passed, the referral is placed, or the provider may no longer read it. A transaction that
  * loses a race is retried on a fresh read, whose rules then answer.
@@ -81,7 +84,8 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     const providerAccess = decideAccess(agreement, referral, provider, now);
     if (!providerAccess.decision.allowed) throw conflict('The provider may no longer read this referral (consent withdrawn or refused).');
 
-    const rivals = offers.filter((o) => o.id !== offer.id && o.vacancyId !== undefined && offerStatus(o, referral, now) === 'open');
+    const open = offers.filter((o) => o.id !== offer.id && offerStatus(o, referral, now) === 'open');
+    const rivals = open.filter((o) => o.vacancyId !== undefined);
     const wanted = [keys.home(offer.homeUrn), ...[offer, ...rivals].flatMap((o) => (o.vacancyId ? [keys.vacancy(o.vacancyId)] : []))];
     const items = await batchGet(wanted, { consistent: true });
     const homeItem = itemAt(items, keys.home(offer.homeUrn));
@@ -107,7 +111,7 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     const vacancyOf = (o: OfferRecord) => (o.vacancyId ? itemAt(items, keys.vacancy(o.vacancyId)) : undefined);
     const ownVacancy = vacancyOf(offer);
     if (offer.vacancyId && !ownVacancy) throw conflict(`Vacancy ${offer.vacancyId} no longer exists.`);
-    const rivalWrites = rivals.flatMap((r): TransactItem[] => {
+    const rivalWrites = (r: OfferRecord): TransactItem[] => {
       const v = vacancyOf(r);
       const slot = v && slotOf(toVacancy(v).holds, r.id);
       if (!v || slot === undefined || !isLiveHold(toVacancy(v).holds?.[slot], now) || r.vacancyId === offer.vacancyId) return [];
@@ -123,7 +127,7 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
         },
         releaseHoldWrite(r.vacancyId!, slot, r.id),
       ];
-    });
+    };
     const audit = auditRecord({ referral, agreement, principal: provider, action: 'accept', decision: providerAccess.decision, requestId, now, disclosed: [] });
     const after = accepted(offer, by, now);
     const writes: TransactItem[] = [
@@ -138,10 +142,19 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
       ...(ownVacancy ? await bedTakenWrites(toVacancy(ownVacancy), offer.id, home, now) : []),
       ...placementRecords(placement).map((Item): TransactItem => ({ Put: { TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
       { Put: auditPut(audit) },
+      // the events (CONTRACT "Events"), taken as late as can be: offer.accepted to the provider
+      // (placement.created and notice.delivered are among the placement's items)
+      ...eventPuts(addressed('offer.accepted', offer.id, [providerRecipient(offer.provider.id)], new Date(), () => newId())),
     ];
-    // rivals holding beds, two writes each, as many as the transaction has room for (more than ~45 rivals
-    // holding beds is not a referral the hub expects; any left over read as superseded and their holds lapse at holdUntil)
-    writes.push(...rivalWrites.slice(0, 2 * Math.floor((TRANSACTION_LIMIT - writes.length) / 2)));
+    // each open rival: superseded (written, with its hold released, when it holds a bed; read so
+    // from the placed referral otherwise) and told so by `offer.superseded`, as many as the
+    // transaction has room for (more is not a referral the hub expects; any left over read as
+    // superseded, their holds lapse at holdUntil, and their providers get no event)
+    const supersededAt = new Date();
+    for (const r of open) {
+      const group = [...rivalWrites(r), ...eventPuts(addressed('offer.superseded', r.id, [providerRecipient(r.provider.id)], supersededAt, () => newId()))];
+      if (writes.length + group.length <= TRANSACTION_LIMIT) writes.push(...group);
+    }
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
       return placement;

@@ -5,7 +5,9 @@ import {
 } from '../../domain/pool.ts';
 import type { PlacedHome } from '../../domain/placement-record.ts';
 import type { ReasonPlaceChange } from '../../../schemas/codes.ts';
+import { addressed, authorityRecipient } from '../../domain/events.ts';
 import { batchGet, itemAt } from '../batch-get.ts';
+import { eventPuts } from '../events.ts';
 import * as keys from '../keys.ts';
 import { putAllocation, readAllocation, summaryOf } from './allocations.ts';
 import { auditPut } from './audit.ts';
@@ -70,7 +72,7 @@ class PlacementEndedAlready extends PoolRefusal {
 /**
  * Ends an active allocation in one transaction: the allocation records the end date and the
  * SSDA903 reason, the bed it held becomes available from the end date, an audit entry is
- * written; with `stepDownTo`, the move-on bed is taken and the child's new allocation written
+ * written, with `allocation.ended` to the authority; with `stepDownTo`, the move-on bed is taken and the child's new allocation written
  * in the same transaction, so the child is never without a bed nor in two.
  */
 export async function endAllocation(input: EndInput): Promise<{ ended: Allocation; stepDown?: Allocation }> {
@@ -116,6 +118,12 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
   }
   // last, so the items above keep their places: the allocation's placement (none on an allocation made before allocations became placements)
   const placementEnd = allocation.placementId ? endPlacement(allocation.authority, allocation.placementId, endDate, reason) : undefined;
+  // after every other item, so their places hold: allocation.ended (and a step-down's allocation.created) to the authority
+  const eventsAt = new Date();
+  const events = eventPuts([
+    ...addressed('allocation.ended', allocation.id, [authorityRecipient(allocation.authority)], eventsAt, () => newId()),
+    ...(next ? addressed('allocation.created', next.id, [authorityRecipient(next.authority)], eventsAt, () => newId()) : []),
+  ]);
   const refusal = (failed: Failures) => {
     if (failed[0] || failed[1]) return allocationNotActive();
     if (placementEnd && failed[items.length]) return new PlacementEndedAlready();
@@ -123,10 +131,10 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
     return new PoolRefusal('conflict', 'allocation-exists', 'stepDownTo', 'This allocation was already written.');
   };
   try {
-    await transact(placementEnd ? [...items, placementEnd] : items, refusal);
+    await transact(placementEnd ? [...items, placementEnd, ...events] : [...items, ...events], refusal);
   } catch (e) {
     if (!(e instanceof PlacementEndedAlready)) throw e;
-    await transact(items, refusal); // the placement keeps the end it was given; the allocation and its bed end now
+    await transact([...items, ...events], refusal); // the placement keeps the end it was given; the allocation and its bed end now
   }
   return next ? { ended, stepDown: next } : { ended };
 }
