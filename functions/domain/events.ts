@@ -5,25 +5,14 @@
  * (the outbox); delivery (webhooks) and the feed read those records.
  */
 
-export const EVENT_TYPES = [
-  'referral.shared',
-  'offer.made',
-  'offer.accepted',
-  'offer.declined',
-  'offer.superseded',
-  'placement.created',
-  'notice.delivered',
-  'notice.due',
-  'vacancy.expiring',
-  'hold.expiring',
-  'allocation.created',
-  'allocation.ended',
-  'rollup.published',
-] as const;
+import { EVENT_SUBJECT_KINDS, EVENT_TYPES } from '../../schemas/codes.ts';
+
+/** The event types and subject kinds are a code list (schemas/codes.ts), so the feed's and webhooks' schemas name them too. */
+export { EVENT_TYPES };
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** What an event is about: the record a recipient can read through the API. */
-export const SUBJECT_KINDS = ['referral', 'offer', 'placement', 'notice', 'vacancy', 'allocation', 'rollup'] as const;
+export const SUBJECT_KINDS = EVENT_SUBJECT_KINDS;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /** The subject kind of each event type (CONTRACT "Events": the record the event is about). */
