@@ -26,7 +26,7 @@ export async function handler(_event?: unknown, now = new Date()): Promise<{ due
     ...placements.flatMap((p) => noticeReminders(p, today)),
   ];
   let sent = 0;
-  for (const r of due) if (await remindOnce(r)) sent++;
+  for (const r of due) if (await remindOnce(r)) sent++; // dated when written: `now` chooses what is due
   logger.info('reminders', { due: due.length, sent });
   return { due: due.length, sent };
 }
