@@ -193,7 +193,7 @@ describe('the feed pages, and polls from its last cursor', () => {
 });
 
 describe('disclosure', () => {
-  it('consent withdrawn: the provider\'s referral.shared event is no longer shown; the owner\'s offer events stay', async () => {
+  it('consent withdrawn: the providers\' referral.shared events are no longer shown, the others still are', async () => {
     expect(holders('referral.shared', made.withdrawn!)).toEqual({ [HARBOUR]: 1, [FENLAND]: 1 });
     const w = await post(OWNER, `/v1/referrals/${made.withdrawn}/consent`, { status: 'withdrawn', recordedAt: new Date().toISOString() });
     expect(w.status, w.text).toBe(200);
