@@ -13,7 +13,7 @@ export const HubEvent = z
     occurredAt: IsoDateTime,
     subject: z.object({
       kind: z.enum(EVENT_SUBJECT_KINDS),
-      id: z.string().max(120),
+      id: z.string().max(120).regex(/^[A-Za-z0-9_-]+$/),
     }).meta({ description: 'The record the event is about (read it through the API); never a child\'s data' }),
   })
   .meta({ id: 'HubEvent', description: 'An event: what happened to which record, and when' });
