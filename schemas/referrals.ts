@@ -93,8 +93,12 @@ export const CreateReferral = z
     purpose: PurposeId,
     child: ReferralChild,
     lawfulBasis: ReferralLawfulBasis,
-    /** Provider ids (as in `provider:<id>`). */
-    shareWith: z.array(ProviderId).min(1).max(50).refine((s) => unique(s), 'each provider once'),
+    /**
+     * Provider ids (as in `provider:<id>`). At most 49: a referral is written in one transaction
+     * of at most 100 items — the referral, its owner's pointer, and per provider a pointer and a
+     * `referral.shared` event (store/referrals.ts putReferral).
+     */
+    shareWith: z.array(ProviderId).min(1).max(49).refine((s) => unique(s), 'each provider once'),
   })
   .superRefine((r, ctx) => {
     // a child's needs are special category data (UK GDPR art. 9): they need an article 9 condition

@@ -218,12 +218,18 @@ export const deliveredNoticesOf = (host: string) => ({ pk: `NOTICES#${host}`, sk
 /** An offer, in its referral's partition. */
 export const offer = (referralId: string, id: string): Key => ({ pk: `REFERRAL#${referralId}`, sk: `OFFER#${id}` });
 /** The referral an offer id names (`off_<referralId>_<random>`), or undefined for an id of another shape. */
-export const referralOfOffer = (id: string): string | undefined => {
-  const m = /^off_([A-Za-z0-9-]{1,64})_[0-9a-z]{8,40}$/.exec(id);
-  return m?.[1];
-};
+export { referralOfOffer } from '../domain/events.ts';
 /** The guard that keeps one open offer of a home on a referral: it names the offer and when its hold ends. */
 export const offerHomeGuard = (referralId: string, urn: string): Key => ({ pk: `REFERRAL#${referralId}`, sk: `OFFERHOME#${urn}` });
+/**
+ * gsi2, sparse: open offers by when their hold ends (the reminders job reads the next 2 hours).
+ * On the offer item while it is stored `open` (store/offer-record.ts offerItem); an offer
+ * superseded by an acceptance keeps it, and the job reads the referral to judge it.
+ */
+export const openOfferByHold = (holdUntil?: string, id?: string) => ({
+  gsi2pk: 'OFFERS#OPEN#BYHOLD',
+  gsi2sk: holdUntil === undefined ? '' : `${holdUntil}#${id}`,
+});
 /** gsi1: a provider's own offers, by creation. */
 export const offerByProvider = (provider: string, createdAt?: string, id?: string) => ({
   gsi1pk: `OFFERS#${provider}`,
@@ -238,3 +244,11 @@ export const offerByProvider = (provider: string, createdAt?: string, id?: strin
  */
 export const event = (recipient: string, occurredAt: string, id: string): Key => ({ pk: `EVENTS#${recipient}`, sk: `EVENT#${occurredAt}#${id}` });
 export const eventsOf = (recipient: string) => ({ pk: `EVENTS#${recipient}`, skPrefix: 'EVENT#' });
+/**
+ * A reminder sent (vacancy.expiring, hold.expiring, notice.due), written once with its event by a
+ * conditional put: one per subject, type and deadline, so re-runs of the job never send it twice
+ * while a deadline that moves (a vacancy reconfirmed) is reminded of again.
+ */
+export const reminderSent = (type: string, subjectId: string, deadline: string): Key => ({ pk: `REMINDER#${type}#${subjectId}`, sk: `DUE#${deadline}` });
+/** A rollup run whose `rollup.published` events were written (once per period and run). */
+export const rollupPublished = (period: string, runId: string): Key => ({ pk: `ROLLUPPUBLISHED#${period}`, sk: `RUN#${runId}` });

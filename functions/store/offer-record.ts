@@ -28,6 +28,8 @@ export const toOffer = (item: Record<string, unknown>): OfferRecord =>
 export const offerItem = (o: OfferRecord, ttl: number) => ({
   ...keys.offer(o.referralId, o.id),
   ...keys.offerByProvider(`provider:${o.provider.id}`, o.createdAt, o.id),
+  // while open, in the index of holds by end (the reminders job: hold.expiring); a closed offer's Put drops it
+  ...(o.status === 'open' ? keys.openOfferByHold(o.holdUntil, o.id) : {}),
   type: 'offer',
   ...o,
   ttl,

@@ -7,7 +7,10 @@ import type { Placed, ResponseRecord } from '../domain/referrals.ts';
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
+import { addressed, providerRecipient } from '../domain/events.ts';
 import { batchGet } from './batch-get.ts';
+import { eventPuts } from './events.ts';
+import { newId } from './ids.ts';
 import { config, dynamo } from './config.ts';
 import * as keys from './keys.ts';
 import { cursorAfter, queryPage, startKeyOf, type Page } from './paging.ts';
@@ -45,7 +48,8 @@ export function toItem(raw: Record<string, unknown>): ReferralItem {
 }
 
 /**
- * Writes a referral with its index pointers in one transaction. `retentionDays` sets the TTL of
+ * Writes a referral with its index pointers and its `referral.shared` events in one transaction
+ * (2 + 2 per provider named: shareWith holds at most 49, schemas/referrals.ts). `retentionDays` sets the TTL of
  * all of them. Answers false when a referral with this id already exists (nothing written).
  */
 export async function putReferral(owner: Principal & { kind: 'authority' }, r: NewReferralItem, retentionDays: number, now: Date): Promise<boolean> {
@@ -70,6 +74,8 @@ export async function putReferral(owner: Principal & { kind: 'authority' }, r: N
           ...r.shareWith.map((id) => ({
             Put: { TableName: config.tableName, Item: { ...keys.sharedReferral({ kind: 'provider', id }, createdAt, r.id), ...pointer } },
           })),
+          // referral.shared to each provider named (CONTRACT "Events"), in the same transaction
+          ...eventPuts(addressed('referral.shared', r.id, r.shareWith.map(providerRecipient), new Date(), () => newId())),
         ],
       }),
     );

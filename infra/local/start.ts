@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadAgreements } from '../../functions/store/agreements.ts';
 import { startGateway } from './gateway.ts';
+import { startLocalJobs } from './jobs.ts';
 import { seedDemoData, seedDemoKeys } from './seed.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { clearEndpoints, writeEndpoints } from '../../functions/cli/target.ts';
@@ -47,6 +48,7 @@ try {
   const keys = await seedDemoKeys(keysFile);
   await seedDemoData({ keys });
   const server = await startGateway(port);
+  startLocalJobs(); // the reminders job, on an interval (EventBridge's schedule in AWS)
   const { port: listening } = server.address() as AddressInfo;
   writeEndpoints(stack.env);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

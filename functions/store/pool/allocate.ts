@@ -3,7 +3,9 @@ import { newPlacementId } from '../ids.ts';
 import { allocationPlacement, allocationRefusal, PoolRefusal, requestNotPending, type Allocation, type PoolRequest } from '../../domain/pool.ts';
 import type { PlacedHome } from '../../domain/placement-record.ts';
 import type { HomeItem } from '../../domain/homes.ts';
+import { addressed, authorityRecipient } from '../../domain/events.ts';
 import { batchGet, itemAt } from '../batch-get.ts';
+import { eventPuts } from '../events.ts';
 import * as keys from '../keys.ts';
 import { putAllocation, summaryOf } from './allocations.ts';
 import { auditPut } from './audit.ts';
@@ -47,8 +49,8 @@ export interface AllocateInput {
  *      authority's placement (allocationPlacement: host, location, approval, reg 13(4) notice);
  *   3. one transaction: the bed (still free and claimed by us) becomes occupied, the request
  *      (still pending) becomes allocated, and the allocation (naming its placement), the
- *      placement (with any notice delivered to a host of the 11) and a write-once audit entry
- *      are written: no allocation without its placement, nor a placement without its allocation.
+ *      placement (with any notice delivered to a host of the 11), a write-once audit entry and
+ *      the events (allocation.created, placement.created, notice.delivered) are written: no allocation without its placement, nor a placement without its allocation.
  * Under any concurrency one caller wins a bed and a request; the others get a 409 PoolRefusal
  * with its reason. A claim that does not become an allocation is released at once (or lapses
  * after BED_CLAIM_MS if its holder died), so bed refusals come before request refusals.
@@ -78,6 +80,8 @@ export async function allocate(input: AllocateInput): Promise<Allocation> {
       [
         takeBed(bedId, summaryOf(allocation), claimId, now.getTime()), markAllocated(request, id, bedId), putAllocation(allocation), auditPut(bedId, audit, allocation.createdAt),
         ...putPlacement(placement),
+        // allocation.created to the requesting authority (placement.created and any notice.delivered are the placement's)
+        ...eventPuts(addressed('allocation.created', id, [authorityRecipient(request.authority)], new Date(), () => newId())),
       ],
       (failed) => {
         if (failed[0]) return bedRefused(failed[0], { field: 'bedId', now: now.getTime(), ownClaim: claimId, startDate });

@@ -5,7 +5,9 @@ import {
 } from '../../domain/pool.ts';
 import { endedPlacement, type PlacedHome } from '../../domain/placement-record.ts';
 import type { ReasonPlaceChange } from '../../../schemas/codes.ts';
+import { addressed, authorityRecipient } from '../../domain/events.ts';
 import { batchGet, itemAt } from '../batch-get.ts';
+import { eventPuts } from '../events.ts';
 import * as keys from '../keys.ts';
 import { putAllocation, readAllocation, summaryOf } from './allocations.ts';
 import { placementAt, placementChange } from '../placements.ts';
@@ -79,7 +81,8 @@ const ATTEMPTS = 8;
  * and the allocation's placement ends (domain `endedPlacement`: REC X1 with the end's reason as
  * REASON_PLACE_CHANGE; one ended already keeps its end); with `stepDownTo`, the move-on bed is
  * taken and the child's new allocation and placement written in the same transaction, so the
- * child is never without a bed nor in two.
+ * child is never without a bed nor in two; `allocation.ended` (and a step-down's
+ * `allocation.created`) to the authority in the same transaction.
  */
 export async function endAllocation(input: EndInput): Promise<{ ended: Allocation; stepDown?: Allocation }> {
   for (let attempt = 1; ; attempt++) {
@@ -116,9 +119,15 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
       ? placementChange(endedPlacement(stored.placement, { endDate, reasonEpisodeCeased: 'X1', reasonPlaceChange: reason }, { principal: by }), stored.rev)
       : undefined;
     if (placementEnd) items.push(placementEnd);
+    const placementAtIndex = items.length - 1;
+    // after every other item, so their places hold: allocation.ended (and a step-down's allocation.created) to the authority
+    items.push(...eventPuts([
+      ...addressed('allocation.ended', allocation.id, [authorityRecipient(allocation.authority)], now, () => newId()),
+      ...(next ? addressed('allocation.created', next.id, [authorityRecipient(next.authority)], now, () => newId()) : []),
+    ]));
     const refusal = (failed: Failures) => {
       if (failed[0] || failed[1]) return allocationNotActive();
-      if (placementEnd && failed[items.length - 1]) return new PlacementRaced();
+      if (placementEnd && failed[placementAtIndex]) return new PlacementRaced();
       if (next && failed[3]) return bedRefused(failed[3], { field: 'stepDownTo', now: now.getTime(), startDate: endDate, moveOn: true });
       return new PoolRefusal('conflict', 'allocation-exists', 'stepDownTo', 'This allocation was already written.');
     };
