@@ -3,6 +3,7 @@ import { placementsHandlers, placementsRoutes } from './placements.ts';
 import { offerAcceptanceHandlers, offerAcceptanceRoutes } from './offer-acceptance.ts';
 import { offersHandlers, offersRoutes } from './offers.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
+import { providersHandlers, providersRoutes } from './providers.ts';
 import { poolAllocationsHandlers, poolAllocationsRoutes } from './pool-allocations.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
@@ -31,6 +32,7 @@ export const routes = {
   ...placementsRoutes,
   ...offersRoutes,
   ...offerAcceptanceRoutes,
+  ...providersRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -45,6 +47,7 @@ export const handlers = {
   ...placementsHandlers,
   ...offersHandlers,
   ...offerAcceptanceHandlers,
+  ...providersHandlers,
 } as const;
 
 /**

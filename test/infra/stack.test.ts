@@ -122,6 +122,7 @@ describe('each Lambda\'s IAM actions', () => {
     spend: ['table:write', 'bucket:write'], // raw batches in S3
     rollups: ['table:write', 'bucket:write'],
     placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry
+    providers: ['table:write'], // the directory reads profiles, homes and accessions; accession writes the register
     'job:lapse-vacancies': ['table:write'],
     'job:rollup': ['table:read', 'bucket:write'],
   };

@@ -1,4 +1,4 @@
-import { principalId, type Principal } from '../../domain/principal.ts';
+import { byOf, type By, type Principal } from '../../domain/principal.ts';
 import { newPlacementId } from '../ids.ts';
 import {
   allocationNotActive, allocationPlacement, endRefusal, PoolRefusal, stepDownRefusal, type Allocation, type Bed, type PoolRequest,
@@ -21,6 +21,8 @@ import { newId, recordOf, table, transact, type Failures, type TransactItems } f
 export interface EndInput {
   /** The authority the allocation is for, or the programme office: anyone else finds nothing (404). */
   who: Principal;
+  /** Who is acting, recorded on the allocations and placements it changes (by default `who`'s organisation, no person). */
+  by?: By;
   id: string;
   endDate: string;
   reason: ReasonPlaceChange;
@@ -78,25 +80,26 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
   const now = input.now ?? new Date();
   const at = now.toISOString();
   const { endDate, reason } = input;
-  const by = principalId(input.who);
+  const actor = input.by ?? byOf(input.who);
+  const by = actor.principal;
   const next: Allocation | undefined = target
     ? {
         id: `alc_${allocation.authority}_${newId(now.getTime())}`, requestId: allocation.requestId, bedId: target.bed.id, authority: allocation.authority,
         startDate: endDate, status: 'active', steppedDownFrom: allocation.id, placementId: newPlacementId(allocation.authority, now.getTime()),
-        createdAt: at, createdBy: by,
+        createdAt: at, createdBy: by, by: actor,
       }
     : undefined;
-  const ended: Allocation = { ...allocation, status: 'ended', endDate, reason, endedAt: at, endedBy: by, ...(next ? { steppedDownTo: next.id } : {}) };
-  const common = { principal: by, requestId: allocation.requestId, authority: allocation.authority, httpRequestId: input.httpRequestId };
+  const ended: Allocation = { ...allocation, status: 'ended', endDate, reason, endedAt: at, endedBy: by, by: actor, ...(next ? { steppedDownTo: next.id } : {}) };
+  const common = { ...actor, requestId: allocation.requestId, authority: allocation.authority, httpRequestId: input.httpRequestId };
   const items: TransactItems = [
     {
       Update: {
         TableName: table(),
         Key: keys.poolAllocation(allocation.authority, allocation.id),
-        UpdateExpression: `SET #s = :ended, endDate = :end, reason = :reason, endedAt = :at, endedBy = :by${next ? ', steppedDownTo = :next' : ''}`,
+        UpdateExpression: `SET #s = :ended, endDate = :end, reason = :reason, endedAt = :at, endedBy = :by, #by = :actor${next ? ', steppedDownTo = :next' : ''}`,
         ConditionExpression: 'attribute_exists(pk) AND #s = :active',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':active': 'active', ':end': endDate, ':reason': reason, ':at': at, ':by': by, ...(next ? { ':next': next.id } : {}) },
+        ExpressionAttributeNames: { '#s': 'status', '#by': 'by' },
+        ExpressionAttributeValues: { ':ended': 'ended', ':active': 'active', ':end': endDate, ':reason': reason, ':at': at, ':by': by, ':actor': actor, ...(next ? { ':next': next.id } : {}) },
       },
     },
     freeBed(allocation.bedId, allocation.id, endDate),
@@ -105,7 +108,7 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
   if (next && target) {
     const placement = allocationPlacement({
       id: next.placementId!, noticeId: `ntc_${newId(now.getTime())}`, allocation: next, bed: target.bed, request: target.request, home: target.home,
-      stepDown: true, by: { principal: by }, now,
+      stepDown: true, by: actor, now,
     });
     items.push(
       takeBed(next.bedId, summaryOf(next), undefined, now.getTime()),
