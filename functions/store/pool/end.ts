@@ -118,7 +118,7 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
     );
   }
   // last, so the items above keep their places: the allocation's placement (none on an allocation made before allocations became placements)
-  const placementEnd = allocation.placementId ? endPlacement(allocation.authority, allocation.placementId, endDate, reason) : undefined;
+  const placementEnd = allocation.placementId ? endPlacement(allocation.authority, allocation.placementId, endDate, reason, actor) : undefined;
   const refusal = (failed: Failures) => {
     if (failed[0] || failed[1]) return allocationNotActive();
     if (placementEnd && failed[items.length]) return new PlacementEndedAlready();

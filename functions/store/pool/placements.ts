@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { HomeItem } from '../../domain/homes.ts';
-import type { PlacedHome, Placement } from '../../domain/placement-record.ts';
+import type { By, PlacedHome, Placement } from '../../domain/placement-record.ts';
 import type { ReasonPlaceChange } from '../../../schemas/codes.ts';
 import { dynamo } from '../config.ts';
 import { toHome } from '../home-record.ts';
@@ -39,15 +39,15 @@ export const putPlacement = (p: Placement): TransactItem[] =>
  * and the end's reason as REASON_PLACE_CHANGE), while it stands and is not ended: a placement
  * ended already (through POST /v1/placements/{id}/end) keeps the end it was given.
  */
-export function endPlacement(authority: string, placementId: string, endDate: string, reason: ReasonPlaceChange): TransactItem {
+export function endPlacement(authority: string, placementId: string, endDate: string, reason: ReasonPlaceChange, by: By): TransactItem {
   return {
     Update: {
       TableName: table(),
       Key: keys.placement(authority, placementId),
-      UpdateExpression: 'SET #s = :ended, endDate = :end, reasonEpisodeCeased = :rec, reasonPlaceChange = :rpc',
+      UpdateExpression: 'SET #s = :ended, endDate = :end, reasonEpisodeCeased = :rec, reasonPlaceChange = :rpc, #by = :by',
       ConditionExpression: 'attribute_exists(pk) AND #s <> :ended',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':ended': 'ended', ':end': endDate, ':rec': 'X1', ':rpc': reason },
+      ExpressionAttributeNames: { '#s': 'status', '#by': 'by' },
+      ExpressionAttributeValues: { ':ended': 'ended', ':end': endDate, ':rec': 'X1', ':rpc': reason, ':by': by },
     },
   };
 }
