@@ -9,6 +9,7 @@ import { loadAgreements } from '../../functions/store/agreements.ts';
 import { HomeInput } from '../../schemas/homes.ts';
 import { CreateRequestBody } from '../../schemas/pool.ts';
 import { OfferInput } from '../../schemas/offers.ts';
+import { AccessionInput } from '../../schemas/providers.ts';
 import { CreateReferral } from '../../schemas/referrals.ts';
 import { PostSpendBatchBody, SpendLineInput } from '../../schemas/spend.ts';
 import { call } from '../support/hub.ts';
@@ -33,6 +34,8 @@ import { jsonSchemaOf, nearMiss, valid, type ArbOptions, type JsonSchema } from 
 const PROVIDER = 'provider:harbour-care';
 /** Owns the home of the pooled beds, so that the fuzzed provider's PUTs cannot make it refuse every child. */
 const POOL_PROVIDER = 'provider:fenland-childrens-homes';
+/** A provider the hub knows (it posts a home) that the agreement file does not name: it may accede. */
+const JOINER = 'provider:fuzz-joiner';
 const AUTHORITY = 'authority:essex';
 const PO = 'programme-office';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
@@ -55,6 +58,7 @@ function callerFor({ path, def }: Route): string | null {
   if (access === 'public') return null;
   if (path.startsWith('/v1/pool/') && access.includes('programme-office')) return PO;
   if ((path.startsWith('/v1/homes') || /^\/v1\/vacancies\/\{/.test(path)) && access.includes('provider')) return PROVIDER;
+  if (path === '/v1/providers/{id}/accession') return JOINER;
   return access.includes('authority') ? AUTHORITY : access.includes('programme-office') ? PO : PROVIDER;
 }
 
@@ -66,11 +70,13 @@ const FIELD_KIND: Record<string, string> = {
   vacancyId: 'vacancy', batchId: 'batch', group: 'group', period: 'period', agreementId: 'agreement', purpose: 'purpose',
   shareWith: 'provider', schedule1Condition: 'schedule1', outcode: 'outcode', homeOutcode: 'outcode', companiesHouseNumbers: 'company',
   companiesHouseNumber: 'company', noticeId: 'notice', reasonEpisodeCeased: 'rec', reasonPlaceChange: 'reason-place-change', year: 'year',
+  version: 'version',
 };
 /** What an `id` (in a path or an answer) names, by the route's last collection. */
 const COLLECTION_KIND: Record<string, string> = {
   vacancies: 'vacancy', beds: 'bed', requests: 'request', allocations: 'allocation', referrals: 'referral', homes: 'home',
   batches: 'batch', 'sharing-agreements': 'agreement', 'provider-groups': 'group', rollups: 'period', placements: 'placement', offers: 'offer',
+  providers: 'provider',
 };
 const idKind = (path: string) => path.split('/').filter((s) => Object.hasOwn(COLLECTION_KIND, s)).at(-1) ?? '';
 
@@ -102,6 +108,8 @@ const VALID_BODY: Partial<Record<Route['key'], z.ZodType>> = {
   'POST /v1/spend/batches': PostSpendBatchBody.extend({ lines: z.array(SpendLineInput).min(1) }),
   // an offer starts today or later and holds at most 7 days: dates drawn at random almost never are
   'POST /v1/referrals/{id}/offers': OfferInput.extend({ startDate: z.enum([londonToday()]), holdUntil: z.enum([new Date(Date.now() + 2 * 86_400_000).toISOString()]) }),
+  // a signature is not dated in the future: times drawn at random often are
+  'POST /v1/providers/{id}/accession': AccessionInput.extend({ signedAt: z.enum([new Date(Date.now() - 3_600_000).toISOString()]) }),
 };
 
 interface Drawn {
@@ -176,6 +184,8 @@ async function seedFixtures(): Promise<void> {
     return r.json as Record<string, string>;
   };
   await made(send(PROVIDER, 'PUT', `/v1/homes/${urn}`, homeBody()));
+  await made(send(JOINER, 'PUT', `/v1/homes/${String(Number(urn) + 30)}`, homeBody()));
+  remember('provider', JOINER.slice('provider:'.length));
   await made(send(PROVIDER, 'POST', `/v1/homes/${urn}/vacancies`, { beds: 2, availableFrom: today }));
   const poolUrn = String(Number(urn) + 1);
   // a pool home the hub can locate: an allocation places the child there, and a placement needs its host authority
@@ -203,6 +213,7 @@ async function seedFixtures(): Promise<void> {
   const agreements = loadAgreements();
   for (const a of agreements) {
     remember('agreement', a.id);
+    remember('version', a.version);
     for (const p of a.purposes) remember('purpose', p.id);
     for (const p of a.parties) if (p.principal.startsWith('provider:')) remember('provider', p.principal.slice('provider:'.length));
   }
