@@ -140,6 +140,4 @@ export const Principal = z
   .regex(/^(authority:[a-z-]+|provider:[a-z0-9-]+|programme-office)$/, 'authority:<slug>, provider:<id> or programme-office');
 
 /** Who made the last change to a record: the organisation's principal, and the signed-in person (`sub`) when one acted (absent for an API key). */
-export const ByView = z
-  .object({ principal: Principal, person: z.string().max(200).optional().meta({ description: "The signed-in person's `sub`; absent when a system acted with an API key" }) })
-  .meta({ id: 'By', description: 'Who made the last change: the organisation, and the person where one acted' });
+export const ByView = z.object({ principal: Principal, person: z.string().max(200).optional() }).meta({ id: 'By', description: "Who made the last change: the organisation, and the person's sub where one acted" });

@@ -35,7 +35,7 @@ export const Allocation = z
     placementId: PlacementId.optional().meta({
       description: "The requesting authority's placement this allocation made (GET /v1/placements/{id}); absent on allocations made before allocations became placements",
     }),
-    by: ByView.optional().meta({ description: 'Who made the last change to the allocation (allocated or ended it)' }),
+    by: ByView.optional(),
   })
   .meta({ id: 'PoolAllocation' });
 export const AllocationList = listOf(Allocation);

@@ -145,7 +145,7 @@ export const ProviderResponse = z
     reason: DeclineReason.optional(),
     homeUrn: Urn.optional(),
     respondedAt: Time,
-    by: ByView.optional().meta({ description: 'Who answered (absent on answers from before it was kept)' }),
+    by: ByView.optional(),
   })
   .meta({ id: 'ProviderResponse' });
 
@@ -162,7 +162,7 @@ const ConsentView = z.object({
   status: ConsentStatus,
   recordedAt: Time,
   by: z.string().max(100),
-  enteredBy: ByView.optional().meta({ description: 'Who entered this consent record into the hub: the organisation, and the signed-in person where one did' }),
+  enteredBy: ByView.optional().meta({ description: 'Who entered it into the hub' }),
 });
 const LawfulBasisView = z.object({
   article6: Article6,
@@ -194,7 +194,7 @@ export const ReferralView = z
     responses: z.array(ProviderResponse).max(50).optional(),
     createdAt: Time.optional(),
     updatedAt: Time.optional(),
-    by: ByView.optional().meta({ description: 'Owner only: who made the last change to the referral (created it, changed its consent, or placed it by accepting an offer)' }),
+    by: ByView.optional().meta({ description: 'Owner only' }),
   })
   .meta({ id: 'Referral' });
 export const ReferralList = listOf(ReferralView);
@@ -205,7 +205,7 @@ export const AuditEntry = z
   .object({
     at: Time,
     principal: PrincipalText,
-    person: z.string().max(200).optional().meta({ description: "The signed-in person who acted (the token's `sub`); absent when a system acted with an API key" }),
+    person: z.string().max(200).optional().meta({ description: "The signed-in person's sub; absent for an API key" }),
     action: z.enum(AUDIT_ACTIONS).meta({ description: '`notice-read`: the host authority read a reg 13(4) notice delivered to it' }),
     referralId: Id.optional().meta({ description: 'The referral disclosed; absent only for a notice of a placement that came from no referral (a pool bed)' }),
     placementId: z.string().max(80).regex(ID_PATTERNS.placement).optional().meta({ description: 'The placement whose notice was read (`notice-read`)' }),

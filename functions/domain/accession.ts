@@ -59,7 +59,7 @@ export function partyOf(agreement: Pick<SharingAgreement, 'id' | 'version' | 'pa
 }
 
 /** How a decision's reasons describe a party. */
-export const describeParty = (p: Party): string => `a party (${p.role}${p.accededAt ? `, by accession recorded ${p.accededAt}` : ''}) receiving as ${p.recipientRole}`;
+export const describeParty = (p: Party): string => `a party (${p.accededAt ? 'by accession' : p.role}) receiving as ${p.recipientRole}`;
 
 /** Whether the agreement file itself names the provider (then no accession is needed, nor accepted). */
 export const namedInFile = (agreement: Pick<SharingAgreement, 'parties'>, providerId: string): boolean =>
