@@ -58,12 +58,12 @@ export const handler = lambda(placementsRoutes, {
     return { body: placementView(ended) };
   },
 
-  'GET /v1/notices': async ({ principal, query, requestId }) => {
+  'GET /v1/notices': async ({ principal, person, query, requestId }) => {
     const now = new Date();
     const page = await listDeliveredNotices(principal, query.limit, query.cursor);
     const agreement = agreementInForce(REGIONAL_AGREEMENT_ID);
     const reads = page.items.map((notice) => ({ notice, decision: decideNoticeDisclosure(agreement, REGIONAL_AGREEMENT_ID, principal, NOTICE_CHILD_FIELDS, notice.sentAt, now) }));
-    const read = { agreementId: REGIONAL_AGREEMENT_ID, agreement, purpose: HOST_NOTIFICATION_PURPOSE, principal, requestId, now };
+    const read = { agreementId: REGIONAL_AGREEMENT_ID, agreement, purpose: HOST_NOTIFICATION_PURPOSE, principal, person, requestId, now };
     await writeAuditEntries(reads.map((r) => noticeReadRecord({ ...read, ...r })));
     const items = reads.filter((r) => r.decision.allowed).map((r) => hostNoticeView(r.notice, r.decision.fields));
     return { body: { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };

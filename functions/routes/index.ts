@@ -4,6 +4,7 @@ import { placementsHandlers, placementsRoutes } from './placements.ts';
 import { offerAcceptanceHandlers, offerAcceptanceRoutes } from './offer-acceptance.ts';
 import { offersHandlers, offersRoutes } from './offers.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
+import { providersHandlers, providersRoutes } from './providers.ts';
 import { poolAllocationsHandlers, poolAllocationsRoutes } from './pool-allocations.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
@@ -33,6 +34,7 @@ export const routes = {
   ...offersRoutes,
   ...offerAcceptanceRoutes,
   ...eventsRoutes,
+  ...providersRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -48,6 +50,7 @@ export const handlers = {
   ...offersHandlers,
   ...offerAcceptanceHandlers,
   ...eventsHandlers,
+  ...providersHandlers,
 } as const;
 
 /**

@@ -71,7 +71,7 @@ export async function writeAuditEntries(records: readonly AuditRecord[]): Promis
   }
 }
 
-const ENTRY_FIELDS = ['at', 'principal', 'action', 'referralId', 'placementId', 'agreementId', 'agreementVersion', 'purpose', 'outcome', 'fields', 'reasons', 'requestId'] as const;
+const ENTRY_FIELDS = ['at', 'principal', 'person', 'action', 'referralId', 'placementId', 'agreementId', 'agreementVersion', 'purpose', 'outcome', 'fields', 'reasons', 'requestId'] as const;
 const toEntry = (item: Record<string, unknown>): AuditEntry =>
   Object.fromEntries(ENTRY_FIELDS.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) as unknown as AuditEntry;
 

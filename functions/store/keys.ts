@@ -41,8 +41,10 @@ export const idempotency = (p: Principal, idempotencyKey: string): Key => ({
 export const home = (urn: string): Key => ({ pk: `HOME#${urn}`, sk: 'HOME' });
 /** gsi1: an owner's homes, by URN (without `urn`: the partition and the sort-key prefix to query). */
 export const homeByOwner = (owner: string, urn?: string) => ({ gsi1pk: `HOMES#OWNER#${owner}`, gsi1sk: urn === undefined ? 'HOME#' : `HOME#${urn}` });
-/** A provider organisation's name and group (from the Ofsted register or the demo). */
+/** A provider organisation's name and group (from the Ofsted register, the demo, or its first home posted). */
 export const providerProfile = (providerId: string): Key => ({ pk: `PROVIDER#${providerId}`, sk: 'PROFILE' });
+/** gsi2, on every provider profile: the provider directory (`GET /v1/providers`), in id order. */
+export const providerListing = (providerId?: string) => ({ gsi2pk: 'PROVIDERS', gsi2sk: providerId === undefined ? 'PROVIDER#' : `PROVIDER#${providerId}` });
 /** A vacancy, by id; its home's facts are copied onto it (`home`) for search. */
 export const vacancy = (id: string): Key => ({ pk: `VACANCY#${id}`, sk: 'VACANCY' });
 /** gsi1: a home's vacancies, oldest first (without `createdAt`: the partition and the sort-key prefix). */
@@ -252,3 +254,10 @@ export const eventsOf = (recipient: string) => ({ pk: `EVENTS#${recipient}`, skP
 export const reminderSent = (type: string, subjectId: string, deadline: string): Key => ({ pk: `REMINDER#${type}#${subjectId}`, sk: `DUE#${deadline}` });
 /** A rollup run whose `rollup.published` events were written (once per period and run). */
 export const rollupPublished = (period: string, runId: string): Key => ({ pk: `ROLLUPPUBLISHED#${period}`, sk: `RUN#${runId}` });
+
+// --- organisations (issue 13) ---
+// a provider's accession to an agreement version .. pk ACCESSIONS#<agreementId>, sk ACCESSION#<version>#<providerId>  (write-once)
+// an agreement's accession register ............... pk ACCESSIONS#<agreementId>, begins_with ACCESSION#
+/** One entry of an agreement's accession register: a provider party to one version by accession. */
+export const accession = (agreementId: string, version: string, providerId: string): Key => ({ pk: `ACCESSIONS#${agreementId}`, sk: `ACCESSION#${version}#${providerId}` });
+export const accessionsOf = (agreementId: string) => ({ pk: `ACCESSIONS#${agreementId}`, skPrefix: 'ACCESSION#' });

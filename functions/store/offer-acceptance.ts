@@ -8,6 +8,7 @@ import type { By, Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import { decideAccess, requireOpenReferral } from '../domain/referrals.ts';
 import { isLiveHold, slotOf } from '../domain/vacancy.ts';
+import { accessionsFor } from './accessions.ts';
 import { agreementInForce } from './agreements.ts';
 import { auditPut } from './audit.ts';
 import { addressed, providerRecipient } from '../domain/events.ts';
@@ -83,7 +84,7 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     requireOpenReferral(referral);
     requireOpen(offer, referral, now);
     const provider = { kind: 'provider' as const, id: offer.provider.id };
-    const providerAccess = decideAccess(agreement, referral, provider, now);
+    const providerAccess = decideAccess(agreement, referral, provider, now, await accessionsFor([agreement], [provider.id]));
     if (!providerAccess.decision.allowed) throw conflict('The provider may no longer read this referral (consent withdrawn or refused).');
 
     const open = offers.filter((o) => o.id !== offer.id && offerStatus(o, referral, now) === 'open');
@@ -127,8 +128,9 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
       {
         Update: {
           TableName: config.tableName, Key: keys.referral(referralId),
-          UpdateExpression: 'SET #st = :placed, placedAt = :now, acceptedOfferId = :o, updatedAt = :now',
-          ...referralUnchanged(referral, { ':placed': 'placed', ':now': now.toISOString(), ':o': offer.id }),
+          UpdateExpression: 'SET #st = :placed, placedAt = :now, acceptedOfferId = :o, updatedAt = :now, #by = :by',
+          ...referralUnchanged(referral, { ':placed': 'placed', ':now': now.toISOString(), ':o': offer.id, ':by': by }),
+          ExpressionAttributeNames: { '#st': 'status', '#by': 'by' },
         },
       },
       ...(ownVacancy ? await bedTakenWrites(toVacancy(ownVacancy), offer.id, home, now) : []),

@@ -10,6 +10,9 @@ import { queryPage, type Page } from './paging.ts';
 import { placementRecords, UNSENT_NOTICE_DUE } from './placement-record.ts';
 import { activeAllocation, stayEndWrites } from './pool/stay.ts';
 import { queryAll } from './query.ts';
+import { addressed, authorityRecipient } from '../domain/events.ts';
+import { eventPuts } from './events.ts';
+import { newId } from './ids.ts';
 
 /**
  * Placements once they exist (CONTRACT.md "Offers and placements"): creating one on its own (a
@@ -208,7 +211,11 @@ export function endPlacement(who: Principal, id: string, change: (p: Placement) 
   return changePlacement(who, id, change, async (before, after) => {
     const allocation = before.allocationId ? await activeAllocation(before.authority, before.allocationId) : undefined;
     if (!allocation) return [];
-    const end = { endDate: after.endDate!, by: after.by.principal, at: new Date().toISOString(), httpRequestId };
-    return stayEndWrites(allocation, after.reasonPlaceChange ? { ...end, reason: after.reasonPlaceChange } : end);
+    const now = new Date();
+    const end = { endDate: after.endDate!, by: after.by, at: now.toISOString(), httpRequestId };
+    return [
+      ...stayEndWrites(allocation, after.reasonPlaceChange ? { ...end, reason: after.reasonPlaceChange } : end),
+      ...eventPuts(addressed('allocation.ended', allocation.id, [authorityRecipient(allocation.authority)], now, () => newId())),
+    ];
   });
 }

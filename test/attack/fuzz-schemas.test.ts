@@ -9,6 +9,7 @@ import { loadAgreements } from '../../functions/store/agreements.ts';
 import { HomeInput } from '../../schemas/homes.ts';
 import { CreateRequestBody } from '../../schemas/pool.ts';
 import { OfferInput } from '../../schemas/offers.ts';
+import { AccessionInput } from '../../schemas/providers.ts';
 import { CreateReferral } from '../../schemas/referrals.ts';
 import { PostSpendBatchBody, SpendLineInput } from '../../schemas/spend.ts';
 import { call } from '../support/hub.ts';
@@ -34,6 +35,8 @@ import { jsonSchemaOf, nearMiss, valid, type ArbOptions, type JsonSchema } from 
 const PROVIDER = 'provider:harbour-care';
 /** Owns the home of the pooled beds, so that the fuzzed provider's PUTs cannot make it refuse every child. */
 const POOL_PROVIDER = 'provider:fenland-childrens-homes';
+/** A provider the hub knows (it posts a home) that the agreement file does not name: it may accede. */
+const JOINER = 'provider:fuzz-joiner';
 const AUTHORITY = 'authority:essex';
 const PO = 'programme-office';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
@@ -62,6 +65,7 @@ function callerFor({ path, def }: Route): string | null {
   if (access === 'public') return null;
   if (path.startsWith('/v1/pool/') && access.includes('programme-office')) return PO;
   if ((path.startsWith('/v1/homes') || /^\/v1\/vacancies\/\{/.test(path)) && access.includes('provider')) return PROVIDER;
+  if (path === '/v1/providers/{id}/accession') return JOINER;
   return access.includes('authority') ? AUTHORITY : access.includes('programme-office') ? PO : PROVIDER;
 }
 
@@ -73,11 +77,13 @@ const FIELD_KIND: Record<string, string> = {
   vacancyId: 'vacancy', batchId: 'batch', group: 'group', period: 'period', agreementId: 'agreement', purpose: 'purpose',
   shareWith: 'provider', schedule1Condition: 'schedule1', outcode: 'outcode', homeOutcode: 'outcode', companiesHouseNumbers: 'company',
   companiesHouseNumber: 'company', noticeId: 'notice', reasonEpisodeCeased: 'rec', reasonPlaceChange: 'reason-place-change', year: 'year',
+  version: 'version',
 };
 /** What an `id` (in a path or an answer) names, by the route's last collection. */
 const COLLECTION_KIND: Record<string, string> = {
   vacancies: 'vacancy', beds: 'bed', requests: 'request', allocations: 'allocation', referrals: 'referral', homes: 'home',
   batches: 'batch', 'sharing-agreements': 'agreement', 'provider-groups': 'group', rollups: 'period', placements: 'placement', offers: 'offer',
+  providers: 'provider',
 };
 const idKind = (path: string) => path.split('/').filter((s) => Object.hasOwn(COLLECTION_KIND, s)).at(-1) ?? '';
 /** What the `{id}` of a path names: the collection it follows (`/v1/referrals/{id}/offers` takes a referral's id, and answers offers). */
@@ -129,6 +135,8 @@ const VALID_BODY: Partial<Record<Route['key'], z.ZodType>> = {
     approvedAt: z.enum([new Date(Date.now() - 3_600_000).toISOString()]),
     checklist: z.strictObject(Object.fromEntries(APPROVAL_CHECKLIST.map((k) => [k, z.literal(true)]))),
   }),
+  // a signature is not dated in the future: times drawn at random often are
+  'POST /v1/providers/{id}/accession': AccessionInput.extend({ signedAt: z.enum([new Date(Date.now() - 3_600_000).toISOString()]) }),
 };
 
 interface Drawn {
@@ -204,6 +212,8 @@ async function seedFixtures(): Promise<void> {
   // homes the hub can locate (CM1), so that an acceptance can place a child there: a placement needs its host authority
   const locatable = { outcode: 'CM1' };
   await made(send(PROVIDER, 'PUT', `/v1/homes/${urn}`, homeBody(locatable)));
+  await made(send(JOINER, 'PUT', `/v1/homes/${String(Number(urn) + 30)}`, homeBody()));
+  remember('provider', JOINER.slice('provider:'.length));
   const vacancy = await made(send(PROVIDER, 'POST', `/v1/homes/${urn}/vacancies`, { beds: 2, availableFrom: today }));
   const poolUrn = String(Number(urn) + 1);
   await made(send(POOL_PROVIDER, 'PUT', `/v1/homes/${poolUrn}`, homeBody({ outcode: 'CM1', ageRange: { min: 0, max: 25 }, supports: [], excludes: [] })));
@@ -246,6 +256,7 @@ async function seedFixtures(): Promise<void> {
   const agreements = loadAgreements();
   for (const a of agreements) {
     remember('agreement', a.id);
+    remember('version', a.version);
     for (const p of a.purposes) remember('purpose', p.id);
     for (const p of a.parties) if (p.principal.startsWith('provider:')) remember('provider', p.principal.slice('provider:'.length));
   }

@@ -198,7 +198,7 @@ async function inProcess(urn: string, today: string): Promise<{ perSecond: numbe
     const requests = await pooled(Array.from({ length: REQUESTS }), 25, (_, i) =>
       createRequest({ kind: 'authority', id: AUTHORITY_SLUGS[i % AUTHORITY_SLUGS.length]! }, { kind: 'emergency', urgency: 'today', neededFrom: today, child: { childRef: `BENCH-P${r}-${i}`, age: 14, sex: 'female', needs: [] } }));
     const started = performance.now();
-    const settled = await Promise.allSettled(requests.map((q, i) => allocate({ requestId: q.id, bedId: beds[i % BEDS]!.id, startDate: today, by: po, httpRequestId: 'bench' })));
+    const settled = await Promise.allSettled(requests.map((q, i) => allocate({ requestId: q.id, bedId: beds[i % BEDS]!.id, startDate: today, who: po, httpRequestId: 'bench' })));
     const seconds = (performance.now() - started) / 1000;
     const raw = await rawConditionalWrites(REQUESTS, REQUESTS);
     if (r < WARM_BURSTS) continue;

@@ -134,6 +134,7 @@ describe('each Lambda\'s IAM actions', () => {
     rollups: ['table:write', 'bucket:write'],
     placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry
     events: ['table:read'], // the caller's events and the referrals they are about; writes nothing (an event discloses no child's data, so no audit)
+    providers: ['table:write'], // the directory reads profiles, homes and accessions; accession writes the register
     'job:lapse-vacancies': ['table:write'],
     'job:rollup': ['table:write', 'bucket:write'], // rollup.published events with the run's write-once marker
     'job:reminders': ['table:write'], // each reminder's event with its write-once marker

@@ -1,4 +1,4 @@
-import { principalId, type Principal } from '../../domain/principal.ts';
+import { byOf, type By, type Principal } from '../../domain/principal.ts';
 import { newPlacementId } from '../ids.ts';
 import { allocationPlacement, allocationRefusal, PoolRefusal, requestNotPending, type Allocation, type PoolRequest } from '../../domain/pool.ts';
 import type { PlacedHome } from '../../domain/placement-record.ts';
@@ -34,7 +34,9 @@ export interface AllocateInput {
   bedId: string;
   startDate: string;
   /** The programme office (it alone allocates): it reads any authority's request by its id. */
-  by: Principal;
+  who: Principal;
+  /** Who is acting, recorded on the allocation and its placement (by default `who`'s organisation, no person). */
+  by?: By;
   /** The HTTP request id, for the audit entry. */
   httpRequestId: string;
   now?: Date;
@@ -61,20 +63,20 @@ export async function allocate(input: AllocateInput): Promise<Allocation> {
   const claimId = `clm_${newId(now.getTime())}`;
   const bed = await claimBed(bedId, claimId, now.getTime());
   try {
-    const { request, home } = await getRequestAndHome(input.by, input.requestId, bed.homeUrn);
+    const { request, home } = await getRequestAndHome(input.who, input.requestId, bed.homeUrn);
     const refusal = allocationRefusal(bed, request, home, startDate);
     if (refusal) throw refusal;
     if (!request) throw new Error('unreachable: allocationRefusal refuses an unknown request');
     if (!home) throw new PoolRefusal('unprocessable', 'unknown home', 'bedId', "The bed's home is not in the hub, so the placement cannot be recorded.");
-    const by = principalId(input.by);
+    const by = input.by ?? byOf(input.who);
     const id = `alc_${request.authority}_${newId(now.getTime())}`;
     const placementId = newPlacementId(request.authority, now.getTime());
     const allocation: Allocation = {
-      id, requestId: request.id, bedId, authority: request.authority, startDate, status: 'active', placementId, createdAt: now.toISOString(), createdBy: by,
+      id, requestId: request.id, bedId, authority: request.authority, startDate, status: 'active', placementId, createdAt: now.toISOString(), createdBy: by.principal, by,
     };
-    const placement = allocationPlacement({ id: placementId, noticeId: `ntc_${newId(now.getTime())}`, allocation, bed, request, home, by: { principal: by }, now });
+    const placement = allocationPlacement({ id: placementId, noticeId: `ntc_${newId(now.getTime())}`, allocation, bed, request, home, by, now });
     const audit = {
-      action: 'pool.allocate', principal: by, allocationId: id, placementId, requestId: request.id, authority: request.authority, startDate, httpRequestId: input.httpRequestId,
+      action: 'pool.allocate', ...by, allocationId: id, placementId, requestId: request.id, authority: request.authority, startDate, httpRequestId: input.httpRequestId,
     };
     await transact(
       [

@@ -1,4 +1,4 @@
-import { principalId, type Principal } from '../../domain/principal.ts';
+import { byOf, type By, type Principal } from '../../domain/principal.ts';
 import { newPlacementId } from '../ids.ts';
 import {
   allocationNotActive, allocationPlacement, endRefusal, PoolRefusal, stepDownRefusal, type Allocation, type Bed, type PoolRequest,
@@ -25,6 +25,8 @@ import { newId, recordOf, transact, type Failures, type TransactItems } from './
 export interface EndInput {
   /** The authority the allocation is for, or the programme office: anyone else finds nothing (404). */
   who: Principal;
+  /** Who is acting, recorded on the allocations and placements it changes (by default `who`'s organisation, no person). */
+  by?: By;
   id: string;
   endDate: string;
   reason: ReasonPlaceChange;
@@ -91,22 +93,23 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
     const now = input.now ?? new Date();
     const at = now.toISOString();
     const { endDate, reason } = input;
-    const by = principalId(input.who);
+    const actor = input.by ?? byOf(input.who);
+    const by = actor.principal;
     const next: Allocation | undefined = target
       ? {
           id: `alc_${allocation.authority}_${newId(now.getTime())}`, requestId: allocation.requestId, bedId: target.bed.id, authority: allocation.authority,
           startDate: endDate, status: 'active', steppedDownFrom: allocation.id, placementId: newPlacementId(allocation.authority, now.getTime()),
-          createdAt: at, createdBy: by,
+          createdAt: at, createdBy: by, by: actor,
         }
       : undefined;
-    const ended: Allocation = { ...allocation, status: 'ended', endDate, reason, endedAt: at, endedBy: by, ...(next ? { steppedDownTo: next.id } : {}) };
-    const items: TransactItems = stayEndWrites(allocation, { endDate, reason, by, at, httpRequestId: input.httpRequestId, ...(next ? { steppedDownTo: next.id } : {}) });
+    const ended: Allocation = { ...allocation, status: 'ended', endDate, reason, endedAt: at, endedBy: by, by: actor, ...(next ? { steppedDownTo: next.id } : {}) };
+    const items: TransactItems = stayEndWrites(allocation, { endDate, reason, by: actor, at, httpRequestId: input.httpRequestId, ...(next ? { steppedDownTo: next.id } : {}) });
     if (next && target) {
       const placement = allocationPlacement({
         id: next.placementId!, noticeId: `ntc_${newId(now.getTime())}`, allocation: next, bed: target.bed, request: target.request, home: target.home,
-        stepDown: true, by: { principal: by }, now,
+        stepDown: true, by: actor, now,
       });
-      const common = { principal: by, requestId: allocation.requestId, authority: allocation.authority, httpRequestId: input.httpRequestId };
+      const common = { ...actor, requestId: allocation.requestId, authority: allocation.authority, httpRequestId: input.httpRequestId };
       items.push(
         takeBed(next.bedId, summaryOf(next), undefined, now.getTime()),
         putAllocation(next),
@@ -116,7 +119,7 @@ export async function endAllocation(input: EndInput): Promise<{ ended: Allocatio
     }
     // last, so the items above keep their places: the allocation's placement (none on an allocation made before allocations became placements)
     const placementEnd = stored && stored.placement.status !== 'ended'
-      ? placementChange(endedPlacement(stored.placement, { endDate, reasonEpisodeCeased: 'X1', reasonPlaceChange: reason }, { principal: by }), stored.rev)
+      ? placementChange(endedPlacement(stored.placement, { endDate, reasonEpisodeCeased: 'X1', reasonPlaceChange: reason }, actor), stored.rev)
       : undefined;
     if (placementEnd) items.push(placementEnd);
     const placementAtIndex = items.length - 1;

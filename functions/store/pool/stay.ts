@@ -1,5 +1,6 @@
 import { GetCommand } from '../ddb.ts';
 import type { Allocation } from '../../domain/pool.ts';
+import type { By } from '../../domain/principal.ts';
 import type { AuthoritySlug } from '../../domain/reference/authorities.ts';
 import type { ReasonPlaceChange } from '../../../schemas/codes.ts';
 import { dynamo } from '../config.ts';
@@ -19,8 +20,8 @@ export interface StayEnd {
   endDate: string;
   /** The SSDA903 reason for the change, when there is one (a placement ended with another REC may have none). */
   reason?: ReasonPlaceChange;
-  /** Who ended it (principal id). */
-  by: string;
+  /** Who ended it: the organisation, and the person where one acted. */
+  by: By;
   at: string;
   httpRequestId: string;
   /** The allocation the child steps down into, in the same transaction. */
@@ -34,8 +35,8 @@ export interface StayEnd {
  */
 export function stayEndWrites(allocation: Allocation, end: StayEnd): TransactItem[] {
   const { endDate, reason, by, at, steppedDownTo } = end;
-  const set = ['#s = :ended', 'endDate = :end', 'endedAt = :at', 'endedBy = :by'];
-  const values: Record<string, unknown> = { ':ended': 'ended', ':active': 'active', ':end': endDate, ':at': at, ':by': by };
+  const set = ['#s = :ended', 'endDate = :end', 'endedAt = :at', 'endedBy = :by', '#by = :actor'];
+  const values: Record<string, unknown> = { ':ended': 'ended', ':active': 'active', ':end': endDate, ':at': at, ':by': by.principal, ':actor': by };
   if (reason !== undefined) (set.push('reason = :reason'), (values[':reason'] = reason));
   if (steppedDownTo !== undefined) (set.push('steppedDownTo = :next'), (values[':next'] = steppedDownTo));
   return [
@@ -45,7 +46,7 @@ export function stayEndWrites(allocation: Allocation, end: StayEnd): TransactIte
         Key: keys.poolAllocation(allocation.authority, allocation.id),
         UpdateExpression: `SET ${set.join(', ')}`,
         ConditionExpression: 'attribute_exists(pk) AND #s = :active',
-        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeNames: { '#s': 'status', '#by': 'by' },
         ExpressionAttributeValues: values,
       },
     },
@@ -53,7 +54,7 @@ export function stayEndWrites(allocation: Allocation, end: StayEnd): TransactIte
     auditPut(
       allocation.bedId,
       {
-        action: 'pool.end', principal: by, requestId: allocation.requestId, authority: allocation.authority, httpRequestId: end.httpRequestId,
+        action: 'pool.end', ...by, requestId: allocation.requestId, authority: allocation.authority, httpRequestId: end.httpRequestId,
         allocationId: allocation.id, placementId: allocation.placementId, endDate, ...(reason !== undefined ? { reason } : {}),
       },
       at,
