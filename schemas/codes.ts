@@ -193,3 +193,20 @@ export function normaliseName(name: string): string {
   if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
   return tokens.join(' ');
 }
+
+/** Event types (CONTRACT.md "Events"; functions/domain/events.ts says who receives each and what it is about). */
+export const EVENT_TYPES = [
+  'referral.shared',
+  'offer.made',
+  'offer.accepted',
+  'offer.declined',
+  'offer.superseded',
+  'placement.created',
+  'notice.delivered',
+  'notice.due',
+  'vacancy.expiring',
+  'hold.expiring',
+  'allocation.created',
+  'allocation.ended',
+  'rollup.published',
+] as const;

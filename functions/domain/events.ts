@@ -5,21 +5,10 @@
  * (the outbox); delivery (webhooks) and the feed read those records.
  */
 
-export const EVENT_TYPES = [
-  'referral.shared',
-  'offer.made',
-  'offer.accepted',
-  'offer.declined',
-  'offer.superseded',
-  'placement.created',
-  'notice.delivered',
-  'notice.due',
-  'vacancy.expiring',
-  'hold.expiring',
-  'allocation.created',
-  'allocation.ended',
-  'rollup.published',
-] as const;
+import { EVENT_TYPES } from '../../schemas/codes.ts';
+
+/** The event types (schemas/codes.ts, the leaf every layer reads). */
+export { EVENT_TYPES };
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** What an event is about: the record a recipient can read through the API. */

@@ -8,6 +8,7 @@ import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
 import { rollupsHandlers, rollupsRoutes } from './rollups.ts';
 import { spendHandlers, spendRoutes } from './spend.ts';
+import { webhooksHandlers, webhooksRoutes } from './webhooks.ts';
 import type { Grant, RouteDef } from './types.ts';
 
 export type { Access, Grant, HandlerDef, RouteDef, RouteDoc, SuccessHeader } from './types.ts';
@@ -31,6 +32,7 @@ export const routes = {
   ...placementsRoutes,
   ...offersRoutes,
   ...offerAcceptanceRoutes,
+  ...webhooksRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -45,6 +47,7 @@ export const handlers = {
   ...placementsHandlers,
   ...offersHandlers,
   ...offerAcceptanceHandlers,
+  ...webhooksHandlers,
 } as const;
 
 /**

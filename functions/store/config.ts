@@ -1,6 +1,6 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inLambda, required, resetCursorSecret } from './env.ts';
+import { inLambda, required, resetCursorSecret, resetWebhookKey } from './env.ts';
 
 /**
  * Configuration, read once and checked at once. In Lambda the stack sets TABLE_NAME and
@@ -83,5 +83,6 @@ export function resetClients(): void {
   ddb = undefined;
   loaded = undefined;
   resetCursorSecret();
+  resetWebhookKey();
   for (const fn of resetters) fn();
 }

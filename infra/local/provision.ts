@@ -1,13 +1,13 @@
 import {
   CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceInUseException,
-  ResourceNotFoundException, UpdateTimeToLiveCommand, type AttributeDefinition,
+  ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand, type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { TABLE } from '../../functions/store/table.ts';
 import { config } from '../../functions/store/config.ts';
 
 /**
- * Creates on DynamoDB Local and the S3 server the same table (keys, GSIs, TTL) and bucket that
+ * Creates on DynamoDB Local and the S3 server the same table (keys, GSIs, TTL, stream) and bucket that
  * infra/stack.ts declares, from the same definitions (functions/store/table.ts). Idempotent, and
  * whole whatever step a previous run was killed in: each step is checked, not only the first.
  */
@@ -19,6 +19,11 @@ export async function provisionTable(client = new DynamoDBClient({})): Promise<v
     } catch (e) {
       if (!(e instanceof ResourceInUseException)) throw e; // made meanwhile (a `hub` command starting the same store)
     }
+  }
+  // the stream event delivery reads (infra/local/event-poller.ts), on a table made before it too
+  const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+  if (!Table?.StreamSpecification?.StreamEnabled) {
+    await client.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream } }));
   }
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
@@ -46,6 +51,7 @@ async function createTable(client: DynamoDBClient, TableName: string): Promise<v
     new CreateTableCommand({
       TableName,
       BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
       AttributeDefinitions,
       KeySchema: [
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },

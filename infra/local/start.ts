@@ -5,6 +5,7 @@ import { loadAgreements } from '../../functions/store/agreements.ts';
 import { startGateway } from './gateway.ts';
 import { seedDemoData, seedDemoKeys } from './seed.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
+import { startEventDelivery, type EventDelivery } from './event-poller.ts';
 import { clearEndpoints, writeEndpoints } from '../../functions/cli/target.ts';
 
 /**
@@ -20,12 +21,14 @@ const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();
 
 let stack: LocalStack | undefined;
+let delivery: EventDelivery | undefined;
 let stopping = false;
 const stop = async (code = 0) => {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping the hub …');
   clearEndpoints();
+  await delivery?.stop();
   await stack?.stop();
   process.exit(code);
 };
@@ -47,6 +50,8 @@ try {
   const keys = await seedDemoKeys(keysFile);
   await seedDemoData({ keys });
   const server = await startGateway(port);
+  // webhooks fire for real: the outbox read from the table's stream, from where it was left
+  delivery = startEventDelivery({ say: (line) => console.log(line) });
   const { port: listening } = server.address() as AddressInfo;
   writeEndpoints(stack.env);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
