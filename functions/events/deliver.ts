@@ -1,44 +1,24 @@
 import { Webhook } from 'standardwebhooks';
-import type { EventType, HubEvent } from '../domain/events.ts';
 import { nextRetryIn, outcomeOf, RETRY_BASE_MS } from '../domain/webhooks.ts';
 import { inLambda } from '../store/env.ts';
-import { disableWebhook, getWebhook, recordDelivery, webhooksFor } from '../store/webhooks.ts';
+import { disableWebhook, getWebhook, recordDelivery } from '../store/webhooks.ts';
+import type { DeliveryJob } from './jobs.ts';
+
+export type { DeliveryJob } from './jobs.ts';
 import { resolveWebhookUrl } from './address.ts';
 import { postTo } from './post.ts';
 import { mayStillRead } from './readable.ts';
 
 /**
- * Delivery (CONTRACT.md "Events"; Standard Webhooks), the same code in AWS and locally: `jobsFor`
+ * Delivery (CONTRACT.md "Events"; Standard Webhooks), the same code in AWS and locally: ./jobs.ts
  * turns one outbox record into one job per matching webhook (the stream Lambda enqueues them to
  * SQS, infra/local's poller into the table), and `attemptDelivery` makes one attempt of one job
  * and says what comes next (the sender Lambda maps that onto the message's visibility, the local
  * poller onto the job's due time). Every attempt is recorded in the webhook's delivery log.
  */
 
-/** One event for one webhook: what the queue carries. */
-export interface DeliveryJob {
-  webhookId: string;
-  owner: string;
-  event: HubEvent;
-}
-
 /** What comes after an attempt. */
 export type Next = { next: 'done' } | { next: 'retry'; inMs: number } | { next: 'give-up' };
-
-/** An outbox record (`{pk: EVENTS#…, kind: 'event', recipient, event}`), or undefined for any other item. */
-export function outboxEvent(item: Record<string, unknown> | undefined): { recipient: string; event: HubEvent } | undefined {
-  if (!item || typeof item.pk !== 'string' || !item.pk.startsWith('EVENTS#') || item.kind !== 'event') return undefined;
-  const event = item.event as HubEvent | undefined;
-  if (typeof item.recipient !== 'string' || !event?.id || !event.type) return undefined;
-  return { recipient: item.recipient, event: { id: event.id, type: event.type as EventType, occurredAt: event.occurredAt, subject: { kind: event.subject.kind, id: event.subject.id } } };
-}
-
-/** The jobs for one outbox record: one per active webhook of its recipient that takes its type. */
-export async function jobsFor(item: Record<string, unknown> | undefined): Promise<DeliveryJob[]> {
-  const e = outboxEvent(item);
-  if (!e) return [];
-  return (await webhooksFor(e.recipient, e.event.type)).map((w) => ({ webhookId: w.id, owner: w.owner, event: e.event }));
-}
 
 /**
  * The backoff base: the contract's (30 s) in AWS; elsewhere HUB_WEBHOOK_RETRY_BASE_MS may shrink

@@ -9,7 +9,7 @@ import { referralsHandlers, referralsRoutes } from './referrals.ts';
 import { rollupsHandlers, rollupsRoutes } from './rollups.ts';
 import { spendHandlers, spendRoutes } from './spend.ts';
 import { webhooksHandlers, webhooksRoutes } from './webhooks.ts';
-import type { Grant, RouteDef } from './types.ts';
+import type { Grant, HandlerDef, RouteDef } from './types.ts';
 
 export type { Access, Grant, HandlerDef, RouteDef, RouteDoc, SuccessHeader } from './types.ts';
 
@@ -76,6 +76,18 @@ export const jobs = {
     description: 'Nightly spend rollups: last month and this month, with their quarters and financial years',
   },
 } as const satisfies Record<string, { schedule: string; grants: readonly Grant[]; description: string }>;
+
+/**
+ * Event delivery (issue 15): Lambdas fed by the table's stream and by the delivery queue, files in
+ * functions/events/. infra/stack.ts wires their sources (stream read, queue consume) and gives the
+ * stream Lambda the right to send to the queue; these are their grants on the table.
+ */
+export const workers = {
+  // reads the recipient's webhooks for each new outbox record
+  stream: { grants: ['table:read'], description: 'New outbox records on the table stream: one delivery-queue message per matching webhook' },
+  // reads the webhook and referral, writes delivery records and disables a webhook on 410
+  sender: { grants: ['table:write'], assets: ['sharing-agreements'], description: 'Signs and posts one event to one webhook per message; retries by the message visibility' },
+} as const satisfies Record<string, HandlerDef & { description: string }>;
 
 export function splitRouteKey(key: string): { method: string; path: string } {
   const i = key.indexOf(' ');

@@ -6,10 +6,15 @@ import { config, dynamo } from './config.ts';
 import { newId } from './ids.ts';
 import * as keys from './keys.ts';
 import { queryPage, type Page } from './paging.ts';
-import { queryPrefix } from './query.ts';
 import { ttlAfter } from './table.ts';
 import { idempotency, type IdempotencyStore } from './idempotency.ts';
+import { toWebhook, type WebhookRecord } from './webhook-record.ts';
 import { newWebhookSecret, openSecret, sealSecret } from './webhook-secrets.ts';
+
+export type { WebhookRecord } from './webhook-record.ts';
+
+/** How long the delivery log keeps an attempt (longer than the 3 days of retries, like the feed). */
+export const DELIVERY_LOG_DAYS = 35;
 
 /**
  * Webhooks (CONTRACT.md "Events") and their delivery log. A webhook lives in its owner's
@@ -17,29 +22,6 @@ import { newWebhookSecret, openSecret, sealSecret } from './webhook-secrets.ts';
  * webhooks with one Query; its signing secret is stored sealed (./webhook-secrets.ts). Each
  * delivery attempt is one record (keys.delivery), kept DELIVERY_LOG_DAYS.
  */
-
-export interface WebhookRecord {
-  id: string;
-  owner: string;
-  url: string;
-  events: EventType[];
-  status: 'active' | 'disabled';
-  createdAt: string;
-  disabledAt?: string;
-}
-
-/** How long the delivery log keeps an attempt (longer than the 3 days of retries, like the feed). */
-export const DELIVERY_LOG_DAYS = 35;
-
-const toWebhook = (i: Record<string, unknown>): WebhookRecord => ({
-  id: i.id as string,
-  owner: i.owner as string,
-  url: i.url as string,
-  events: i.events as EventType[],
-  status: i.status as WebhookRecord['status'],
-  createdAt: i.createdAt as string,
-  ...(i.disabledAt ? { disabledAt: i.disabledAt as string } : {}),
-});
 
 /** Registers a webhook for `owner`: its record, and the signing secret in plaintext this once. */
 export async function createWebhook(owner: string, url: string, events: readonly EventType[], now: Date): Promise<WebhookRecord & { secret: string }> {
@@ -96,12 +78,6 @@ export async function disableWebhook(owner: string, id: string, now: Date): Prom
   })).catch((e: Error) => {
     if (e.name !== 'ConditionalCheckFailedException') throw e; // deleted meanwhile
   });
-}
-
-/** The recipient's active webhooks that take events of `type` (the fan-out of one event). */
-export async function webhooksFor(recipient: string, type: EventType): Promise<WebhookRecord[]> {
-  const all = (await queryPrefix(keys.webhooksOf(recipient))).map(toWebhook);
-  return all.filter((w) => w.status === 'active' && w.events.includes(type));
 }
 
 // ---------------------------------------------------------------- the delivery log

@@ -6,7 +6,8 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../../functions/store/config.ts';
 import { checkpoints, dueBy, enqueueDue, removeDue, rescheduleDue, saveCheckpoint, type Checkpoint, type Due } from '../../functions/store/due-deliveries.ts';
-import { attemptDelivery, jobsFor, type DeliveryJob } from '../../functions/events/deliver.ts';
+import { attemptDelivery, type DeliveryJob } from '../../functions/events/deliver.ts';
+import { jobsFor } from '../../functions/events/jobs.ts';
 
 /**
  * Event delivery on the local hub (`npm start`): the same code as in AWS (functions/events/

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { LAMBDA_BUNDLING } from '../../infra/bundling.ts';
-import { handlers, jobs } from '../../functions/routes/index.ts';
+import { handlers, jobs, workers } from '../../functions/routes/index.ts';
 import { judge, median, percentile, round, timeMany, type BenchRow } from './harness.ts';
 
 /**
@@ -19,6 +19,7 @@ export async function bundleAll(): Promise<{ name: string; file: string; bytes: 
   const entries = [
     ...Object.keys(handlers).map((n) => ({ name: n, entry: `functions/handlers/${n}.ts` })),
     ...Object.keys(jobs).map((n) => ({ name: `job:${n}`, entry: `functions/jobs/${n}.ts` })),
+    ...Object.keys(workers).map((n) => ({ name: `worker:${n}`, entry: `functions/events/${n}.ts` })),
   ];
   const out = [];
   for (const { name, entry } of entries) {
