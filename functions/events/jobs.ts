@@ -28,3 +28,17 @@ export async function jobsFor(item: Record<string, unknown> | undefined): Promis
   return (await webhooksFor(e.recipient, e.event.type)).map((w) => ({ webhookId: w.id, owner: w.owner, event: e.event }));
 }
 
+
+/** The jobs for a batch of records, in order, reading each recipient's webhooks once. */
+export async function jobsForAll(items: readonly (Record<string, unknown> | undefined)[]): Promise<DeliveryJob[]> {
+  const hooks = new Map<string, ReturnType<typeof webhooksFor>>();
+  const out: DeliveryJob[] = [];
+  for (const item of items) {
+    const e = outboxEvent(item);
+    if (!e) continue;
+    const key = `${e.recipient}\n${e.event.type}`;
+    if (!hooks.has(key)) hooks.set(key, webhooksFor(e.recipient, e.event.type));
+    for (const w of await hooks.get(key)!) out.push({ webhookId: w.id, owner: w.owner, event: e.event });
+  }
+  return out;
+}

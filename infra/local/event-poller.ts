@@ -7,7 +7,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../../functions/store/config.ts';
 import { checkpoints, dueBy, enqueueDue, removeDue, rescheduleDue, saveCheckpoint, type Checkpoint, type Due } from '../../functions/store/due-deliveries.ts';
 import { attemptDelivery, type DeliveryJob } from '../../functions/events/deliver.ts';
-import { jobsFor } from '../../functions/events/jobs.ts';
+import { jobsForAll } from '../../functions/events/jobs.ts';
 
 /**
  * Event delivery on the local hub (`npm start`): the same code as in AWS (functions/events/
@@ -17,6 +17,9 @@ import { jobsFor } from '../../functions/events/jobs.ts';
  * a change and its delivery reads the outbox again from there when it starts: nothing is lost
  * (a batch read again may deliver an event twice; the `webhook-id` lets a receiver see that).
  */
+/** Due records written at once from one stream batch. */
+const ENQUEUE_WIDTH = 16;
+
 export interface EventDelivery {
   stop(): Promise<void>;
 }
@@ -72,11 +75,17 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
     }
   }
 
-  /** One outbox record: a due delivery per matching webhook, first attempt now. */
-  async function enqueue(record: _Record): Promise<void> {
-    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return;
-    const item = unmarshall(record.dynamodb.NewImage as Parameters<typeof unmarshall>[0]);
-    for (const job of await jobsFor(item)) await enqueueDue(job.webhookId, job.event.id, job, new Date());
+  /**
+   * One batch of stream records: a due delivery per matching webhook of each new outbox record,
+   * first attempt now. A recipient's webhooks are read once a batch; the due records are written
+   * ENQUEUE_WIDTH at a time.
+   */
+  async function enqueue(records: readonly _Record[]): Promise<void> {
+    const items = records.flatMap((r) => (r.eventName === 'INSERT' && r.dynamodb?.NewImage ? [unmarshall(r.dynamodb.NewImage as Parameters<typeof unmarshall>[0])] : []));
+    const jobs = await jobsForAll(items);
+    for (let i = 0; i < jobs.length; i += ENQUEUE_WIDTH) {
+      await Promise.all(jobs.slice(i, i + ENQUEUE_WIDTH).map((job) => enqueueDue(job.webhookId, job.event.id, job, new Date())));
+    }
   }
 
   /** Reads every open shard once; true when any records came. */
@@ -107,7 +116,7 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
         continue;
       }
       const records = out.Records ?? [];
-      for (const r of records) await enqueue(r);
+      await enqueue(records);
       const last = records.at(-1)?.dynamodb?.SequenceNumber ?? done.get(id)?.sequence;
       const checkpoint: Checkpoint = { shardId: id, ...(last ? { sequence: last } : {}), ...(out.NextShardIterator ? {} : { closed: true }) };
       if (records.length > 0 || checkpoint.closed) await saveCheckpoint(checkpoint);

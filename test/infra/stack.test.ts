@@ -11,7 +11,7 @@ let template: Template;
 beforeAll(() => {
   const app = new App();
   template = Template.fromStack(new HubStack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-2' } }));
-}, 120_000);
+}, 300_000); // synthesis bundles every Lambda (24 with event delivery): ~2 min on 2 shared cores
 
 describe('the CDK stack', () => {
   it('keeps data in an on-demand table with PITR, TTL and a customer-managed key', () => {
@@ -84,7 +84,7 @@ describe('cdk-nag AwsSolutions', () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     new HubStack(app, 'Nagged', { env: { account: '111111111111', region: 'eu-west-2' } });
     expect(() => app.synth()).not.toThrow();
-  }, 120_000);
+  }, 300_000);
 
   it('does fail a stack with an unencrypted, public-by-default bucket (the check is live)', () => {
     const app = new App();
