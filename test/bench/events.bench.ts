@@ -9,14 +9,15 @@ import { pooled } from '../support/pooled.ts';
 import { judge, percentile, round, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
- * Webhook delivery end to end (issue 15): EVENTS events, each committed in its own transaction
- * through the store (as a change writes its outbox record), as fast as WRITERS writers can, so
- * that about a thousand are queued at once; the local hub's delivery (infra/local/deliver.ts, its
- * own process, as `npm start` runs it: the table's stream → the retry queue in the table → signed
- * POST) to a receiver on loopback that answers 204. Latency is from each transaction's commit to
- * the receiver's answer; throughput is deliveries per second from the first commit to the last
- * answer. Beside it, in the same run, the bare rate of the same POSTs (same body size, a new
- * connection each, as the sender makes them, the same width in flight) to the same receiver.
+ * Webhook delivery end to end (issue 15), through the local hub's delivery (infra/local/deliver.ts,
+ * its own process, as `npm start` runs it: the table's stream → the retry queue in the table →
+ * signed POST) to a receiver on loopback that answers 204. Each event is committed in its own
+ * transaction through the store, as a change writes its outbox record. Latency runs from each
+ * commit to the receiver's answer: (1) on an idle hub, one at a time; (2) with EVENTS committed as
+ * fast as WRITERS writers can, so that they queue. (3) Sender throughput: EVENTS written while
+ * delivery is stopped, drained from its start, beside the bare rate of the same POSTs (same body,
+ * a new connection each as the sender makes them, WIDTH in flight) to the same receiver in the
+ * same run.
  *
  * Assumes this process's environment points the store at the bench's DynamoDB Local (run.ts).
  */
@@ -30,7 +31,8 @@ const IDLE = 30;
 /** Targets (2 shared cores, DynamoDB Local): see the report for the figures they were set from. */
 const BACKLOG_P50_S = 30;
 const BACKLOG_P99_S = 60;
-const SENDER_MIN_PER_S = 40;
+/** Each delivery is ~7 DynamoDB Local calls (stream fan-out, due record, webhook read, log, removal) besides the POST. */
+const SENDER_SHARE_OF_BARE = 0.1;
 
 interface Receiver {
   server: Server;
@@ -155,7 +157,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       {
         name: `sender throughput, draining ${EVENTS} queued (signed deliveries/s)`, value: throughput, unit: '/s',
         baseline: { name: `bare POST rate, ${WIDTH} in flight`, value: bareRate },
-        ...judge(throughput, '≥', SENDER_MIN_PER_S, '/s'),
+        // relative to the bare rate measured in the same run: the machine's load moves both
+        ...judge(throughput, '≥', round(SENDER_SHARE_OF_BARE * bareRate, 0), '/s', `${SENDER_SHARE_OF_BARE}× bare POST rate`),
       },
     ];
   } finally {
