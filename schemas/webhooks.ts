@@ -12,13 +12,12 @@ export const WebhookId = z
 export const WebhookParams = z.strictObject({ id: WebhookId });
 
 const EventType = z.enum(EVENT_TYPES);
-const Url = z.string().max(2048).meta({ description: 'https, resolving to public addresses only (checked again at every delivery)', examples: ['https://hooks.example.org/commission-east'] });
+const Url = z.string().max(2048).meta({ description: 'https, public addresses only' });
 
 export const WebhookInput = z
   .strictObject({
     url: Url,
-    events: z.array(EventType).min(1).max(EVENT_TYPES.length).refine((a) => new Set(a).size === a.length, 'each event type once')
-      .meta({ description: 'The event types to deliver to this URL' }),
+    events: z.array(EventType).min(1).max(EVENT_TYPES.length).refine((a) => new Set(a).size === a.length, 'each event type once'),
   })
   .meta({ id: 'WebhookInput' });
 export type WebhookInput = z.output<typeof WebhookInput>;
@@ -28,7 +27,7 @@ export const Webhook = z
     id: WebhookId,
     url: z.string().max(2048),
     events: z.array(EventType),
-    status: z.enum(['active', 'disabled']).meta({ description: 'disabled: the receiver answered 410 Gone; nothing more is sent' }),
+    status: z.enum(['active', 'disabled']).meta({ description: 'disabled: the receiver answered 410' }),
     createdAt: IsoDateTime,
     disabledAt: IsoDateTime.optional(),
   })
@@ -39,7 +38,7 @@ export const CreatedWebhook = z
     id: WebhookId,
     url: z.string().max(2048),
     events: z.array(EventType),
-    secret: z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/).meta({ description: 'The signing secret (Standard Webhooks): shown this once, stored encrypted' }),
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/).meta({ description: 'The signing secret, shown once' }),
   })
   .meta({ id: 'CreatedWebhook' });
 
@@ -49,11 +48,11 @@ export const Delivery = z
   .object({
     eventId: z.string().max(60),
     eventType: EventType,
-    attempt: z.number().int().min(1).meta({ description: '1 for the first attempt; the same webhook-id (the event id) on every one' }),
-    at: IsoDateTime.meta({ description: 'When the attempt was made' }),
-    status: z.number().int().optional().meta({ description: 'The HTTP status the receiver answered; absent when it gave none (time-out, refused connection, refused address)' }),
+    attempt: z.number().int().min(1),
+    at: IsoDateTime,
+    status: z.number().int().optional().meta({ description: 'The HTTP status answered, if any' }),
     result: z.enum(['delivered', 'failed', 'disabled', 'given-up', 'withheld'])
-      .meta({ description: 'delivered: 2xx; failed: tried again at nextRetryAt; disabled: 410 disabled the webhook; given-up: failed for 3 days; withheld: the recipient may no longer read the subject, so it was not sent' }),
+      .meta({ description: 'failed: tried again at nextRetryAt; given-up: after 3 days; withheld: not sent, the subject is no longer yours to read' }),
     error: z.string().max(300).optional(),
     nextRetryAt: IsoDateTime.optional(),
   })

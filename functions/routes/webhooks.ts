@@ -14,7 +14,7 @@ export const webhooksRoutes = {
   'POST /v1/webhooks': {
     handler: 'webhooks',
     access: everyone,
-    summary: 'Register a webhook for your own events (Standard Webhooks signatures); the signing secret is answered this once. 422 for a URL that is not https or does not resolve to public addresses only',
+    summary: 'Register a webhook for your events; its signing secret is shown this once. 422 for a URL not https or not resolving to public addresses',
     body: WebhookInput,
     response: CreatedWebhook,
     status: 201,
@@ -25,21 +25,21 @@ export const webhooksRoutes = {
   'GET /v1/webhooks': {
     handler: 'webhooks',
     access: everyone,
-    summary: 'Your webhooks, oldest first: active, or disabled once a receiver answered 410',
+    summary: 'Your webhooks: active, or disabled after a 410',
     query: ListQuery,
     response: WebhookList,
   },
   'DELETE /v1/webhooks/{id}': {
     handler: 'webhooks',
     access: everyone,
-    summary: 'Delete one of your webhooks: nothing more is sent to it; 404 for another principal\'s',
+    summary: 'Delete one of your webhooks',
     params: WebhookParams,
     status: 204,
   },
   'GET /v1/webhooks/{id}/deliveries': {
     handler: 'webhooks',
     access: everyone,
-    summary: 'Each delivery attempt to one of your webhooks, newest first: when, the status answered, the result and the next retry; 404 for another principal\'s',
+    summary: 'Each delivery attempt to one of your webhooks, newest first',
     params: WebhookParams,
     query: ListQuery,
     response: DeliveryList,
