@@ -195,7 +195,7 @@ const routeAndPrincipal = (table: Readonly<Record<string, RouteDef>>, served: Re
     }
     if (route.access === 'public') return;
     if (state.headers['x-api-key'] !== undefined && state.headers.authorization !== undefined) {
-      throw badRequest('Send x-api-key (a system) or Authorization: Bearer (a person), not both.');
+      throw badRequest('Send x-api-key or Authorization, not both.');
     }
     if (!principal) throw unauthorized();
     state.log = state.log.child({ principal: principalId(principal), ...(state.person ? { person: state.person } : {}) });
@@ -210,9 +210,9 @@ const routeAndPrincipal = (table: Readonly<Record<string, RouteDef>>, served: Re
  * have no person roles: the route's access list alone admits them.
  */
 export function personMayCall(route: Pick<RouteDef, 'personRoles'>, roles: readonly PersonRole[]): void {
-  if (roles.length === 0) throw forbidden('You hold no role in your organisation that the hub knows.');
+  if (roles.length === 0) throw forbidden('You hold no role here.');
   if (route.personRoles && !roles.some((r) => route.personRoles!.includes(r))) {
-    throw forbidden(`This needs one of these roles: ${route.personRoles.join(', ')}.`);
+    throw forbidden(`This needs a role: ${route.personRoles.join(', ')}.`);
   }
 }
 
