@@ -251,7 +251,10 @@ export function startGateway(port: number, host = '127.0.0.1', opts: { oidcDataD
     server.listen(port, host, () => {
       const { port: listening } = server.address() as AddressInfo;
       oidc = startLocalOidc({ origin: `http://${host}:${listening}`, dataDir: opts.oidcDataDir });
-      Object.assign(process.env, { HUB_OIDC_ISSUER: oidc.issuer, HUB_OIDC_JWKS_URL: oidc.jwksUri, HUB_OIDC_AUDIENCE: HUB_API_RESOURCE });
+      // the authorizer's configuration, and the console's client secret (the console runs in this process)
+      Object.assign(process.env, {
+        HUB_OIDC_ISSUER: oidc.issuer, HUB_OIDC_JWKS_URL: oidc.jwksUri, HUB_OIDC_AUDIENCE: HUB_API_RESOURCE, HUB_OIDC_CONSOLE_CLIENT_SECRET: oidc.consoleClientSecret,
+      });
       resolve(Object.assign(server, { oidc }));
     });
   });
