@@ -1,13 +1,15 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
   Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps,
   aws_apigateway as apigw, aws_dynamodb as ddb, aws_events as events, aws_events_targets as targets,
   aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_lambda_nodejs as nodejs, aws_logs as logs,
-  aws_s3 as s3, aws_secretsmanager as secrets, aws_wafv2 as waf, Validations,
+  aws_s3 as s3, aws_secretsmanager as secrets, aws_wafv2 as waf, aws_cognito as cognito, SecretValue, Validations,
   aws_cloudwatch as cloudwatch, aws_lambda_event_sources as sources, aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
+import { CONSOLE_CLIENT_ID, HUB_API_RESOURCE, HUB_API_SCOPE } from '../functions/domain/sign-in.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { COMMON_ASSETS, LAMBDA_BUNDLING, bundleHolds } from './bundling.ts';
 import { AUTHORIZER_CACHE_SECONDS, handlers, jobs, routeList, workers, type Grant, type HandlerDef } from '../functions/routes/index.ts';
@@ -18,6 +20,9 @@ const ROOT = join(import.meta.dirname, '..');
 export const CURSOR_MODULE = 'functions/store/cursor.ts';
 /** The module that seals webhook signing secrets: the functions that hold it get the webhook key. */
 export const WEBHOOK_KEY_MODULE = 'functions/store/webhook-secrets.ts';
+
+/** The API's one stage. */
+const STAGE = 'live';
 
 /** Throttling per usage plan: each authority its own; providers and the programme office share theirs. */
 const PLAN_LIMITS = { rateLimit: 50, burstLimit: 100, quotaPerDay: 200_000 } as const;
@@ -202,7 +207,7 @@ export class HubStack extends Stack {
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
-        stageName: 'live',
+        stageName: STAGE,
         accessLogDestination: new apigw.LogGroupLogDestination(apiLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
@@ -217,9 +222,9 @@ export class HubStack extends Stack {
 
     const authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: fns.get('authorizer')!,
-      identitySources: [apigw.IdentitySource.header('x-api-key')],
-      // cached per key; `hub --aws keys revoke` flushes this cache (functions/cli/keys.ts), so a
-      // revoked key is refused at once
+      // x-api-key (systems) or Authorization: Bearer (people): not cached (AUTHORIZER_CACHE_SECONDS
+      // is 0, see functions/routes/index.ts), so no identity source is required of a call
+      identitySources: [],
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
@@ -233,6 +238,9 @@ export class HubStack extends Stack {
           : { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM, apiKeyRequired: true }),
       });
     }
+
+    const authorizerFn = fns.get('authorizer')!;
+    this.people(authorizerFn, makeFunction);
 
     // problem+json for the answers API Gateway gives itself
     const problem = (status: number, title: string, detail: string) => ({
@@ -269,6 +277,17 @@ export class HubStack extends Stack {
       });
       new CfnOutput(this, `UsagePlan${name.replace(/[^A-Za-z0-9]/g, '')}`, { value: plans[name].usagePlanId, exportName: `${id}-plan-${name}` });
     }
+    // People's calls count against their organisation's plan too: the methods require an API key
+    // and the key source is the authorizer, so for a person it names a "people" key of the plan.
+    // Not a credential (API Gateway never accepts it from a caller: the authorizer decides who
+    // calls), so its value is derived here and handed to the authorizer.
+    const peopleKeys: Record<string, string> = {};
+    for (const [name, plan] of Object.entries(plans)) {
+      const value = `people_${createHash('sha256').update(`${id}:${name}:people`).digest('base64url')}`;
+      plan.addApiKey(new apigw.ApiKey(this, `PeopleKey-${name}`, { apiKeyName: `hub-people-${name}`, value, description: `Usage identifier of ${name}'s people (not a credential)` }));
+      peopleKeys[`hub-${name}`] = value;
+    }
+    authorizerFn.addEnvironment('HUB_PEOPLE_USAGE_KEYS', JSON.stringify(peopleKeys));
 
     const acl = new waf.CfnWebACL(this, 'Waf', {
       scope: 'REGIONAL',
@@ -359,7 +378,85 @@ export class HubStack extends Stack {
       { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'GET /v1/health and GET /openapi.json are public by contract; every other method uses the API-key Lambda authorizer.' },
       { id: 'AwsSolutions::AwsSolutions-APIG2', reason: 'Every body, path and query is validated strictly by the hub\'s own edge (zod, unknown fields 400) in front of each handler; API Gateway also validates required parameters.' },
       { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'The account-level role API Gateway needs to write its logs to CloudWatch; AWS maintains this policy for exactly that.' },
-      { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'Callers are council and provider systems identified by API keys through a Lambda REQUEST authorizer, not Cognito users.' },
+      { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'One Lambda REQUEST authorizer serves both systems (x-api-key) and people: it verifies Cognito access tokens itself (issuer, JWKS, client_id, expiry; functions/http/bearer.ts), as a Cognito authorizer cannot also take API keys.' },
     );
+  }
+
+  /**
+   * People in AWS (CONTRACT "Organisations and people"): a Cognito user pool with MFA required and
+   * threat protection enforced; the console's app client (authorization code + PKCE, its secret
+   * kept by Cognito); the hub API as a resource server with one scope; a pre-token-generation
+   * trigger (V2) that puts `hub:principal` and `hub:roles` into access tokens
+   * (functions/triggers/pre-token.ts); and, for each authority named in the `entra` context value,
+   * its Microsoft Entra ID federated through OIDC:
+   *   cdk deploy -c entra='{"essex":{"issuer":"https://login.microsoftonline.com/<tenant>/v2.0","clientId":"<app id>","secretName":"<Secrets Manager name of the client secret>"}}'
+   * The authorizer checks Cognito's access tokens: issuer, keys, `token_use: access` and the
+   * console's `client_id` (Cognito puts no `aud` in access tokens).
+   */
+  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): void {
+    const entra = (this.node.tryGetContext('entra') ?? {}) as Record<string, { issuer: string; clientId: string; secretName: string }>;
+    const entraContext = typeof entra === 'string' ? (JSON.parse(entra) as typeof entra) : entra;
+    const preToken = makeFunction('triggerpretoken', 'functions/triggers/pre-token.ts', { grants: [] });
+    preToken.addEnvironment('HUB_IDP_PRINCIPALS', JSON.stringify(Object.fromEntries(Object.keys(entraContext).map((slug) => [`entra-${slug}`, `authority:${slug}`]))));
+    const pool = new cognito.UserPool(this, 'People', {
+      userPoolName: 'commission-east-hub-people',
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      customAttributes: {
+        hub_principal: new cognito.StringAttribute({ minLen: 1, maxLen: 100, mutable: true }),
+        hub_roles: new cognito.StringAttribute({ minLen: 0, maxLen: 300, mutable: true }),
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    pool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, preToken, cognito.LambdaVersion.V2_0);
+    const scope = new cognito.ResourceServerScope({ scopeName: HUB_API_SCOPE, scopeDescription: 'Call the hub API as yourself' });
+    const api = pool.addResourceServer('HubApi', { identifier: HUB_API_RESOURCE, userPoolResourceServerName: 'Commission East hub API', scopes: [scope] });
+    const providers = Object.entries(entraContext).map(([slug, e]) =>
+      new cognito.UserPoolIdentityProviderOidc(this, `Entra-${slug}`, {
+        userPool: pool,
+        name: `entra-${slug}`,
+        issuerUrl: e.issuer,
+        clientId: e.clientId,
+        // a dynamic reference CloudFormation resolves at deploy: the secret is never in the template
+        clientSecret: SecretValue.secretsManager(e.secretName).unsafeUnwrap(),
+        scopes: ['openid', 'email', 'profile'],
+        attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
+        attributeMapping: { email: cognito.ProviderAttribute.other('email'), custom: { 'custom:hub_roles': cognito.ProviderAttribute.other('roles') } },
+      }));
+    // the console is served behind the same API (CONTRACT "Console")
+    // the stage by name, not by reference: the client must not wait for the stage (which waits for the authorizer, which names the client)
+    const origin = `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${STAGE}`;
+    const client = pool.addClient('Console', {
+      userPoolClientName: CONSOLE_CLIENT_ID,
+      generateSecret: true,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.resourceServer(api, scope)],
+        callbackUrls: [`${origin}/console/auth/callback`],
+        logoutUrls: [`${origin}/console/`, `${origin}/console/signed-out`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO, ...providers.map((p) => cognito.UserPoolClientIdentityProvider.custom(p.providerName))],
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(8),
+      preventUserExistenceErrors: true,
+    });
+    for (const p of providers) client.node.addDependency(p);
+    const domain = pool.addDomain('SignIn', { cognitoDomain: { domainPrefix: `commission-east-hub-${Aws.ACCOUNT_ID}`.slice(0, 63) }, managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN });
+    const issuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${pool.userPoolId}`;
+    authorizer.addEnvironment('HUB_OIDC_ISSUER', issuer);
+    authorizer.addEnvironment('HUB_OIDC_JWKS_URL', `${issuer}/.well-known/jwks.json`);
+    authorizer.addEnvironment('HUB_OIDC_CLIENT_IDS', client.userPoolClientId);
+    new CfnOutput(this, 'OidcIssuer', { value: issuer });
+    new CfnOutput(this, 'ConsoleClientId', { value: client.userPoolClientId });
+    new CfnOutput(this, 'SignInDomain', { value: domain.baseUrl() });
   }
 }

@@ -54,13 +54,75 @@ describe('the CDK stack', () => {
     const custom = methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM' && m.Properties.ApiKeyRequired === true);
     expect(custom).toHaveLength(routeList.length - publicCount);
     expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(publicCount);
+    // x-api-key or Authorization: Bearer, so no header is required by API Gateway, and no cache
+    // (a cache key needs every identity source present: functions/routes/index.ts)
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
-      IdentitySource: 'method.request.header.x-api-key',
-      AuthorizerResultTtlInSeconds: 300,
+      IdentitySource: '',
+      AuthorizerResultTtlInSeconds: 0,
     });
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
   });
+
+  it('signs people in with a Cognito user pool: MFA required, threat protection enforced, no self sign-up, strong passwords', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'hub_principal' }), Match.objectLike({ Name: 'hub_roles' })]),
+      LambdaConfig: { PreTokenGenerationConfig: { LambdaArn: Match.anyValue(), LambdaVersion: 'V2_0' } },
+    });
+  });
+
+  it('gives the console an app client (authorization code, secret kept by Cognito) and the hub API a resource server and scope', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'hub-console',
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email', Match.anyValue()],
+      CallbackURLs: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/live/console/auth/callback'])]) })],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    const [client] = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+    expect(JSON.stringify(client!.Properties.AllowedOAuthScopes[2])).toContain('/hub');
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', { Identifier: 'urn:commission-east:hub-api', Scopes: [Match.objectLike({ ScopeName: 'hub' })] });
+  });
+
+  it('wires the authorizer to the pool: its issuer, its keys, the console client as the audience, and a people usage key per plan', () => {
+    const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
+    const [clientId] = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'));
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => /^authorizerFn[0-9A-F]{8}$/.test(id));
+    const env = fns[0]![1].Properties.Environment.Variables;
+    expect(JSON.stringify(env.HUB_OIDC_ISSUER)).toContain(`{"Ref":"${poolId}"}`);
+    expect(JSON.stringify(env.HUB_OIDC_ISSUER)).toContain('https://cognito-idp.');
+    expect(JSON.stringify(env.HUB_OIDC_JWKS_URL)).toMatch(/\.well-known\/jwks\.json/);
+    expect(env.HUB_OIDC_CLIENT_IDS).toEqual({ Ref: clientId });
+    const people = JSON.parse(env.HUB_PEOPLE_USAGE_KEYS) as Record<string, string>;
+    expect(Object.keys(people).sort()).toEqual(Object.values(template.findResources('AWS::ApiGateway::UsagePlan')).map((p) => p.Properties.UsagePlanName).sort());
+    const keys = Object.values(template.findResources('AWS::ApiGateway::ApiKey')).map((k) => k.Properties.Value);
+    expect(keys).toEqual(expect.arrayContaining(Object.values(people)));
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', Object.keys(people).length);
+  });
+
+  it('federates an authority\'s Entra ID through OIDC when the `entra` context names it; its people\'s organisation is the IdP\'s', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolIdentityProvider', 0);
+    const app = new App({ context: { entra: { essex: { issuer: 'https://login.microsoftonline.com/tenant-id/v2.0', clientId: 'app-id', secretName: 'hub/entra-essex' } } } });
+    const t = Template.fromStack(new HubStack(app, 'TestEntra', { env: { account: '111111111111', region: 'eu-west-2' } }));
+    t.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: 'entra-essex',
+      ProviderType: 'OIDC',
+      ProviderDetails: Match.objectLike({ oidc_issuer: 'https://login.microsoftonline.com/tenant-id/v2.0', client_id: 'app-id', client_secret: Match.stringLikeRegexp('resolve:secretsmanager:hub/entra-essex') }),
+      AttributeMapping: { email: 'email', 'custom:hub_roles': 'roles' },
+    });
+    const [idp] = Object.keys(t.findResources('AWS::Cognito::UserPoolIdentityProvider'));
+    t.hasResourceProperties('AWS::Cognito::UserPoolClient', { SupportedIdentityProviders: ['COGNITO', { Ref: idp }] });
+    const trigger = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => /^triggerpretokenFn/.test(id))![1];
+    expect(JSON.parse(trigger.Properties.Environment.Variables.HUB_IDP_PRINCIPALS)).toEqual({ 'entra-essex': 'authority:essex' });
+  }, 120_000);
 
   it('gives each authority its own usage plan, plus providers and the programme office', () => {
     const plans = Object.values(template.findResources('AWS::ApiGateway::UsagePlan')).map((p) => p.Properties.UsagePlanName);
@@ -142,6 +204,7 @@ describe('each Lambda\'s IAM actions', () => {
     'job:reminders': ['table:write'], // each reminder's event with its write-once marker
     'worker:stream': ['table:read'], // reads the recipient's webhooks; its stream and the queue it feeds are pinned in QUEUES below
     'worker:sender': ['table:write'], // reads webhooks and referrals, writes delivery records, disables a webhook on 410
+    'trigger:pre-token': [], // Cognito's pre-token-generation trigger: claims from the user's attributes in the event
   };
 
   /**
@@ -176,6 +239,7 @@ describe('each Lambda\'s IAM actions', () => {
     ...Object.entries(handlers).map(([name, def]) => ({ name, id: name, grants: def.grants as readonly Grant[] })),
     ...Object.entries(jobs).map(([name, def]) => ({ name: `job:${name}`, id: `job-${name}`, grants: def.grants as readonly Grant[] })),
     ...Object.entries(workers).map(([name, def]) => ({ name: `worker:${name}`, id: `events-${name}`, grants: def.grants as readonly Grant[] })),
+    { name: 'trigger:pre-token', id: 'triggerpretoken', grants: [] as readonly Grant[] },
   ];
 
   /** The logical id of a stack resource a CloudFormation value points at (Ref or Fn::GetAtt), if any. */
