@@ -26,7 +26,7 @@ export const Webhook = z
   .object({
     id: WebhookId,
     url: z.string().max(2048),
-    events: z.array(EventType),
+    events: z.array(EventType).max(EVENT_TYPES.length),
     status: z.enum(['active', 'disabled']).meta({ description: 'disabled: the receiver answered 410' }),
     createdAt: IsoDateTime,
     disabledAt: IsoDateTime.optional(),
@@ -37,8 +37,8 @@ export const CreatedWebhook = z
   .object({
     id: WebhookId,
     url: z.string().max(2048),
-    events: z.array(EventType),
-    secret: z.string().regex(/^whsec_[A-Za-z0-9+/]+=*$/).meta({ description: 'The signing secret, shown once' }),
+    events: z.array(EventType).max(EVENT_TYPES.length),
+    secret: z.string().max(100).regex(/^whsec_[A-Za-z0-9+/]+=*$/).meta({ description: 'The signing secret, shown once' }),
   })
   .meta({ id: 'CreatedWebhook' });
 

@@ -11,6 +11,7 @@ import { CreateRequestBody } from '../../schemas/pool.ts';
 import { OfferInput } from '../../schemas/offers.ts';
 import { AccessionInput } from '../../schemas/providers.ts';
 import { CreateReferral } from '../../schemas/referrals.ts';
+import { WebhookInput } from '../../schemas/webhooks.ts';
 import { PostSpendBatchBody, SpendLineInput } from '../../schemas/spend.ts';
 import { call } from '../support/hub.ts';
 import { startIsolatedHub, type IsolatedHub } from '../support/isolated.ts';
@@ -83,7 +84,7 @@ const FIELD_KIND: Record<string, string> = {
 const COLLECTION_KIND: Record<string, string> = {
   vacancies: 'vacancy', beds: 'bed', requests: 'request', allocations: 'allocation', referrals: 'referral', homes: 'home',
   batches: 'batch', 'sharing-agreements': 'agreement', 'provider-groups': 'group', rollups: 'period', placements: 'placement', offers: 'offer',
-  providers: 'provider',
+  providers: 'provider', webhooks: 'webhook',
 };
 const idKind = (path: string) => path.split('/').filter((s) => Object.hasOwn(COLLECTION_KIND, s)).at(-1) ?? '';
 /** What the `{id}` of a path names: the collection it follows (`/v1/referrals/{id}/offers` takes a referral's id, and answers offers). */
@@ -137,6 +138,10 @@ const VALID_BODY: Partial<Record<Route['key'], z.ZodType>> = {
   }),
   // a signature is not dated in the future: times drawn at random often are
   'POST /v1/providers/{id}/accession': AccessionInput.extend({ signedAt: z.enum([new Date(Date.now() - 3_600_000).toISOString()]) }),
+  // a referral is shared with parties only (the joiner is known, but not a party until it accedes)
+  'POST /v1/referrals': CreateReferral.safeExtend({ shareWith: z.array(z.enum(['harbour-care', 'fenland-childrens-homes', 'meadowview-care'])).min(1).max(3) }),
+  // a webhook's URL must resolve to a public address: a drawn host name resolves nowhere offline; an address literal needs no DNS
+  'POST /v1/webhooks': WebhookInput.safeExtend({ url: z.enum(['https://93.184.215.14/fuzz', 'https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/fuzz']) }),
 };
 
 interface Drawn {
@@ -212,7 +217,7 @@ async function seedFixtures(): Promise<void> {
   // homes the hub can locate (CM1), so that an acceptance can place a child there: a placement needs its host authority
   const locatable = { outcode: 'CM1' };
   await made(send(PROVIDER, 'PUT', `/v1/homes/${urn}`, homeBody(locatable)));
-  await made(send(JOINER, 'PUT', `/v1/homes/${String(Number(urn) + 30)}`, homeBody()));
+  await made(send(JOINER, 'PUT', `/v1/homes/${String(Number(urn) + 40)}`, homeBody()));
   remember('provider', JOINER.slice('provider:'.length));
   const vacancy = await made(send(PROVIDER, 'POST', `/v1/homes/${urn}/vacancies`, { beds: 2, availableFrom: today }));
   const poolUrn = String(Number(urn) + 1);

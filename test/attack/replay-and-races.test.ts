@@ -59,6 +59,8 @@ interface ReplayCase {
 }
 
 const REPLAY_PROVIDER = `provider:atk-replay-${unique()}`;
+/** A provider the hub knows but that is not yet a party: it accedes in the accession case. */
+const REPLAY_JOINER = `provider:atk-joiner-${unique()}`;
 
 const replayCases: ReplayCase[] = [
   {
@@ -244,6 +246,36 @@ const replayCases: ReplayCase[] = [
           await new Promise((r) => setTimeout(r, 5));
           await created(call('authority:southend-on-sea', 'POST', '/v1/spend/batches', { body: { lines: [spendLine(month)] } }), 'later batch');
         },
+      };
+    },
+  },
+  {
+    route: 'POST /v1/providers/{id}/accession',
+    who: REPLAY_JOINER,
+    prepare: async () => {
+      const who = REPLAY_JOINER;
+      const id = who.slice('provider:'.length);
+      // a provider the hub knows (it posted a home) and that is not yet a party accedes
+      await created(call(who, 'PUT', `/v1/homes/${freshUrn()}`, { body: homeBody({ outcode: 'CM1' }) }), 'home');
+      const body = { agreementId: 'commission-east-placements-isp', version: '1.0', signatory: { name: 'A. Replay', role: 'Responsible individual' }, signedAt: new Date(Date.now() - 60_000).toISOString() };
+      return {
+        path: `/v1/providers/${id}/accession`,
+        body,
+        otherBody: { ...body, signatory: { name: 'B. Replay', role: 'Director' } },
+        effects: async () => (await pageAll(who, '/v1/sharing-agreements/commission-east-placements-isp/accessions')).filter((a: any) => a.provider.id === id).length,
+      };
+    },
+  },
+  {
+    route: 'POST /v1/webhooks',
+    who: 'authority:luton',
+    prepare: async () => {
+      const url = `https://93.184.215.14/hooks/${unique()}`; // a public address: no DNS needed
+      return {
+        path: '/v1/webhooks',
+        body: { url, events: ['offer.made'] },
+        otherBody: { url, events: ['offer.made', 'placement.created'] },
+        effects: async () => (await pageAll('authority:luton', '/v1/webhooks')).filter((w: any) => w.url === url).length,
       };
     },
   },

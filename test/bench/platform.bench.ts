@@ -53,12 +53,13 @@ export async function bundleAll(): Promise<{ name: string; file: string; bytes: 
 
 /**
  * What a Lambda's environment holds, with dummy values: region, credentials, the table, bucket
- * and cursor secret (locally the cursor secret is a value; in Lambda it is fetched from Secrets
+ * cursor secret, webhook key and delivery queue (locally the cursor secret is a value; in Lambda it is fetched from Secrets
  * Manager at init, which needs the network, so AWS_LAMBDA_FUNCTION_NAME is left unset).
  */
 const DUMMY_LAMBDA_ENV = {
   AWS_REGION: 'eu-west-2', AWS_DEFAULT_REGION: 'eu-west-2', AWS_ACCESS_KEY_ID: 'AKIDCOLDINIT', AWS_SECRET_ACCESS_KEY: 'cold-init-secret',
   AWS_SESSION_TOKEN: 'cold-init-token', TABLE_NAME: 'hub-table', BUCKET_NAME: 'hub-bucket', CURSOR_SECRET: 'cold-init-cursor-secret-of-32-characters-or-more',
+  WEBHOOK_KEY: 'cold-init-webhook-key-of-32-characters-or-more', DELIVERY_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/000000000000/delivery',
   LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_OPTIONS: '',
 };
 

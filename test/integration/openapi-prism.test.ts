@@ -43,6 +43,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-prism-'));
   const spec = join(dir, 'openapi.json');
   writeFileSync(spec, served.text);
+  process.env.HUB_WEBHOOKS_ALLOW_LOOPBACK = '1'; // the isolated hub takes it: a webhook to a receiver on loopback
   hub = await startIsolatedHub('openapi-prism');
   const port = await freePort();
   prism = spawn(resolve('node_modules/.bin/prism'), ['proxy', spec, hub.baseUrl, '-h', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -181,6 +182,20 @@ describe("Prism's validation proxy in front of the hub", () => {
     await send(AUTHORITY, 'GET /v1/authorities', '/v1/authorities');
     await send(PROVIDER, 'GET /v1/sharing-agreements', '/v1/sharing-agreements');
     await send(AUTHORITY, 'DELETE /v1/spend/batches/{batchId}', `/v1/spend/batches/${json.json?.batchId}`);
+
+    // a provider the hub knows (it posted a home) that is not yet a party accedes to the regional agreement
+    const JOINER = 'provider:prism-joiner';
+    await send(JOINER, 'PUT /v1/homes/{urn}', '/v1/homes/SC483799');
+    await send(AUTHORITY, 'GET /v1/providers', '/v1/providers');
+    const agreementId = example('POST /v1/providers/{id}/accession').agreementId as string;
+    await send(JOINER, 'POST /v1/providers/{id}/accession', '/v1/providers/prism-joiner/accession');
+    await send(PROVIDER, 'GET /v1/sharing-agreements/{id}/accessions', `/v1/sharing-agreements/${agreementId}/accessions`);
+    // a webhook (to loopback: the isolated hub allows it, as the local hub may), its list, deliveries and removal
+    const hook = await send(AUTHORITY, 'POST /v1/webhooks', '/v1/webhooks', { body: { ...example('POST /v1/webhooks'), url: 'http://127.0.0.1:9/hook' } });
+    await send(AUTHORITY, 'GET /v1/webhooks', '/v1/webhooks');
+    await send(AUTHORITY, 'GET /v1/webhooks/{id}/deliveries', `/v1/webhooks/${hook.json?.id}/deliveries`);
+    await send(AUTHORITY, 'DELETE /v1/webhooks/{id}', `/v1/webhooks/${hook.json?.id}`);
+    await send(AUTHORITY, 'GET /v1/events', '/v1/events');
 
     expect(problems).toEqual([]);
     const withBody = routeList.filter((r) => r.def.body).flatMap((r) => (r.def.csv ? [r.key, `${r.key} (csv)`] : [r.key]));
