@@ -5,6 +5,7 @@ import { poolBeds, poolLedger } from './pool.ts';
 import { placementsExport, placementsOverdue } from './placements.ts';
 import { importOfsted } from './import-ofsted.ts';
 import { runRollupCommand } from './rollup.ts';
+import { addPersonCommand, tokenCommand } from './people.ts';
 
 /**
  * `hub`: the operator's command line. Every command acts on the local store by default
@@ -92,6 +93,31 @@ placements
   .description('reg 13(4) notices not sent and due before today, most overdue first')
   .action(async (o: { authority?: string; csv?: boolean }) => {
     process.stdout.write(await withTarget(() => placementsOverdue(o)));
+  });
+
+const people = program.command('people').description('people who sign in at the local OpenID provider (local only; in AWS, Cognito)');
+const localOnly = (what: string) => {
+  if (program.opts().aws || process.env.HUB_TARGET === 'aws') throw new Error(`hub people ${what} is local only: in AWS people are managed in the Cognito user pool`);
+};
+people
+  .command('token')
+  .requiredOption('--email <email>', 'a demo person (.local/demo-people.json)')
+  .description("sign a demo person in at the running hub's OpenID provider and print their access token")
+  .action(async (o: { email: string }) => {
+    localOnly('token');
+    console.log(await withTarget(() => tokenCommand(o.email)));
+  });
+people
+  .command('add')
+  .requiredOption('--email <email>', 'their email address (what they sign in with)')
+  .requiredOption('--principal <principal>', 'their organisation: authority:<slug>, provider:<id> or programme-office')
+  .requiredOption('--roles <roles>', 'comma- or space-separated, e.g. placement-officer,nominated-officer')
+  .description('add a demo person with a random password (written to .local/demo-people.json)')
+  .action(async (o: { email: string; principal: string; roles: string }) => {
+    localOnly('add');
+    principalArg(o.principal);
+    const { person, password } = await withTarget(() => addPersonCommand(o));
+    console.log(`email     ${person.email}\npassword  ${password}\nsub       ${person.sub}\nprincipal ${person.principal}\nroles     ${person.roles.join(' ')}`);
   });
 
 program

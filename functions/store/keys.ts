@@ -26,6 +26,14 @@ export const apiKeyByPrincipal = (p: Principal, hash?: string) => ({
 export const apiKeysOfPrincipal = (p: Principal, hashPrefix = '') => ({ gsi1pk: `PRINCIPAL#${principalId(p)}`, gsi1skPrefix: `APIKEY#${hashPrefix}` });
 /** The hash of the key an API key item stands for. */
 export const apiKeyHashOf = (item: { pk?: unknown }): string => String(item.pk).slice('APIKEY#'.length);
+/**
+ * A person who signs in at the local OpenID provider (infra/local/oidc.ts), by lower-cased email:
+ * their `sub`, organisation, roles and an scrypt hash of their password (never the password).
+ * gsi1 finds them by `sub` (what a token names); gsi2 lists an organisation's people.
+ */
+export const person = (email: string): Key => ({ pk: `PERSON#${email.toLowerCase()}`, sk: 'PERSON' });
+export const personBySub = (sub: string) => ({ gsi1pk: `PERSONSUB#${sub}`, gsi1sk: 'PERSON' });
+export const peopleOf = (principal: string, email?: string) => ({ gsi2pk: `PEOPLE#${principal}`, gsi2sk: email === undefined ? 'PERSON#' : `PERSON#${email.toLowerCase()}` });
 /** A stored answer to a creating POST, scoped to the calling principal. */
 export const idempotency = (p: Principal, idempotencyKey: string): Key => ({
   pk: `IDEMPOTENCY#${principalId(p)}#${idempotencyKey}`,

@@ -16,3 +16,18 @@ export const DEMO_PRINCIPALS: string[] = [
   'programme-office',
   ...DEMO_PROVIDERS.map((p) => `provider:${p.id}`),
 ];
+
+/**
+ * The demo people `npm start` seeds (CONTRACT "Organisations and people"): one person per role
+ * in Essex and Suffolk, one of a provider and one of the programme office. Their passwords are
+ * made at random per install and written to .local/demo-people.json; the table keeps only hashes.
+ */
+export const DEMO_PEOPLE: { email: string; principal: string; roles: string[] }[] = [
+  ...(['essex', 'suffolk'] as const).flatMap((la) => [
+    { email: `placement-officer@${la}.example`, principal: `authority:${la}`, roles: ['placement-officer'] },
+    { email: `nominated-officer@${la}.example`, principal: `authority:${la}`, roles: ['nominated-officer'] },
+    { email: `director@${la}.example`, principal: `authority:${la}`, roles: ['director-of-childrens-services'] },
+  ]),
+  { email: 'staff@harbour-care.example', principal: 'provider:harbour-care', roles: ['provider-staff'] },
+  { email: 'programme-officer@programme-office.example', principal: 'programme-office', roles: ['programme-officer'] },
+];

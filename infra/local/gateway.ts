@@ -1,10 +1,13 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { routeList, type HandlerName, type RouteDef } from '../../functions/routes/index.ts';
 import { problem } from '../../functions/http/edge.ts';
 import { handler as authorizer } from '../../functions/handlers/authorizer.ts';
+import { HUB_API_RESOURCE } from '../../functions/domain/sign-in.ts';
+import { startLocalOidc, type LocalOidc } from './oidc.ts';
 
 /**
  * The local API Gateway: serves functions/routes/index.ts over node:http by building API Gateway REST
@@ -226,8 +229,16 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
-export function startGateway(port: number, host = '127.0.0.1'): Promise<Server> {
+/**
+ * The local hub's HTTP server: the API routes, and the local OpenID provider at /oidc
+ * (infra/local/oidc.ts) whose issuer, keys and audience the authorizer is configured with here,
+ * as the stack configures it with Cognito's. `oidcDataDir` keeps the provider's keys (npm start);
+ * without it they are made for this run.
+ */
+export function startGateway(port: number, host = '127.0.0.1', opts: { oidcDataDir?: string } = {}): Promise<Server & { oidc: LocalOidc }> {
+  let oidc: LocalOidc | undefined;
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    if (oidc?.handle(req, res)) return;
     handle(req, res).catch((e) => {
       console.error(e);
       if (!res.headersSent) gatewayProblem(res, 500, 'Gateway error.', randomUUID());
@@ -237,6 +248,11 @@ export function startGateway(port: number, host = '127.0.0.1'): Promise<Server> 
   server.keepAliveTimeout = 5_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
+    server.listen(port, host, () => {
+      const { port: listening } = server.address() as AddressInfo;
+      oidc = startLocalOidc({ origin: `http://${host}:${listening}`, dataDir: opts.oidcDataDir });
+      Object.assign(process.env, { HUB_OIDC_ISSUER: oidc.issuer, HUB_OIDC_JWKS_URL: oidc.jwksUri, HUB_OIDC_AUDIENCE: HUB_API_RESOURCE });
+      resolve(Object.assign(server, { oidc }));
+    });
   });
 }

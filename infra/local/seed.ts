@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey, principalForApiKey } from '../../functions/store/api-keys.ts';
-import { DEMO_PRINCIPALS } from './demo-principals.ts';
+import { DEMO_PEOPLE, DEMO_PRINCIPALS } from './demo-principals.ts';
+import { addPerson, newPassword, personWithPassword } from '../../functions/store/people.ts';
+import { readPeople, writePeople, type DemoPerson } from '../../functions/cli/people.ts';
 import { writeFileAtomic } from './stack.ts';
 
 /**
@@ -26,6 +28,31 @@ export async function seedDemoKeys(file: string): Promise<Record<string, string>
   }
   writeFileAtomic(file, `${JSON.stringify(keys, null, 2)}\n`, 0o600);
   return keys;
+}
+
+/**
+ * The demo people, written to `file` (.local/demo-people.json) with their passwords: kept across
+ * restarts while each still signs in with its password and holds its organisation and roles;
+ * otherwise given a new random password (its `sub` kept). People `hub people add` appended to
+ * the file are kept as they are.
+ */
+export async function seedDemoPeople(file: string): Promise<DemoPerson[]> {
+  const previous = readPeople(file);
+  const people: DemoPerson[] = [];
+  for (const demo of DEMO_PEOPLE) {
+    const old = previous.find((p) => p.email === demo.email);
+    const still = old ? await personWithPassword(old.email, old.password) : undefined;
+    const same = still && still.principal === demo.principal && still.roles.join(' ') === demo.roles.join(' ');
+    if (same) people.push(old!);
+    else {
+      const password = newPassword();
+      await addPerson({ ...demo, password }, { replace: true });
+      people.push({ ...demo, password });
+    }
+  }
+  people.push(...previous.filter((p) => !DEMO_PEOPLE.some((d) => d.email === p.email)));
+  writePeople(people, file);
+  return people;
 }
 
 /** The keys kept from the last start; none if the file is missing or not JSON (then new keys are made). */

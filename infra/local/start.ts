@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadAgreements } from '../../functions/store/agreements.ts';
 import { startGateway } from './gateway.ts';
-import { seedDemoData, seedDemoKeys } from './seed.ts';
+import { seedDemoData, seedDemoKeys, seedDemoPeople } from './seed.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { clearEndpoints, writeEndpoints } from '../../functions/cli/target.ts';
 
@@ -46,12 +46,15 @@ try {
   const keysFile = join(dataDir, 'demo-keys.json');
   const keys = await seedDemoKeys(keysFile);
   await seedDemoData({ keys });
-  const server = await startGateway(port);
+  const peopleFile = join(dataDir, 'demo-people.json');
+  await seedDemoPeople(peopleFile);
+  const server = await startGateway(port, '127.0.0.1', { oidcDataDir: dataDir });
   const { port: listening } = server.address() as AddressInfo;
-  writeEndpoints(stack.env);
+  writeEndpoints({ ...stack.env, HUB_OIDC_ISSUER: server.oidc.issuer });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Commission East hub listening on http://127.0.0.1:${listening} (ready in ${seconds} s)`);
   console.log(`  demo API keys: ${keysFile}`);
+  console.log(`  sign in:       ${server.oidc.issuer} (OpenID provider; demo people and passwords: ${peopleFile})`);
   console.log(`  data:          ${dataDir} (DynamoDB Local ${stack.env.AWS_ENDPOINT_URL_DYNAMODB}, S3 ${stack.env.AWS_ENDPOINT_URL_S3})`);
   console.log(`  try:           curl -s http://127.0.0.1:${listening}/v1/authorities -H "x-api-key: $(node -p "require('${keysFile}')['authority:essex']")"`);
 } catch (e) {
