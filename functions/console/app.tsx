@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 import { HubError, type FieldError } from '../domain/errors.ts';
 import { byOf } from '../domain/principal.ts';
 import { PROBLEM_STATUS, problemTitle } from '../http/problems.ts';
-import { asset } from './assets.ts';
+import { asset, ASSET_VERSION } from './assets.ts';
 import { consoleConfig } from './config.ts';
 import { formErrors, type FormErrors } from './forms.tsx';
 import { Page, type NavItem } from './layout.tsx';
@@ -125,11 +125,19 @@ export function createConsole(groups: Journeys[]): Hono<ConsoleEnv> {
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   });
 
+  // assets are public (the OpenID provider's sign-in page uses the stylesheet too) and never start a sign-in
   app.get('/console/assets/:version/:name', (c) => {
     const a = asset(c.req.param('version'), c.req.param('name'));
     if (!a) return c.text('Not found', 404);
     return c.body(a.body, 200, { 'content-type': a.type, 'cache-control': 'public, max-age=31536000, immutable' });
   });
+  // unversioned, for pages outside the console (the local provider's): cached for an hour only
+  app.get('/console/assets/:name', (c) => {
+    const a = asset(ASSET_VERSION, c.req.param('name'));
+    if (!a) return c.text('Not found', 404);
+    return c.body(a.body, 200, { 'content-type': a.type, 'cache-control': 'public, max-age=3600' });
+  });
+  app.get('/console/assets/*', (c) => c.text('Not found', 404));
 
   // CSRF: every POST comes from this site (Origin, or else Referer) and carries the session's token
   app.use('*', async (c, next) => {
@@ -203,7 +211,7 @@ export function createConsole(groups: Journeys[]): Hono<ConsoleEnv> {
       const status = PROBLEM_STATUS[e.code];
       return page(c, problemTitle(status), <ErrorPage status={status} detail={e.detail} />, { status });
     }
-    console.error(JSON.stringify({ level: 'ERROR', message: 'console error', requestId: c.get('requestId'), error: String((e as Error)?.stack ?? e) }));
+    console.error(JSON.stringify({ level: 'ERROR', message: 'console error', requestId: c.get('requestId'), error: String((e as Error)?.stack ?? e), cause: String(((e as Error)?.cause as Error | undefined)?.message ?? '') }));
     return page(c, 'Sorry, there is a problem', <ErrorPage status={500} detail={`Something went wrong on our side. Quote ${c.get('requestId')} if you contact the programme office.`} />, { status: 500 });
   });
   return app;

@@ -28,7 +28,8 @@ export const CONSOLE_ASSET_FILES = {
 export type AssetName = keyof typeof CONSOLE_ASSET_FILES;
 
 /** The path (under the console) of an asset, versioned so that it may be cached for good. */
-export const assetPath = (name: AssetName): string => `/console/assets/${GOVUK_VERSION}-${MOJ_VERSION}/${name}`;
+export const ASSET_VERSION = `${GOVUK_VERSION}-${MOJ_VERSION}`;
+export const assetPath = (name: AssetName): string => `/console/assets/${ASSET_VERSION}/${name}`;
 
 const root = (): string => process.env.LAMBDA_TASK_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
 const fileOf = (name: AssetName): string =>
@@ -43,7 +44,7 @@ const cache = new Map<string, { body: string; type: string }>();
 
 /** The asset at a versioned path, or undefined (an old or unknown version is not served: 404). */
 export function asset(version: string, name: string): { body: string; type: string } | undefined {
-  if (version !== `${GOVUK_VERSION}-${MOJ_VERSION}` || !(name in CONSOLE_ASSET_FILES)) return undefined;
+  if (version !== ASSET_VERSION || !(name in CONSOLE_ASSET_FILES)) return undefined;
   let a = cache.get(name);
   if (!a) {
     const text = readFileSync(fileOf(name as AssetName), 'utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, '');
