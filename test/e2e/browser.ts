@@ -17,10 +17,15 @@ export type Mode = 'pointer' | 'no-js' | 'keyboard';
 
 export const newContext = (browser: Browser, mode: Mode): Promise<BrowserContext> => browser.newContext({ javaScriptEnabled: mode !== 'no-js', baseURL: undefined });
 
-/** Checks a page with axe-core against WCAG 2.2 AA; each distinct page (path shape and mode) once per run. */
-export function accessibility() {
+/**
+ * Checks a page with axe-core against WCAG 2.2 AA; each distinct page (path shape and mode) once per
+ * run. axe runs in the page, so a page rendered without JavaScript is checked as that rendering:
+ * its HTML, scripts removed, served at its own URL to a page that may run axe.
+ */
+export function accessibility(browser: () => Browser) {
   const seen = new Set<string>();
   const checked: string[] = [];
+  let helper: Promise<Page> | undefined;
   return {
     checked,
     async check(page: Page, mode: Mode): Promise<void> {
@@ -28,7 +33,18 @@ export function accessibility() {
       const key = `${mode === 'no-js' ? 'no-js' : 'js'} ${shape}`;
       if (seen.has(key)) return;
       seen.add(key);
-      const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+      let target = page;
+      if (mode === 'no-js') {
+        const html = (await (await page.request.get(page.url())).text()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
+        target = await (helper ??= browser().newContext().then((c) => c.newPage()));
+        await target.route(page.url(), (r) => r.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+        await target.goto(page.url(), { waitUntil: 'load' });
+        await target.unrouteAll();
+        if (await target.evaluate(() => (globalThis as unknown as { document: { body: { className: string } } }).document.body.className.includes('js-enabled'))) {
+          throw new Error('the no-JavaScript rendering ran a script');
+        }
+      }
+      const result = await new AxeBuilder({ page: target }).withTags(WCAG_TAGS).analyze();
       const violations = result.violations.map((v: { id: string; impact?: string | null; help: string; nodes: { target: unknown[]; html?: string }[] }) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html ?? ''}`).slice(0, 3).join('; ')}`);
       expect(violations, `axe on ${page.url()}`).toEqual([]);
       checked.push(key);

@@ -46,7 +46,7 @@ async function seedHome(label: string): Promise<{ urn: string; name: string; vac
 }
 
 let browser: Browser;
-const axe = accessibility();
+const axe = accessibility(() => browser);
 const seen = async (page: Page, mode: Mode) => axe.check(page, mode);
 
 beforeAll(async () => {
