@@ -84,8 +84,9 @@ export function actor(page: Page, mode: Mode) {
         return;
       }
       await tabTo(target);
+      const loaded = page.waitForEvent('load');
       await page.keyboard.press('Enter');
-      await page.waitForLoadState('load');
+      await loaded;
     },
     async select(target: Locator, value: string) {
       if (!keyboard) return void (await target.selectOption(value));
