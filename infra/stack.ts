@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { LAMBDA_BUNDLING, bundleHolds } from './bundling.ts';
-import { AUTHORIZER_CACHE_SECONDS, handlers, jobs, routeList, type Grant, type HandlerDef } from '../functions/routes/index.ts';
+import { AUTHORIZER_CACHE_SECONDS, CONSOLE_PATHS, handlers, jobs, routeList, type Grant, type HandlerDef } from '../functions/routes/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** The module that seals list cursors: the functions that hold it get the cursor secret. */
@@ -212,6 +212,16 @@ export class HubStack extends Stack {
       });
     }
 
+    // The console: its pages behind the same API, without the API-key authorizer (people sign in to
+    // it with OpenID Connect; it keeps its own sealed session cookie, Secure here). Its assets are
+    // served by the same Lambda with year-long immutable caching (functions/console/assets.ts).
+    const consoleFn = fns.get('console')!;
+    consoleFn.addEnvironment('HUB_OIDC_ISSUER', String(this.node.tryGetContext('consoleOidcIssuer') ?? ''));
+    consoleFn.addEnvironment('HUB_CONSOLE_CLIENT_ID', String(this.node.tryGetContext('consoleClientId') ?? 'hub-console'));
+    for (const path of CONSOLE_PATHS) {
+      this.api.root.resourceForPath(path).addMethod('ANY', new apigw.LambdaIntegration(consoleFn), { authorizationType: apigw.AuthorizationType.NONE });
+    }
+
     // problem+json for the answers API Gateway gives itself
     const problem = (status: number, title: string, detail: string) => ({
       'application/json': JSON.stringify({ type: `https://commission-east.example/problems/${status}`, title, status, detail }),
@@ -287,7 +297,7 @@ export class HubStack extends Stack {
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions::AwsSolutions-L1', reason: 'The hub targets the Node.js 22 Lambda runtime, the version its code, tests and the contract are written and tested for; moving runtime is a deliberate, tested change.' },
       { id: 'AwsSolutions::AwsSolutions-IAM4', reason: 'Only the API Gateway account CloudWatch role and CDK\'s own log-retention/custom-resource roles use AWS managed policies (AmazonAPIGatewayPushToCloudWatchLogs, AWSLambdaBasicExecutionRole); the hub\'s functions use their own roles.' },
-      { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'GET /v1/health and GET /openapi.json are public by contract; every other method uses the API-key Lambda authorizer.' },
+      { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'GET /v1/health and GET /openapi.json are public by contract, and /console/ signs people in itself (OpenID Connect, a sealed session cookie, CSRF tokens); every other method uses the API-key Lambda authorizer.' },
       { id: 'AwsSolutions::AwsSolutions-APIG2', reason: 'Every body, path and query is validated strictly by the hub\'s own edge (zod, unknown fields 400) in front of each handler; API Gateway also validates required parameters.' },
       { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'The account-level role API Gateway needs to write its logs to CloudWatch; AWS maintains this policy for exactly that.' },
       { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'Callers are council and provider systems identified by API keys through a Lambda REQUEST authorizer, not Cognito users.' },

@@ -11,10 +11,18 @@ describe('Lambda bundles', () => {
   /** Bundled once for the file. */
   const bundled = () => (built ??= bundleAll());
 
-  it('every handler and job bundles to at most 300 KB', async () => {
+  /**
+   * Budgets above the common one, each with its reason. The console serves every page of its
+   * journeys from one Lambda: hono and its JSX pages (~90 KB), the OpenID relying party (~30 KB)
+   * and the store and domain code of search, referrals, offers, placements and audit together,
+   * beside the AWS SDK every table-reading Lambda carries (~180 KB).
+   */
+  const BUDGET_KB: Record<string, number> = { console: 470 };
+
+  it('every handler and job bundles to at most 300 KB (or its own budget)', async () => {
     const bundles = await bundled();
     expect(bundles.length).toBeGreaterThan(5);
-    const over = bundles.filter((b) => b.bytes > 300 * 1024).map((b) => `${b.name}: ${(b.bytes / 1024).toFixed(1)} KB`);
+    const over = bundles.filter((b) => b.bytes > (BUDGET_KB[b.name] ?? 300) * 1024).map((b) => `${b.name}: ${(b.bytes / 1024).toFixed(1)} KB`);
     expect(over).toEqual([]);
   }, 120_000);
 
