@@ -2,17 +2,12 @@ import {
   APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, FlushStageAuthorizersCacheCommand, GetUsagePlansCommand,
   type UsagePlan,
 } from '@aws-sdk/client-api-gateway';
-import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
+import { parsePrincipal, principalId, usagePlanName, type Principal } from '../domain/principal.ts';
 import { apiKeyId, createApiKey, listApiKeys, principalIsKnown, revokeApiKeys, type ApiKeyInfo } from '../store/api-keys.ts';
 
 /** The API Gateway client the AWS paths use (a test passes its own). */
 export type ApiGateway = Pick<APIGatewayClient, 'send'>;
 
-/** The usage plan a principal's keys are throttled by (infra/stack.ts names them). */
-export function usagePlanName(p: Principal): string {
-  if (p.kind === 'authority') return `hub-authority-${p.id}`;
-  return p.kind === 'provider' ? 'hub-providers' : 'hub-programme-office';
-}
 
 export function principalArg(text: string): Principal {
   const p = parsePrincipal(text);

@@ -50,7 +50,7 @@ export async function addPersonCommand(o: { email: string; principal: string; ro
 }
 
 /** A cookie jar for one sign-in: name → value (one host; paths are not told apart). */
-class Jar {
+export class Jar {
   #cookies = new Map<string, string>();
   take(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
@@ -78,9 +78,10 @@ export interface TokenSet {
 /**
  * Signs a person in at an OpenID provider (the local one: its sign-in form fields `email` and
  * `password`) with the authorization code flow and PKCE, as the scripts' client, and exchanges
- * the code for tokens. `resource` asks for a token of another audience (tests).
+ * the code for tokens. `resource` asks for a token of another audience (tests); `jar` keeps the
+ * provider's cookies (its session) for what follows, as a browser would.
  */
-export async function signInWithPassword(o: { issuer: string; email: string; password: string; resource?: string; clientId?: string; redirectUri?: string }): Promise<TokenSet> {
+export async function signInWithPassword(o: { issuer: string; email: string; password: string; resource?: string; clientId?: string; redirectUri?: string; jar?: Jar }): Promise<TokenSet> {
   const clientId = o.clientId ?? CLI_CLIENT_ID;
   const redirectUri = o.redirectUri ?? CLI_REDIRECT_URI;
   const discovery = (await (await fetch(`${o.issuer}/.well-known/openid-configuration`)).json()) as { authorization_endpoint: string; token_endpoint: string; issuer: string };
@@ -93,7 +94,7 @@ export async function signInWithPassword(o: { issuer: string; email: string; pas
     code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
     ...(o.resource ? { resource: o.resource } : {}),
   }).toString();
-  const jar = new Jar();
+  const jar = o.jar ?? new Jar();
   const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
     const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
     jar.take(res);

@@ -1,7 +1,7 @@
 import type {
   ApprovalRequired, ApprovalRole, PlacementLocation, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange, Urgency,
 } from '../../schemas/codes.ts';
-import { conflict, notFound, unprocessable } from './errors.ts';
+import { conflict, forbidden, notFound, unprocessable } from './errors.ts';
 import { milesBetween, outcodeCentroid } from './geo.ts';
 import {
   APPROVAL_CLOCK_SKEW_MS, approvalProblems, approvalRequired, endProblems, hostAuthority, location, noticeDueBy, noticeRequired, placementProvider,
@@ -18,7 +18,7 @@ import { AUTHORITIES } from './reference/authorities.ts';
  */
 
 /** Who made a change: the organisation's principal and, when a person acted, their `sub`. */
-import type { By } from './principal.ts';
+import type { By, PersonRole } from './principal.ts';
 export type { By };
 
 export interface Notice {
@@ -192,12 +192,18 @@ export function ownerOfPlacementId(id: string): AuthoritySlug | undefined {
 }
 
 /**
- * The placement approved under CPPCR reg 11: only while it awaits approval (409 otherwise, so
+ * The placement approved under CPPCR reg 11: by a signed-in person only as a role they hold (403
+ * otherwise), recorded as `approvedBy` (their `sub`); only while it awaits approval (409 otherwise, so
  * a second approval never overwrites the first); 422 naming every shortfall of
  * `approvalProblems` (every reg 11(2)(a)–(e) item, the role reg 11(1) requires or the director,
  * a time not in the future). Confirmed once approved.
  */
-export function approvedPlacement(p: Placement, input: ApprovalInput, by: By, now: Date): Placement {
+export function approvedPlacement(p: Placement, input: ApprovalInput, by: By, now: Date, roles: readonly PersonRole[] = []): Placement {
+  // a signed-in person approves only as a role they hold (CONTRACT "Organisations and people"),
+  // and the approval names them whatever the body says; a system's key approves as today
+  if (by.person !== undefined && !roles.includes(input.role)) {
+    throw forbidden(`You may approve only as a role you hold: you do not hold ${input.role}.`);
+  }
   if (p.status !== 'awaiting-approval' || p.approval.status !== 'pending') {
     throw conflict(`The placement is not awaiting approval (it is ${p.status}).`);
   }
@@ -205,7 +211,7 @@ export function approvedPlacement(p: Placement, input: ApprovalInput, by: By, no
   if (problems.length) throw unprocessable('The approval does not satisfy CPPCR reg 11.', problems);
   return {
     ...p,
-    approval: { required: p.approval.required, status: 'approved', role: input.role, approvedBy: input.approvedBy.trim(), approvedAt: new Date(input.approvedAt).toISOString() },
+    approval: { required: p.approval.required, status: 'approved', role: input.role, approvedBy: by.person ?? input.approvedBy.trim(), approvedAt: new Date(input.approvedAt).toISOString() },
     status: 'confirmed',
     by,
   };

@@ -54,6 +54,12 @@ export function parsePrincipal(text: string): Principal | undefined {
   return undefined;
 }
 
+/** The usage plan a principal's calls are throttled by (infra/stack.ts names them): its keys', and its people's. */
+export function usagePlanName(p: Principal): string {
+  if (p.kind === 'authority') return `hub-authority-${p.id}`;
+  return p.kind === 'provider' ? 'hub-providers' : 'hub-programme-office';
+}
+
 export function principalId(p: Principal): string {
   return p.kind === 'programme-office' ? 'programme-office' : `${p.kind}:${p.id}`;
 }

@@ -41,9 +41,9 @@ export const handler = lambda(placementsRoutes, {
   },
   'GET /v1/placements/{id}': async ({ principal, params }) => ({ body: view(principal, await readPlacement(principal, params.id)) }),
 
-  'POST /v1/placements/{id}/approval': async ({ principal, params, body, by }) => {
+  'POST /v1/placements/{id}/approval': async ({ principal, params, body, by, roles }) => {
     const now = new Date();
-    return { body: placementView(await changePlacement(principal, params.id, (p) => approvedPlacement(p, body, by, now))) };
+    return { body: placementView(await changePlacement(principal, params.id, (p) => approvedPlacement(p, body, by, now, roles))) };
   },
   'POST /v1/placements/{id}/notices/{noticeId}/sent': async ({ principal, params, body, by }) => {
     const now = new Date();

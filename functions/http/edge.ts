@@ -194,11 +194,27 @@ const routeAndPrincipal = (table: Readonly<Record<string, RouteDef>>, served: Re
       state.roles = personRolesOf(principal.kind, typeof context.roles === 'string' ? context.roles.split(' ') : []);
     }
     if (route.access === 'public') return;
+    if (state.headers['x-api-key'] !== undefined && state.headers.authorization !== undefined) {
+      throw badRequest('Send x-api-key (a system) or Authorization: Bearer (a person), not both.');
+    }
     if (!principal) throw unauthorized();
     state.log = state.log.child({ principal: principalId(principal), ...(state.person ? { person: state.person } : {}) });
     if (!route.access.includes(principal.kind)) throw forbidden();
+    if (state.person !== undefined) personMayCall(route, state.roles ?? []);
   },
 });
+
+/**
+ * The person rule, from the route table: a signed-in person holds some role of their organisation,
+ * and one of the route's `personRoles` where it names them; otherwise 403. API keys are systems and
+ * have no person roles: the route's access list alone admits them.
+ */
+export function personMayCall(route: Pick<RouteDef, 'personRoles'>, roles: readonly PersonRole[]): void {
+  if (roles.length === 0) throw forbidden('You hold no role in your organisation that the hub knows.');
+  if (route.personRoles && !roles.some((r) => route.personRoles!.includes(r))) {
+    throw forbidden(`This needs one of these roles: ${route.personRoles.join(', ')}.`);
+  }
+}
 
 const bodyLimit = (limit = BODY_LIMIT_BYTES): Mw => ({
   before: (request) => {

@@ -52,11 +52,15 @@ export const handlers = {
 } as const;
 
 /**
- * How long API Gateway keeps the authorizer's answer for one x-api-key (the stack's
- * resultsCacheTtl). `hub --aws keys revoke` flushes it. The local gateway does not cache unless
- * HUB_AUTHORIZER_CACHE_SECONDS asks it to (the pool benchmark measures both ways).
+ * How long API Gateway keeps the authorizer's answer (the stack's resultsCacheTtl): 0, no cache.
+ * A REQUEST authorizer's cache key is its identity sources and API Gateway refuses (401) a call
+ * missing any of them, so a cache keyed on x-api-key would refuse every Bearer call, and one keyed
+ * on both headers every call (a call carries one or the other: both is 400). Uncached, a key call
+ * costs one GetItem in the authorizer and a token call a signature check with keys the authorizer
+ * keeps across invocations (test/bench/people.bench.ts measures both); a revoked key is refused at
+ * once. The local gateway emulates it: no cache unless HUB_AUTHORIZER_CACHE_SECONDS asks for one.
  */
-export const AUTHORIZER_CACHE_SECONDS = 300;
+export const AUTHORIZER_CACHE_SECONDS = 0;
 
 export type HandlerName = keyof typeof handlers;
 export type RouteKey = keyof typeof routes;

@@ -1,5 +1,5 @@
 import { AcceptedPlacement, EmptyInput, OfferParams } from '../../schemas/offer-acceptance.ts';
-import type { HandlerDef, RouteDef } from './types.ts';
+import { CASEWORK, type HandlerDef, type RouteDef } from './types.ts';
 
 /**
  * Accepting an offer (issue 12): its own part of the route table (composed in
@@ -15,6 +15,7 @@ export const offerAcceptanceRoutes = {
   'POST /v1/offers/{id}/accept': {
     handler: 'offer-accept',
     access: ['authority'],
+    personRoles: CASEWORK,
     summary: 'Accept an open offer (owner authority): one transaction accepts it, supersedes its rivals, places the referral, takes the bed and creates the placement; 409 when the offer or referral is not open or the provider may no longer read it',
     params: OfferParams,
     body: EmptyInput,

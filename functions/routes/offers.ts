@@ -1,7 +1,7 @@
 import { ListQuery } from '../../schemas/common.ts';
 import { ReferralId } from '../../schemas/ids.ts';
 import { DeclineInput, Offer, OfferInput, OfferList, OfferParams } from '../../schemas/offers.ts';
-import type { HandlerDef, RouteDef } from './types.ts';
+import { CASEWORK, type HandlerDef, type RouteDef } from './types.ts';
 
 /** Offers and bed holds (issue 12): this part of the route table (composed in functions/routes/index.ts) and its Lambda; accepting is ./offer-acceptance.ts. */
 export const offersHandlers = {
@@ -46,6 +46,7 @@ export const offersRoutes = {
   'POST /v1/offers/{id}/decline': {
     handler: 'offers',
     access: ['authority'],
+    personRoles: CASEWORK,
     summary: 'The owner authority declines an open offer with a coded reason (its held bed is freed); 409 when the offer is not open',
     params: OfferParams,
     body: DeclineInput,

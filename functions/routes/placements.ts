@@ -1,6 +1,6 @@
 import * as placements from '../../schemas/placements.ts';
 import { ListQuery } from '../../schemas/common.ts';
-import type { HandlerDef, RouteDef } from './types.ts';
+import { APPROVERS, CASEWORK, type HandlerDef, type RouteDef } from './types.ts';
 
 /**
  * Placements once they exist (issue 12): reading and listing them, the reg 11 approval, reg 13(4)
@@ -45,6 +45,7 @@ export const placementsRoutes = {
   'POST /v1/placements/{id}/approval': {
     handler: 'placements',
     access: ['authority'],
+    personRoles: APPROVERS,
     summary: 'Approve an own placement under CPPCR reg 11 (422 naming each shortfall; 409 when it is not awaiting approval)',
     params: placements.PlacementParams,
     body: placements.ApprovalBody,
@@ -55,6 +56,7 @@ export const placementsRoutes = {
   'POST /v1/placements/{id}/notices/{noticeId}/sent': {
     handler: 'placements',
     access: ['authority'],
+    personRoles: CASEWORK,
     summary: 'Record that an own placement\'s reg 13(4) notice was sent to a host outside the 11 (409 when already sent)',
     params: placements.NoticeParams,
     body: placements.NoticeSentBody,
@@ -65,6 +67,7 @@ export const placementsRoutes = {
   'POST /v1/placements/{id}/end': {
     handler: 'placements',
     access: ['authority', 'programme-office'],
+    personRoles: CASEWORK,
     summary: 'End a placement with its SSDA903 REC (and REASON_PLACE_CHANGE with X1): its authority, or the programme office for a pool placement (409 when ended)',
     params: placements.PlacementParams,
     body: placements.EndBody,

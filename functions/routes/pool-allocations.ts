@@ -1,6 +1,6 @@
 import { ListQuery } from '../../schemas/common.ts';
 import * as alloc from '../../schemas/pool-allocations.ts';
-import type { HandlerDef, RouteDef } from './types.ts';
+import { CASEWORK, type HandlerDef, type RouteDef } from './types.ts';
 
 /**
  * Pool allocations (issues 4 and 12): this part of the route table (composed in
@@ -45,6 +45,7 @@ export const poolAllocationsRoutes = {
   'POST /v1/pool/allocations/{id}/end': {
     handler: 'pool-allocations',
     access: ['authority', 'programme-office'],
+    personRoles: CASEWORK,
     summary: 'End an allocation with an SSDA903 reason, freeing the bed and ending its placement (REC X1); stepDownTo moves the child into a move-on bed, and a new placement, in the same step',
     params: alloc.AllocationParams,
     body: alloc.EndAllocationBody,

@@ -1,5 +1,5 @@
 import * as pool from '../../schemas/pool.ts';
-import type { HandlerDef, RouteDef } from './types.ts';
+import { CASEWORK, type HandlerDef, type RouteDef } from './types.ts';
 
 /** Pooled emergency and move-on beds (issue 4): this part of the route table (composed in functions/routes/index.ts) and its Lambdas. */
 export const poolHandlers = {
@@ -49,6 +49,7 @@ export const poolRoutes = {
   'POST /v1/pool/requests': {
     handler: 'pool',
     access: ['authority'],
+    personRoles: CASEWORK,
     summary: 'Ask for a pooled bed for a child',
     body: pool.CreateRequestBody,
     response: pool.RequestCreated,
@@ -78,6 +79,7 @@ export const poolRoutes = {
   'POST /v1/pool/requests/{id}/cancel': {
     handler: 'pool',
     access: ['authority'],
+    personRoles: CASEWORK,
     summary: 'Cancel an own pending request (409 once allocated or cancelled)',
     params: pool.RequestParams,
     response: pool.PoolRequest,

@@ -3,7 +3,7 @@ import {
   ReferralList, ReferralView,
 } from '../../schemas/referrals.ts';
 import { ListQuery } from '../../schemas/common.ts';
-import type { HandlerDef, RouteDef } from './types.ts';
+import { CASEWORK, type HandlerDef, type RouteDef } from './types.ts';
 
 /** Referrals, consent and audit (issue 5): this part of the route table (composed in functions/routes/index.ts) and its Lambdas. */
 export const referralsHandlers = {
@@ -15,6 +15,7 @@ export const referralsRoutes = {
   'POST /v1/referrals': {
     handler: 'referrals',
     access: ['authority'],
+    personRoles: CASEWORK,
     summary: 'Refer a child for placement matching under a sharing agreement, naming the purpose, lawful basis and the providers it is shared with',
     body: CreateReferral,
     response: ReferralCreated,
@@ -52,6 +53,7 @@ export const referralsRoutes = {
   'POST /v1/referrals/{id}/consent': {
     handler: 'referrals',
     access: ['authority'],
+    personRoles: CASEWORK,
     summary: 'Record consent given or withdrawn (owner); the latest change, whatever its recordedAt, takes effect on the very next read',
     params: ReferralId,
     body: ConsentChange,

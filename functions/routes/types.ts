@@ -1,8 +1,17 @@
 import type { z } from 'zod';
-import type { Role } from '../domain/principal.ts';
+import type { PersonRole, Role } from '../domain/principal.ts';
 
 /** The shape of the route table's entries (functions/routes/index.ts). */
 export type Access = 'public' | readonly Role[];
+
+/**
+ * Who among people does a child's case work: the writes that move a referral, offer, placement
+ * or pool request on — an authority's placement officers, a provider's staff, the programme
+ * office's officers. Nominated officers and directors read, and approve (APPROVERS).
+ */
+export const CASEWORK = ['placement-officer', 'provider-staff', 'programme-officer'] as const satisfies readonly PersonRole[];
+/** Who may approve a placement under reg 11 (the domain checks they hold the role they approve as). */
+export const APPROVERS = ['nominated-officer', 'director-of-childrens-services'] as const satisfies readonly PersonRole[];
 
 /** What a handler's Lambda may touch, granted by the stack and nothing more. */
 export type Grant = 'table:read' | 'table:write' | 'bucket:read' | 'bucket:write';
@@ -10,6 +19,13 @@ export type Grant = 'table:read' | 'table:write' | 'bucket:read' | 'bucket:write
 export interface RouteDef {
   readonly handler: string;
   readonly access: Access;
+  /**
+   * The person roles (CONTRACT "Organisations and people") a signed-in person needs for this
+   * route, one of them at least; API keys (systems) are not affected. Without it any person of an
+   * admitted principal may call, as long as they hold some role of their organisation. The edge
+   * enforces it (403); handlers never check roles.
+   */
+  readonly personRoles?: readonly PersonRole[];
   readonly summary: string;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;

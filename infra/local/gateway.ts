@@ -144,11 +144,11 @@ export async function handle(req: IncomingMessage, res: ServerResponse): Promise
         stageVariables: null,
         requestContext: {} as never,
       });
-      principal = String(auth.context?.principal);
+      principal = auth.context?.principal === undefined ? undefined : String(auth.context.principal);
       context = Object.fromEntries(Object.entries(auth.context ?? {}).map(([k, v]) => [k, String(v)]));
-      if (cacheMs > 0 && keys.length === 1) authorized.set(keys[0]!, { principal, context, until: Date.now() + cacheMs });
+      if (cacheMs > 0 && keys.length === 1 && principal) authorized.set(keys[0]!, { principal, context, until: Date.now() + cacheMs });
     } catch (e) {
-      if ((e as Error).message === 'Unauthorized') return gatewayProblem(res, 401, 'A valid x-api-key header is required.', requestId);
+      if ((e as Error).message === 'Unauthorized') return gatewayProblem(res, 401, 'A valid x-api-key or Authorization: Bearer header is required.', requestId);
       console.error('authorizer failed', e);
       return gatewayProblem(res, 500, 'The authorizer failed.', requestId);
     }

@@ -79,7 +79,8 @@ function claims(who: string, slug: string): [string, Record<string, string>][] {
       forwarded: `for=10.0.0.7;by=${slug};host=hub.internal`, 'x-forwarded-for': '10.0.0.7', 'x-forwarded-user': who, 'x-remote-user': who,
       'x-forwarded-host': 'hub.internal', 'x-real-ip': '10.0.0.7',
     }],
-    ['authorization', { authorization: `Bearer ${who}`, 'x-user': who, 'x-api-principal': who }],
+    // (Authorization beside x-api-key is 400 by contract: its own test below)
+    ['x-user', { 'x-user': who, 'x-api-principal': who }],
     ['x-request-id', { 'x-request-id': victim.allowedReadRequestId, 'x-correlation-id': victim.allowedReadRequestId }],
   ];
 }
@@ -89,6 +90,15 @@ const expect4xx = (label: string, r: { status: number; text: string }) => {
 };
 
 describe('forged identity in headers', () => {
+  it('a key with an Authorization header beside it is 400 (CONTRACT: one or the other) and nothing is made', async () => {
+    for (const authorization of [`Bearer ${VICTIM}`, 'Bearer a.b.c', `ApiKey ${VICTIM}`]) {
+      const read = await call(ATTACKER, 'GET', `/v1/referrals/${victim.referralId}`, { headers: { authorization } });
+      expect(read.status, authorization).toBe(400);
+      const made = await call(ATTACKER, 'PUT', `/v1/homes/${freshUrn()}`, { headers: { authorization }, body: homeBody() });
+      expect(made.status, authorization).toBe(400);
+    }
+  });
+
   it('claiming the victim (or the programme office) in any header changes nothing: 404/403 for theirs, the key\'s own principal for anything made', async () => {
     const failures: string[] = [];
     const expectStatus = (label: string, r: CallResult, status: number) => {

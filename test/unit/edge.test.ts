@@ -5,7 +5,7 @@ import {
   badRequest, conflict, forbidden, HubError, notFound, payloadTooLarge, preconditionFailed, unauthorized, unprocessable,
   unsupportedMediaType, type ErrorCode,
 } from '../../functions/domain/errors.ts';
-import { BODY_LIMIT_BYTES, lambda, type Impl, type Reply } from '../../functions/http/edge.ts';
+import { BODY_LIMIT_BYTES, lambda, personMayCall, type Impl, type Reply } from '../../functions/http/edge.ts';
 import { referenceRoutes } from '../../functions/routes/reference.ts';
 import type { RouteDef, RouteKey } from '../../functions/routes/index.ts';
 import type { Claim, IdempotencyStore, StoredAnswer } from '../../functions/store/idempotency.ts';
@@ -296,6 +296,26 @@ describe('principal and roles', () => {
     await send(handler, event('GET /v1/pool/beds/{id}', { principal: 'programme-office', params: { id: 'bed_1' } }));
     const key = seen.at(-1) as { person?: string; roles?: unknown; by: unknown };
     expect([key.person, key.roles, key.by]).toEqual([undefined, undefined, { principal: 'programme-office' }]);
+  });
+
+  it('a person holding no role of their organisation is 403 everywhere; a route\'s personRoles admit only those roles (CONTRACT roles)', async () => {
+    const before = seen.length;
+    const r = await send(handler, event('GET /v1/pool/beds/{id}', { principal: 'programme-office', params: { id: 'bed_1' }, context: { person: 'p-1', roles: 'director-of-childrens-services' } }));
+    expect(r.status).toBe(403);
+    expect(seen.length).toBe(before);
+    expect(() => personMayCall({ personRoles: ['nominated-officer', 'director-of-childrens-services'] }, ['placement-officer'])).toThrow(/needs one of these roles/);
+    expect(() => personMayCall({ personRoles: ['nominated-officer', 'director-of-childrens-services'] }, ['director-of-childrens-services'])).not.toThrow();
+    expect(() => personMayCall({}, ['provider-staff'])).not.toThrow();
+    expect(() => personMayCall({}, [])).toThrow(/no role/);
+  });
+
+  it('x-api-key and Authorization together are 400 (CONTRACT), before the principal is even looked at', async () => {
+    const before = seen.length;
+    for (const principal of ['authority:essex', null]) {
+      const r = await send(handler, event('GET /v1/authorities', { principal, headers: { 'x-api-key': 'k', Authorization: 'Bearer a.b.c' } }));
+      expect(r.status, String(principal)).toBe(400);
+    }
+    expect(seen.length).toBe(before);
   });
 
   it('a public route needs no principal', async () => {

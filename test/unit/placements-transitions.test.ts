@@ -47,10 +47,24 @@ const fails = (f: () => unknown): HubError => {
 
 describe('approval (reg 11)', () => {
   it('confirms an adjoining placement approved by a nominated officer (reg 11(1)(a)), recording who and when and who changed it', () => {
-    const p = approvedPlacement(base(), input(), { principal: 'authority:essex', person: 'sub-1' }, NOW);
+    const p = approvedPlacement(base(), input(), ESSEX, NOW);
     expect(p.status).toBe('confirmed');
     expect(p.approval).toEqual({ required: 'nominated-officer', status: 'approved', role: 'nominated-officer', approvedBy: 'J. Smith', approvedAt: '2026-12-03T09:00:00.000Z' });
-    expect(p.by).toEqual({ principal: 'authority:essex', person: 'sub-1' });
+    expect(p.by).toEqual(ESSEX);
+  });
+
+  it('a signed-in person approves only as a role they hold (403), and is recorded as approvedBy whatever the body says (CONTRACT "Organisations and people")', () => {
+    const person = { principal: 'authority:essex', person: 'psn_1' };
+    const p = approvedPlacement(base(), input({ approvedBy: 'Somebody Else' }), person, NOW, ['nominated-officer']);
+    expect(p.approval.approvedBy).toBe('psn_1');
+    expect(p.by).toEqual(person);
+    // a placement officer cannot approve as the director, nor a nominated officer as the director
+    expect(fails(() => approvedPlacement(atDistance(), input({ role: 'director-of-childrens-services' }), person, NOW, ['placement-officer'])).code).toBe('forbidden');
+    expect(fails(() => approvedPlacement(atDistance(), input({ role: 'director-of-childrens-services' }), person, NOW, ['nominated-officer'])).code).toBe('forbidden');
+    // no roles at all: refused, even for the role the placement needs
+    expect(fails(() => approvedPlacement(base(), input(), person, NOW)).code).toBe('forbidden');
+    // the director approves a nominated-officer requirement as director (reg 11(1))
+    expect(approvedPlacement(base(), input({ role: 'director-of-childrens-services' }), person, NOW, ['director-of-childrens-services']).approval.approvedBy).toBe('psn_1');
   });
 
   it('at a distance only the director approves (reg 11(1)(b)); every unconfirmed reg 11(2) item and a future time are named (422)', () => {
