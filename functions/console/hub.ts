@@ -1,7 +1,7 @@
 import { auditListName, auditRecord, auditScope, noticeReadRecord, type AuditAction } from '../domain/audit.ts';
 import { londonToday } from '../domain/calendar-days.ts';
 import { decideNoticeDisclosure, HOST_NOTIFICATION_PURPOSE, REGIONAL_AGREEMENT_ID } from '../domain/disclosure.ts';
-import { forbidden, notFound } from '../domain/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { milesBetween, outcodeCentroid } from '../domain/geo.ts';
 import * as offerRules from '../domain/offers.ts';
 import { approvedPlacement, hostNoticeView, NOTICE_CHILD_FIELDS, placementView, type Placement } from '../domain/placement-record.ts';
@@ -16,6 +16,13 @@ import { changePlacement, listDeliveredNotices, listPlacements, readPlacement } 
 import * as referrals from '../store/referrals.ts';
 import { searchVacancies, type SearchQuery } from '../store/search.ts';
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
+import { personMayCall } from '../http/edge.ts';
+import { homesRoutes } from '../routes/homes.ts';
+import { offerAcceptanceRoutes } from '../routes/offer-acceptance.ts';
+import { offersRoutes } from '../routes/offers.ts';
+import { placementsRoutes } from '../routes/placements.ts';
+import { referralsRoutes } from '../routes/referrals.ts';
+import type { RouteDef } from '../routes/types.ts';
 import type { DeclineReason } from '../../schemas/codes.ts';
 
 /**
@@ -33,6 +40,9 @@ export interface Who {
 }
 type AuthorityWho = Who & { principal: Principal & { kind: 'authority' } };
 
+/** The API route's person rule (functions/http/edge.ts): some role of the organisation, and one the route names where it names them; else 403. */
+const as = (who: Who, route: RouteDef): void => personMayCall(route, who.roles);
+
 const access = (r: referrals.ReferralItem, p: Principal, now: Date) => rules.decideAccess(agreementInForce(r.agreementId), r, p, now);
 
 /** The agreements in force that the caller is a party to, with their purposes (the referral form's choices). */
@@ -44,10 +54,11 @@ export function agreementsFor(p: Principal): SharingAgreement[] {
 }
 
 /** POST /v1/vacancies/search (handlers/vacancy-search.ts). */
-export const search = (who: Who, q: SearchQuery) => searchVacancies(who.principal, q);
+export const search = (who: Who, q: SearchQuery) => (as(who, homesRoutes['POST /v1/vacancies/search']), searchVacancies(who.principal, q));
 
 /** POST /v1/referrals (handlers/referrals.ts). */
 export async function createReferral(who: AuthorityWho, body: Parameters<typeof rules.admitReferral>[1] & Parameters<typeof referrals.createReferral>[1]): Promise<string> {
+  as(who, referralsRoutes['POST /v1/referrals']);
   const now = new Date();
   const { id } = await referrals.createReferral(who.principal, body, rules.admitReferral(agreementInForce(body.agreementId), body, who.principal, now), now);
   return id;
@@ -55,6 +66,7 @@ export async function createReferral(who: AuthorityWho, body: Parameters<typeof 
 
 /** GET /v1/referrals, an authority's own (handlers/referrals.ts). */
 export async function ownReferrals(who: AuthorityWho, limit: number, cursor: string | undefined) {
+  as(who, referralsRoutes['GET /v1/referrals']);
   const now = new Date();
   const page = await referrals.ownReferralsPage(who.principal, limit, cursor);
   return { ...page, items: page.items.map((r) => rules.ownerView(r, access(r, who.principal, now).decision.fields)) };
@@ -62,6 +74,7 @@ export async function ownReferrals(who: AuthorityWho, limit: number, cursor: str
 
 /** GET /v1/referrals/{id} as its owner (handlers/referrals.ts): anyone else's is 404 here (the console's officer pages are the owner's). */
 export async function ownReferral(who: AuthorityWho, id: string) {
+  as(who, referralsRoutes['GET /v1/referrals/{id}']);
   const { referral, responses } = await referrals.referralWithResponses(id);
   const a = access(referral, who.principal, new Date());
   if (!a.owner) {
@@ -74,12 +87,14 @@ export async function ownReferral(who: AuthorityWho, id: string) {
 
 /** POST /v1/referrals/{id}/consent (handlers/referrals.ts). */
 export async function recordConsent(who: AuthorityWho, id: string, status: 'given' | 'withdrawn', by: string): Promise<void> {
+  as(who, referralsRoutes['POST /v1/referrals/{id}/consent']);
   const now = new Date();
   await referrals.recordConsent(who.principal, id, { status, recordedAt: now.toISOString(), by }, now);
 }
 
 /** GET /v1/referrals/{id}/offers as the owner (handlers/offers.ts), with each home's rating and distance from the child's home outcode. */
 export async function offersOn(who: AuthorityWho, id: string) {
+  as(who, offersRoutes['GET /v1/referrals/{id}/offers']);
   const now = new Date();
   const { referral } = await ownReferral(who, id);
   const items: offerRules.OfferRecord[] = [];
@@ -104,10 +119,11 @@ export async function offersOn(who: AuthorityWho, id: string) {
 }
 
 /** POST /v1/offers/{id}/accept (handlers/offer-accept.ts). */
-export const accept = (who: AuthorityWho, offerId: string) => acceptOffer(who.principal, offerId, who.requestId, who.by);
+export const accept = (who: AuthorityWho, offerId: string) => (as(who, offerAcceptanceRoutes['POST /v1/offers/{id}/accept']), acceptOffer(who.principal, offerId, who.requestId, who.by));
 
 /** POST /v1/offers/{id}/decline (handlers/offers.ts). */
 export async function decline(who: AuthorityWho, offerId: string, reason: DeclineReason) {
+  as(who, offersRoutes['POST /v1/offers/{id}/decline']);
   const now = new Date();
   const { offer, referral } = await offers.offerAndReferral(offerId);
   if (!access(referral, who.principal, now).owner) throw notFound();
@@ -117,12 +133,13 @@ export async function decline(who: AuthorityWho, offerId: string, reason: Declin
 
 /** GET /v1/placements (handlers/placements.ts). */
 export async function placements(who: Who, limit: number, cursor: string | undefined) {
+  as(who, placementsRoutes['GET /v1/placements']);
   const page = await listPlacements(who.principal, { today: londonToday() }, limit, cursor);
   return { ...page, items: page.items.map(placementView) };
 }
 
 /** GET /v1/placements/{id} (handlers/placements.ts). */
-export const placement = async (who: Who, id: string) => placementView(await readPlacement(who.principal, id));
+export const placement = async (who: Who, id: string) => (as(who, placementsRoutes['GET /v1/placements/{id}']), placementView(await readPlacement(who.principal, id)));
 
 /**
  * POST /v1/placements/{id}/approval (handlers/placements.ts). A signed-in person approves only
@@ -130,19 +147,21 @@ export const placement = async (who: Who, id: string) => placementView(await rea
  * who approved.
  */
 export async function approve(who: AuthorityWho, id: string, input: Parameters<typeof approvedPlacement>[1]): Promise<Placement> {
-  if (!who.roles.includes(input.role)) throw forbidden(`Only a person holding the ${input.role} role approves as one.`);
+  as(who, placementsRoutes['POST /v1/placements/{id}/approval']);
   const now = new Date();
-  return changePlacement(who.principal, id, (p) => approvedPlacement(p, input, who.by, now));
+  return changePlacement(who.principal, id, (p) => approvedPlacement(p, input, who.by, now, who.roles));
 }
 
 /** GET /v1/audit?referralId= (handlers/audit.ts). */
 export async function trail(who: Who, referralId: string, limit: number, cursor: string | undefined) {
+  as(who, referralsRoutes['GET /v1/audit']);
   const scope = auditScope(who.principal, referralId, await trailOwner(referralId));
   return listAudit(scope, { list: auditListName(who.principal, scope), limit, ...(cursor ? { cursor } : {}) });
 }
 
 /** GET /v1/notices, the notices this authority received as a host (handlers/placements.ts): decided, audited, shown. */
 export async function noticesReceived(who: AuthorityWho, limit: number, cursor: string | undefined) {
+  as(who, placementsRoutes['GET /v1/notices']);
   const now = new Date();
   const page = await listDeliveredNotices(who.principal, limit, cursor);
   const agreement = agreementInForce(REGIONAL_AGREEMENT_ID);
