@@ -24,6 +24,9 @@ export const LAMBDA_BUNDLING = {
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
 } as const;
 
+/** Run-time files beside every bundle, by their base name (read from LAMBDA_TASK_ROOT; a Lambda's own are its HandlerDef.assets). */
+export const COMMON_ASSETS = ['functions/domain/reference/outcodes.txt'] as const;
+
 /**
  * Whether the Lambda built from `entry` holds `module` (both relative to the project root): the
  * same resolution esbuild bundles with, packages left out. The stack gives the cursor secret's

@@ -143,6 +143,26 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 /** What an audited access to a referral was: a read, a list, a provider's response, an offer (made or read), an acceptance checking the provider may still read it. */
 export const AUDIT_ACTIONS = ['read', 'list', 'respond', 'offer', 'accept', 'notice-read'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+/** Event types (CONTRACT "Events"): functions/domain/events.ts says what each is about and who hears it. */
+export const EVENT_TYPES = [
+  'referral.shared',
+  'offer.made',
+  'offer.accepted',
+  'offer.declined',
+  'offer.superseded',
+  'placement.created',
+  'notice.delivered',
+  'notice.due',
+  'vacancy.expiring',
+  'hold.expiring',
+  'allocation.created',
+  'allocation.ended',
+  'rollup.published',
+] as const;
+
+/** What an event is about: the record a recipient can read through the API. */
+export const EVENT_SUBJECT_KINDS = ['referral', 'offer', 'placement', 'notice', 'vacancy', 'allocation', 'rollup'] as const;
+
 /** Who runs a home (PUT /v1/homes `sector`; SSDA903 PLACE_PROVIDER follows from it). */
 export const HOME_SECTORS = ['private', 'voluntary', 'local-authority', 'health'] as const;
 export type HomeSector = (typeof HOME_SECTORS)[number];

@@ -138,3 +138,6 @@ export const Principal = z
   .string()
   .max(100)
   .regex(/^(authority:[a-z-]+|provider:[a-z0-9-]+|programme-office)$/, 'authority:<slug>, provider:<id> or programme-office');
+
+/** Who made the last change to a record: the organisation's principal, and the signed-in person (`sub`) when one acted (absent for an API key). */
+export const ByView = z.object({ principal: Principal, person: z.string().max(200).optional() }).meta({ id: 'By', description: "Who made the last change: the organisation, and the person's sub where one acted" });

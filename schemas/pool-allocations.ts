@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AuthoritySlug, IsoDate, listOf, ReasonPlaceChange } from './common.ts';
+import { AuthoritySlug, ByView, IsoDate, listOf, ReasonPlaceChange } from './common.ts';
 import { ALLOCATION_STATUSES, ID_PATTERNS } from './codes.ts';
 
 /**
@@ -35,6 +35,7 @@ export const Allocation = z
     placementId: PlacementId.optional().meta({
       description: "The requesting authority's placement this allocation made (GET /v1/placements/{id}); absent on allocations made before allocations became placements",
     }),
+    by: ByView.optional(),
   })
   .meta({ id: 'PoolAllocation' });
 export const AllocationList = listOf(Allocation);

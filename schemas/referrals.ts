@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ReferralId, ReferralIdText } from './ids.ts';
 import {
-  AuthoritySlug, CareAlongside, ChildRef, IsoDateTime, ListQuery, listOf, NeedCode, Outcode, PlacementType, Principal, Sex,
+  AuthoritySlug, ByView, CareAlongside, ChildRef, IsoDateTime, ListQuery, listOf, NeedCode, Outcode, PlacementType, Principal, Sex,
   Urgency, Urn, Age, } from './common.ts';
 import { Article6, Article9, PurposeId, Schedule1Condition } from './sharing-agreement.ts';
 import { AUDIT_ACTIONS, ID_PATTERNS, REFERRAL_FIELDS, REFERRAL_STATUSES } from './codes.ts';
@@ -93,8 +93,12 @@ export const CreateReferral = z
     purpose: PurposeId,
     child: ReferralChild,
     lawfulBasis: ReferralLawfulBasis,
-    /** Provider ids (as in `provider:<id>`). */
-    shareWith: z.array(ProviderId).min(1).max(50).refine((s) => unique(s), 'each provider once'),
+    /**
+     * Provider ids (as in `provider:<id>`). At most 49: a referral is written in one transaction
+     * of at most 100 items — the referral, its owner's pointer, and per provider a pointer and a
+     * `referral.shared` event (store/referrals.ts putReferral).
+     */
+    shareWith: z.array(ProviderId).min(1).max(49).refine((s) => unique(s), 'each provider once'),
   })
   .superRefine((r, ctx) => {
     // a child's needs are special category data (UK GDPR art. 9): they need an article 9 condition
@@ -145,6 +149,7 @@ export const ProviderResponse = z
     reason: DeclineReason.optional(),
     homeUrn: Urn.optional(),
     respondedAt: Time,
+    by: ByView.optional(),
   })
   .meta({ id: 'ProviderResponse' });
 
@@ -157,7 +162,12 @@ export const ConsentChange = z
   .meta({ id: 'ConsentChange' });
 
 const ChildView = ReferralChild.partial();
-const ConsentView = z.object({ status: ConsentStatus, recordedAt: Time, by: z.string().max(100) });
+const ConsentView = z.object({
+  status: ConsentStatus,
+  recordedAt: Time,
+  by: z.string().max(100),
+  enteredBy: ByView.optional().meta({ description: 'Who entered it into the hub' }),
+});
 const LawfulBasisView = z.object({
   article6: Article6,
   article9: Article9.optional(),
@@ -188,6 +198,7 @@ export const ReferralView = z
     responses: z.array(ProviderResponse).max(50).optional(),
     createdAt: Time.optional(),
     updatedAt: Time.optional(),
+    by: ByView.optional().meta({ description: 'Owner only' }),
   })
   .meta({ id: 'Referral' });
 export const ReferralList = listOf(ReferralView);
@@ -198,6 +209,7 @@ export const AuditEntry = z
   .object({
     at: Time,
     principal: PrincipalText,
+    person: z.string().max(200).optional().meta({ description: "The signed-in person's sub; absent for an API key" }),
     action: z.enum(AUDIT_ACTIONS).meta({ description: '`notice-read`: the host authority read a reg 13(4) notice delivered to it' }),
     referralId: Id.optional().meta({ description: 'The referral disclosed; absent only for a notice of a placement that came from no referral (a pool bed)' }),
     placementId: z.string().max(80).regex(ID_PATTERNS.placement).optional().meta({ description: 'The placement whose notice was read (`notice-read`)' }),

@@ -4,6 +4,7 @@ import { createKeyCommand, listKeysCommand, principalArg, revokeKeysCommand } fr
 import { poolBeds, poolLedger } from './pool.ts';
 import { placementsExport, placementsOverdue } from './placements.ts';
 import { importOfsted } from './import-ofsted.ts';
+import { invitationText, inviteProvider } from './providers.ts';
 import { runRollupCommand } from './rollup.ts';
 import { addPersonCommand, tokenCommand } from './people.ts';
 
@@ -61,6 +62,16 @@ keys
     const { revoked: n, flushed } = await withTarget((t) => revokeKeysCommand(o.principal, { aws: t.kind === 'aws', ...(o.key ? { keyId: o.key } : {}) }));
     console.log(`revoked ${n} key${n === 1 ? '' : 's'} of ${o.principal}`);
     for (const stage of flushed) console.log(`flushed the authorizer cache of ${stage}`);
+  });
+
+const providers = program.command('providers').description('provider organisations');
+providers
+  .command('invite')
+  .requiredOption('--provider <id>', 'a provider the hub knows, as GET /v1/providers lists it (e.g. harbour-care)')
+  .description('print a key for a known provider, and whether it is a party to the regional sharing agreement yet')
+  .action(async (o: { provider: string }) => {
+    const invitation = await withTarget((t) => inviteProvider(o.provider, { aws: t.kind === 'aws' }));
+    process.stdout.write(invitationText(invitation));
   });
 
 const pool = program.command('pool').description('pooled emergency and move-on beds');

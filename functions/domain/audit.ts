@@ -16,6 +16,8 @@ export interface AuditEntry {
   at: string;
   /** Who accessed the referral (`provider:<id>`, `authority:<slug>`, `programme-office`). */
   principal: string;
+  /** The signed-in person who did (the token's `sub`); absent when a system acted with an API key. */
+  person?: string;
   action: AuditAction;
   /** The referral disclosed; for a notice, the placement's referral when it came from one (a pool placement has none). */
   referralId?: string;
@@ -52,6 +54,8 @@ export interface Access {
   /** The version of the referral's agreement in force now (undefined when none is on file). */
   agreement: Pick<SharingAgreement, 'version' | 'audit'> | undefined;
   principal: Principal;
+  /** The signed-in person acting for `principal` (undefined for an API key). */
+  person?: string;
   action: AuditAction;
   decision: Decision;
   requestId: string;
@@ -67,6 +71,7 @@ export function auditRecord(a: Access): AuditRecord {
     entry: {
       at: a.now.toISOString(),
       principal: principalId(a.principal),
+      ...(a.person ? { person: a.person } : {}),
       action: a.action,
       referralId: a.referral.id,
       agreementId: a.referral.agreementId,
@@ -92,6 +97,8 @@ export interface NoticeRead {
   agreement: Pick<SharingAgreement, 'version' | 'audit'> | undefined;
   purpose: string;
   principal: Principal;
+  /** The signed-in person of the host who read it (undefined for an API key). */
+  person?: string;
   decision: Decision;
   requestId: string;
   now: Date;
@@ -108,6 +115,7 @@ export function noticeReadRecord(a: NoticeRead): AuditRecord {
     entry: {
       at: a.now.toISOString(),
       principal: principalId(a.principal),
+      ...(a.person ? { person: a.person } : {}),
       action: 'notice-read',
       ...(a.notice.referralId !== undefined ? { referralId: a.notice.referralId } : {}),
       placementId: a.notice.placementId,

@@ -1,5 +1,6 @@
 import type { Article6, Article9, RecipientRole, SharingAgreement } from '../../schemas/sharing-agreement.ts';
-import { principalId, type Principal } from './principal.ts';
+import { describeParty, partyOf, type Accession } from './accession.ts';
+import { principalId, type By, type Principal } from './principal.ts';
 import type { AuthoritySlug } from './reference/authorities.ts';
 
 /**
@@ -12,7 +13,7 @@ import type { AuthoritySlug } from './reference/authorities.ts';
  * - the owning authority sees every field it stored, whatever the agreement's retention periods
  *   (they limit what providers are disclosed, not what the owner reads of its own record);
  * - anyone else only as a provider named in `shareWith`, a party to the agreement in the provider
- *   role, while the agreement is active and today (Europe/London) lies within its validity, for
+ *   role (named in its file, or by accession to the version in force: `register`), while the agreement is active and today (Europe/London) lies within its validity, for
  *   the referral's purpose as the agreement names it, and while the consent record allows it:
  *   consent as the basis (6(1)(a), or explicit consent 9(2)(a)) needs `given`; any other basis
  *   `given` or `not-sought`;
@@ -26,7 +27,10 @@ export type ConsentStatus = 'given' | 'refused' | 'withdrawn' | 'not-sought';
 export interface ConsentRecord {
   status: ConsentStatus;
   recordedAt: string;
+  /** Who recorded it in the authority (a role or staff reference, as the authority wrote it). */
   by: string;
+  /** Who entered it into the hub: the organisation, and the signed-in person where one did (absent on records from before it was kept). */
+  enteredBy?: By;
 }
 
 /** The referral as the decision needs it (the stored record is a superset). */
@@ -143,7 +147,8 @@ export function consentAllows(basis: ReferralRecord['lawfulBasis']): { ok: boole
 
 /**
  * The one decision. `purpose` is the purpose the read is for (the referral's own purpose when a
- * referral is read); `agreement` is the version of the referral's agreement in force now.
+ * referral is read); `agreement` is the version of the referral's agreement in force now;
+ * `register` the accessions the store found for the caller (./accession.ts).
  */
 export function decideDisclosure(
   agreement: SharingAgreement | undefined,
@@ -151,6 +156,7 @@ export function decideDisclosure(
   principal: Principal,
   purpose: string,
   now: Date,
+  register: readonly Accession[] = [],
 ): Decision {
   const reasons: Reason[] = [];
   const rule = (r: Rule, ok: boolean, detail: string): boolean => {
@@ -194,10 +200,10 @@ export function decideDisclosure(
         : `the agreement does not name the purpose ${purpose}`,
   ) && ok;
 
-  const party = agreement.parties.find((p) => p.principal === who);
+  const party = partyOf(agreement, who, register);
   const role: RecipientRole | undefined = party?.recipientRole;
   const partyOk = party !== undefined && role === 'provider';
-  ok = rule('party', partyOk, party ? `${who} is a party (${party.role}) receiving as ${party.recipientRole}` : `${who} is not a party to the agreement`) && ok;
+  ok = rule('party', partyOk, party ? `${who} is ${describeParty(party)}` : `${who} is not a party to the agreement`) && ok;
 
   const roleFields = purposeDef && role ? (purposeDef.disclosures.find((d) => d.recipientRole === role)?.fields ?? []) : [];
   const candidates = present.filter((f) => roleFields.includes(f) && !NEVER_DISCLOSED.includes(f));
@@ -250,10 +256,11 @@ export interface NewReferral {
  * Whether an authority may make this referral under this agreement: the agreement must exist, be
  * active and in date, name the purpose, disclose something to providers for it, have the caller
  * as a party in the authority role, have every provider in `shareWith` as a party in the provider
- * role, and cover every data item the referral carries. Empty when it may (otherwise the edge
- * answers 422 with these problems).
+ * role (named in its file, or by an accession to this version in `register`), and cover every
+ * data item the referral carries. Empty when it may (otherwise the edge answers 422 with these
+ * problems).
  */
-export function referralProblems(agreement: SharingAgreement | undefined, body: NewReferral, principal: Principal, now: Date): Problem[] {
+export function referralProblems(agreement: SharingAgreement | undefined, body: NewReferral, principal: Principal, now: Date, register: readonly Accession[] = []): Problem[] {
   if (!agreement) return [{ path: 'agreementId', message: `no sharing agreement ${body.agreementId} is on file` }];
   const problems: Problem[] = [];
   const name = `agreement ${agreement.id} v${agreement.version}`;
@@ -272,8 +279,8 @@ export function referralProblems(agreement: SharingAgreement | undefined, body: 
   }
 
   body.shareWith.forEach((id, i) => {
-    const p = agreement.parties.find((x) => x.principal === `provider:${id}`);
-    if (!p || p.recipientRole !== 'provider') problems.push({ path: `shareWith.${i}`, message: `provider:${id} is not a party to ${name}` });
+    const p = partyOf(agreement, `provider:${id}`, register);
+    if (!p || p.recipientRole !== 'provider') problems.push({ path: `shareWith.${i}`, message: `provider:${id} is not a party to ${name} (it joins by accession: POST /v1/providers/${id}/accession)` });
   });
 
   for (const f of presentFields({ child: body.child })) {

@@ -5,7 +5,7 @@ import { badRequest } from './errors.ts';
 /** British National Grid point, metres. */
 export type Point = readonly [easting: number, northing: number];
 
-const METRES_PER_MILE = 1609.344;
+export const METRES_PER_MILE = 1609.344;
 
 type Row = readonly [easting: number, northing: number, authority: AuthoritySlug | undefined];
 let table: Map<string, Row> | undefined;
@@ -68,6 +68,41 @@ export function authorityCentroid(slug: AuthoritySlug): Point {
   const a = AUTHORITIES.find((x) => x.id === slug);
   if (!a) throw new Error(`unknown authority ${slug}`);
   return a.centroid;
+}
+
+export interface Located {
+  point: Point;
+  /** True when the home's own outcode was unknown or redacted and its authority's centroid stood in. */
+  approximate: boolean;
+}
+
+/** Where ranking puts a home: its outcode's centroid, or its Eastern authority's where the outcode is unknown or redacted. */
+export function locateHome(home: { outcode?: string; authority?: AuthoritySlug }): Located | undefined {
+  const own = home.outcode ? outcodeCentroid(home.outcode) : undefined;
+  if (own) return { point: own, approximate: false };
+  if (home.authority) return { point: authorityCentroid(home.authority), approximate: true };
+  return undefined;
+}
+
+// ---------------------------------------------------------------- the grid of the index by place
+
+/** Width of the north–south strips of the index by place (domain/near.ts says how a search reads them). */
+export const STRIP_METRES = 10_000;
+
+export interface Place {
+  /** floor(easting / STRIP_METRES). */
+  strip: number;
+  /** Whole metres. */
+  northing: number;
+}
+
+/** The place in the index of a home at `point`. */
+export const placeAt = (point: Point): Place => ({ strip: Math.floor(point[0] / STRIP_METRES), northing: Math.floor(point[1]) });
+
+/** The place of a home as ranking locates it (`locateHome`), or undefined for a home with no location. */
+export function placeOfHome(home: { outcode?: string; authority?: AuthoritySlug }): Place | undefined {
+  const at = locateHome(home);
+  return at ? placeAt(at.point) : undefined;
 }
 
 /** Straight-line distance in miles, rounded to 0.1. */

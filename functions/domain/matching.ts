@@ -1,6 +1,6 @@
 import type { CareAlongside, NeedCode, OfstedRating, Sex } from '../../schemas/codes.ts';
 import { NEEDS_CODES, OFSTED_RATINGS } from '../../schemas/codes.ts';
-import { authorityCentroid, milesBetween, milesBetweenXY, outcodeCentroid, type Point } from './geo.ts';
+import { locateHome, milesBetween, milesBetweenXY, type Point } from './geo.ts';
 import { AUTHORITIES, type AuthoritySlug } from './reference/authorities.ts';
 
 /**
@@ -49,18 +49,7 @@ export function meetsOfstedMinimum(rating: OfstedRating, minimum: OfstedRating |
   return OFSTED_RATINGS.indexOf(rating) <= OFSTED_RATINGS.indexOf(minimum);
 }
 
-export interface Located {
-  point: Point;
-  /** True when the home's own outcode was unknown or redacted and its authority's centroid stood in. */
-  approximate: boolean;
-}
-
-export function locateHome(home: Pick<HomeFacts, 'outcode' | 'authority'>): Located | undefined {
-  const own = home.outcode ? outcodeCentroid(home.outcode) : undefined;
-  if (own) return { point: own, approximate: false };
-  if (home.authority) return { point: authorityCentroid(home.authority), approximate: true };
-  return undefined;
-}
+export { locateHome, type Located } from './geo.ts';
 
 export interface Fit {
   score: number;
@@ -112,6 +101,18 @@ const combine = (needs: number, careAlongside: number, distance: number, ofsted:
       WEIGHTS.needs * needs * careAlongside + WEIGHTS.distance * distance + WEIGHTS.ofsted * ofsted + WEIGHTS.price * price + WEIGHTS.freshness * fresh,
     ),
   );
+
+/**
+ * The highest score `rank` can give a home measured at `miles` or further from the child (with
+ * every other part at its best: all needs supported, care alongside as needed, outstanding, the
+ * cheapest price, confirmed now); `undefined`: a home with no location, whose distance part is a
+ * half. Never rises with distance. Exact, not approximate: each part of a real score is at most
+ * the part used here and floating-point sums and products never fall when an operand rises, so
+ * no score exceeds it (the geographic index, ./near.ts, stops reading on it).
+ */
+export function bestScoreBeyond(miles: number | undefined): number {
+  return combine(1, 1, miles === undefined ? 0.5 : distancePartOf(miles), 1, 1, 1);
+}
 
 /**
  * How well a home that passes the hard rules fits the child, in [0, 1], with the reasons a

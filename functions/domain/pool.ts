@@ -128,6 +128,8 @@ export interface Allocation {
   createdBy: string;
   endedAt?: string;
   endedBy?: string;
+  /** Who made the last change (allocated it, ended it): the organisation, and the person where one acted. Absent on allocations from before it was kept. */
+  by?: By;
 }
 
 /** A bed as the programme office registers it (`POST /v1/pool/beds`): money in GBP becomes pence. */
@@ -206,6 +208,7 @@ export const allocationView = (a: Allocation) => ({
   ...(a.steppedDownFrom ? { steppedDownFrom: a.steppedDownFrom } : {}),
   ...(a.steppedDownTo ? { steppedDownTo: a.steppedDownTo } : {}),
   ...(a.placementId ? { placementId: a.placementId } : {}),
+  ...(a.by ? { by: a.by } : {}),
 });
 
 // ------------------------------------------------------------------ allocation rules

@@ -1,11 +1,12 @@
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
+import type { Accession } from './accession.ts';
 import type { Access } from './audit.ts';
 import { decideDisclosure, project, referralProblems, type ConsentRecord, type Decision, type NewReferral, type ReferralRecord } from './disclosure.ts';
 import type { ReferralStatus } from '../../schemas/codes.ts';
 import { conflict, notFound, unprocessable, type FieldError } from './errors.ts';
 import { requireKnownOutcode } from './geo.ts';
 import { hardRuleFailures, type Child, type HomeFacts } from './matching.ts';
-import { principalId, type Principal } from './principal.ts';
+import { principalId, type By, type Principal } from './principal.ts';
 
 /**
  * The rules of referrals around the disclosure decision (CONTRACT.md "Consent-governed sharing"),
@@ -38,10 +39,10 @@ export interface NewReferralInput extends NewReferral {
  * not dated in the future (422), and an agreement that allows it (422 with every problem).
  * Answers the agreement it is made under.
  */
-export function admitReferral(agreement: SharingAgreement | undefined, body: NewReferralInput, principal: Principal, now: Date): SharingAgreement {
+export function admitReferral(agreement: SharingAgreement | undefined, body: NewReferralInput, principal: Principal, now: Date, register: readonly Accession[] = []): SharingAgreement {
   requireKnownOutcode(body.child.homeOutcode, 'child.homeOutcode');
   refuseFutureConsent(body.lawfulBasis.consent?.recordedAt, now, 'lawfulBasis.consent.recordedAt');
-  const problems = referralProblems(agreement, body, principal, now);
+  const problems = referralProblems(agreement, body, principal, now, register);
   if (problems.length > 0 || !agreement) throw unprocessable('The sharing agreement does not allow this referral.', problems);
   return agreement;
 }
@@ -58,9 +59,12 @@ export interface Decided<R extends ReferralRecord = ReferralRecord> extends Omit
   owner: boolean;
 }
 
-/** The one decision for an access to a referral for its own purpose, under the agreement in force now. */
-export function decideAccess<R extends ReferralRecord>(agreement: SharingAgreement | undefined, referral: R, principal: Principal, now: Date): Decided<R> {
-  const decision = decideDisclosure(agreement, referral, principal, referral.purpose, now);
+/**
+ * The one decision for an access to a referral for its own purpose, under the agreement in force
+ * now, with the accessions the store found for the caller (`register`).
+ */
+export function decideAccess<R extends ReferralRecord>(agreement: SharingAgreement | undefined, referral: R, principal: Principal, now: Date, register: readonly Accession[] = []): Decided<R> {
+  const decision = decideDisclosure(agreement, referral, principal, referral.purpose, now, register);
   return { referral, agreement, principal, now, decision, owner: ownsReferral(referral, principal) };
 }
 
@@ -97,7 +101,7 @@ export function sharedView(r: Pick<ReferralRecord, 'id' | 'agreementId' | 'agree
 
 /** The owner's view: every field it stored, the lawful basis, consent history and who it is shared with. */
 export function ownerView<T>(
-  r: ReferralRecord & Placed & { consentHistory: ConsentRecord[]; updatedAt: string },
+  r: ReferralRecord & Placed & { consentHistory: ConsentRecord[]; updatedAt: string; by?: By },
   fields: string[],
   responses?: T[],
 ) {
@@ -109,6 +113,7 @@ export function ownerView<T>(
     ...(responses ? { responses } : {}),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    ...(r.by ? { by: r.by } : {}),
   };
 }
 
@@ -145,11 +150,13 @@ export interface ResponseRecord {
   reason?: string;
   homeUrn?: string;
   respondedAt: string;
+  /** Who answered: the provider, and the signed-in person where one did (absent on answers from before it was kept). */
+  by?: By;
 }
 
-export function responseRecord(referralId: string, provider: Principal, body: Pick<ResponseRecord, 'response' | 'reason' | 'homeUrn'>, now: Date): ResponseRecord {
+export function responseRecord(referralId: string, provider: Principal, body: Pick<ResponseRecord, 'response' | 'reason' | 'homeUrn'>, now: Date, by?: By): ResponseRecord {
   const { response, reason, homeUrn } = body;
-  return { referralId, provider: principalId(provider), response, ...(reason ? { reason } : {}), ...(homeUrn ? { homeUrn } : {}), respondedAt: now.toISOString() };
+  return { referralId, provider: principalId(provider), response, ...(reason ? { reason } : {}), ...(homeUrn ? { homeUrn } : {}), respondedAt: now.toISOString(), ...(by ? { by } : {}) };
 }
 
 /**

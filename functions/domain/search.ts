@@ -4,6 +4,7 @@ import { badRequest } from './errors.ts';
 import { outcodeCentroid, requireKnownOutcode, type Point } from './geo.ts';
 import { inHouseAuthority, type HomeSnapshot } from './homes.ts';
 import { displayScore, fit, rank, toCandidate, type Candidate, type Child, type RankAfter } from './matching.ts';
+import { discRanges, nextNearRead, type NearRead, type StripRange } from './near.ts';
 import { principalId, type Principal } from './principal.ts';
 import { AUTHORITIES } from './reference/authorities.ts';
 import { unheldBeds, type Holds } from './vacancy.ts';
@@ -181,4 +182,37 @@ export function searchPage(p: Principal, q: SearchQuery, vacancies: readonly Sea
     candidates: candidates.length,
     eligible: ranked.eligible,
   };
+}
+
+/** How a search near an outcode reads the index by place (the store answers; ./near.ts says what to ask). */
+export interface NearReader {
+  /** The open vacancies in these ranges of the index, and with `unlocated` those whose homes have no location. */
+  near(ranges: readonly StripRange[], unlocated: boolean): Promise<readonly SearchFacts[]>;
+  /** Every open vacancy (what a search without `near` reads). */
+  all(): Promise<readonly SearchFacts[]>;
+}
+
+/**
+ * The same page as `searchPage` over every open vacancy, for a search with `near`, reading only
+ * what can change it: with `maxMiles` the disc of `maxMiles`; without, disc after wider disc
+ * until no unread vacancy could rank before the page's last item (./near.ts `nextNearRead`).
+ */
+export async function searchNearPage(
+  p: Principal, q: SearchQuery, origin: Point, reader: NearReader, opts: { now: number; position?: SearchPosition },
+): Promise<SearchPage> {
+  const facts: SearchFacts[] = [];
+  const seen = new Set<string>(); // a vacancy whose home moved may show in two places while the index catches up
+  let read: NearRead | undefined;
+  let page: SearchPage | undefined;
+  for (;;) {
+    const next = nextNearRead(origin, q.maxMiles, read, page && { more: page.next !== undefined, lastScore: page.next?.s });
+    if (next.kind === 'done') return page!;
+    if (next.kind === 'all') return searchPage(p, q, await reader.all(), opts);
+    for (const v of await reader.near(discRanges(origin, next.miles, read?.miles), next.unlocated && !read?.unlocated)) {
+      if (!seen.has(v.id)) facts.push(v);
+      seen.add(v.id);
+    }
+    read = { miles: next.miles, unlocated: next.unlocated };
+    page = searchPage(p, q, facts, opts);
+  }
 }

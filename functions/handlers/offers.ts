@@ -6,6 +6,7 @@ import * as rules from '../domain/offers.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import { allowedFields, decideAccess, requireOpenReferral, type Decided } from '../domain/referrals.ts';
 import type { VacancyItem } from '../domain/vacancy.ts';
+import { accessionsOfCaller } from '../store/accessions.ts';
 import { agreementInForce, loadAgreements } from '../store/agreements.ts';
 import { writeAuditEntry } from '../store/audit.ts';
 import { idempotency } from '../store/idempotency.ts';
@@ -23,19 +24,20 @@ loadAgreements(); // fail at cold start on an invalid agreement
 
 const access = (r: ReferralItem, p: Principal, now: Date) => decideAccess(agreementInForce(r.agreementId), r, p, now);
 
-/** The caller's access to the referral: the owner's, or a provider's — audited, and 404 when denied. */
-async function admitted(r: ReferralItem, p: Principal, requestId: string, now: Date): Promise<Decided<ReferralItem>> {
-  const a = access(r, p, now);
+/** The caller's access to the referral: the owner's, or a provider's (a party by its file or its accession) — audited, and 404 when denied. */
+async function admitted(r: ReferralItem, p: Principal, requestId: string, person: string | undefined, now: Date): Promise<Decided<ReferralItem>> {
+  const agreement = agreementInForce(r.agreementId);
+  const a = decideAccess(agreement, r, p, now, await accessionsOfCaller(p, [agreement]));
   if (a.owner) return a;
-  await writeAuditEntry(auditRecord({ ...a, action: 'offer' satisfies AuditAction, requestId, disclosed: [] }));
+  await writeAuditEntry(auditRecord({ ...a, action: 'offer' satisfies AuditAction, requestId, person, disclosed: [] }));
   allowedFields(a);
   return a;
 }
 
 export const handler = lambda(offersRoutes, {
-  'POST /v1/referrals/{id}/offers': async ({ principal, params, body, requestId, by }) => {
+  'POST /v1/referrals/{id}/offers': async ({ principal, person, params, body, requestId, by }) => {
     const now = new Date();
-    const a = await admitted(await requireReferral(params.id), principal, requestId, now);
+    const a = await admitted(await requireReferral(params.id), principal, requestId, person, now);
     requireOpenReferral(a.referral);
     const { home, vacancy } = await store.offerSubjects(body.homeUrn, body.vacancyId);
     const ctx = { provider: principal, child: a.referral.child, disclosed: a.decision.fields, home, vacancy, now };
@@ -47,17 +49,17 @@ export const handler = lambda(offersRoutes, {
     return { status: 201, body: rules.offerView(offer, a.referral, now), headers: { location: `/v1/offers/${offer.id}` } };
   },
 
-  'GET /v1/referrals/{id}/offers': async ({ principal, params, query, requestId }) => {
+  'GET /v1/referrals/{id}/offers': async ({ principal, person, params, query, requestId }) => {
     const now = new Date();
-    const a = await admitted(await requireReferral(params.id), principal, requestId, now);
+    const a = await admitted(await requireReferral(params.id), principal, requestId, person, now);
     const page = await store.offersPage(a.referral.id, principalId(principal), a.owner ? undefined : principal.id, query);
     return { body: { ...page, items: page.items.map((o) => rules.offerView(o, a.referral, now)) } };
   },
 
-  'GET /v1/offers/{id}': async ({ principal, params, requestId }) => {
+  'GET /v1/offers/{id}': async ({ principal, person, params, requestId }) => {
     const now = new Date();
     const { offer, referral } = await store.offerAndReferral(params.id);
-    const a = await admitted(referral, principal, requestId, now);
+    const a = await admitted(referral, principal, requestId, person, now);
     if (!rules.seesOffer(offer, principal, a.owner)) throw notFound();
     return { body: rules.offerView(offer, referral, now) };
   },

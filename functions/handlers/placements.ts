@@ -12,7 +12,7 @@ import type { Principal } from '../domain/principal.ts';
 import { episodeRows, episodesCsv, requireExportYear } from '../domain/ssda903.ts';
 import { agreementInForce, loadAgreements } from '../store/agreements.ts';
 import { writeAuditEntries } from '../store/audit.ts';
-import { allPlacements, changePlacement, listDeliveredNotices, listPlacements, readPlacement } from '../store/placements.ts';
+import { allPlacements, changePlacement, endPlacement, listDeliveredNotices, listPlacements, readPlacement } from '../store/placements.ts';
 
 /**
  * Placements once they exist (CONTRACT.md "Offers and placements"): parse (edge) → domain/store →
@@ -49,20 +49,21 @@ export const handler = lambda(placementsRoutes, {
     const now = new Date();
     return { body: placementView(await changePlacement(principal, params.id, (p) => noticeSentPlacement(p, params.noticeId, body.sentAt, by, now))) };
   },
-  'POST /v1/placements/{id}/end': async ({ principal, params, body, by }) => {
-    const ended = await changePlacement(principal, params.id, (p) => {
+  'POST /v1/placements/{id}/end': async ({ principal, params, body, requestId, by }) => {
+    // a pool placement's allocation ends with it, in the same transaction (its bed free again)
+    const ended = await endPlacement(principal, params.id, (p) => {
       if (!mayEnd(p, principal)) throw forbidden('The programme office ends only placements in pooled beds; the placing authority ends this one.');
       return endedPlacement(p, body, by);
-    });
+    }, requestId);
     return { body: placementView(ended) };
   },
 
-  'GET /v1/notices': async ({ principal, query, requestId }) => {
+  'GET /v1/notices': async ({ principal, person, query, requestId }) => {
     const now = new Date();
     const page = await listDeliveredNotices(principal, query.limit, query.cursor);
     const agreement = agreementInForce(REGIONAL_AGREEMENT_ID);
     const reads = page.items.map((notice) => ({ notice, decision: decideNoticeDisclosure(agreement, REGIONAL_AGREEMENT_ID, principal, NOTICE_CHILD_FIELDS, notice.sentAt, now) }));
-    const read = { agreementId: REGIONAL_AGREEMENT_ID, agreement, purpose: HOST_NOTIFICATION_PURPOSE, principal, requestId, now };
+    const read = { agreementId: REGIONAL_AGREEMENT_ID, agreement, purpose: HOST_NOTIFICATION_PURPOSE, principal, person, requestId, now };
     await writeAuditEntries(reads.map((r) => noticeReadRecord({ ...read, ...r })));
     const items = reads.filter((r) => r.decision.allowed).map((r) => hostNoticeView(r.notice, r.decision.fields));
     return { body: { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };

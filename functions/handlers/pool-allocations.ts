@@ -13,8 +13,8 @@ import { endAllocation } from '../store/pool/end.ts';
  */
 
 export const handler = lambda(poolAllocationsRoutes, {
-  'POST /v1/pool/allocations': async ({ principal, body, requestId }) => {
-    const allocation = await allocate({ requestId: body.requestId, bedId: body.bedId, startDate: body.startDate, by: principal, httpRequestId: requestId });
+  'POST /v1/pool/allocations': async ({ principal, body, requestId, by }) => {
+    const allocation = await allocate({ requestId: body.requestId, bedId: body.bedId, startDate: body.startDate, who: principal, by, httpRequestId: requestId });
     return { status: 201, body: allocationView(allocation), headers: { location: `/v1/pool/allocations/${allocation.id}` } };
   },
   'GET /v1/pool/allocations': async ({ principal, query }) => {
@@ -22,9 +22,9 @@ export const handler = lambda(poolAllocationsRoutes, {
     return { body: { items: items.map(allocationView), ...(nextCursor ? { nextCursor } : {}) } };
   },
   'GET /v1/pool/allocations/{id}': async ({ principal, params }) => ({ body: allocationView(await readAllocation(principal, params.id)) }),
-  'POST /v1/pool/allocations/{id}/end': async ({ principal, params, body, requestId }) => {
+  'POST /v1/pool/allocations/{id}/end': async ({ principal, params, body, requestId, by }) => {
     const { endDate, reason, stepDownTo } = body;
-    const { ended, stepDown } = await endAllocation({ who: principal, id: params.id, endDate, reason, ...(stepDownTo ? { stepDownTo } : {}), httpRequestId: requestId });
+    const { ended, stepDown } = await endAllocation({ who: principal, by, id: params.id, endDate, reason, ...(stepDownTo ? { stepDownTo } : {}), httpRequestId: requestId });
     return { body: { ...allocationView(ended), ...(stepDown ? { stepDown: allocationView(stepDown) } : {}) } };
   },
 }, { idempotency });

@@ -1,8 +1,10 @@
+import { eventsHandlers, eventsRoutes } from './events.ts';
 import { homesHandlers, homesRoutes } from './homes.ts';
 import { placementsHandlers, placementsRoutes } from './placements.ts';
 import { offerAcceptanceHandlers, offerAcceptanceRoutes } from './offer-acceptance.ts';
 import { offersHandlers, offersRoutes } from './offers.ts';
 import { poolHandlers, poolRoutes } from './pool.ts';
+import { providersHandlers, providersRoutes } from './providers.ts';
 import { poolAllocationsHandlers, poolAllocationsRoutes } from './pool-allocations.ts';
 import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
@@ -33,6 +35,8 @@ export const routes = {
   ...placementsRoutes,
   ...offersRoutes,
   ...offerAcceptanceRoutes,
+  ...eventsRoutes,
+  ...providersRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -47,6 +51,8 @@ export const handlers = {
   ...placementsHandlers,
   ...offersHandlers,
   ...offerAcceptanceHandlers,
+  ...eventsHandlers,
+  ...providersHandlers,
   // the web console (functions/console/): one Lambda for its pages, behind the same API (infra/stack.ts)
   ...consoleHandlers,
 } as const;
@@ -77,8 +83,14 @@ export const jobs = {
   // spend and rollups (issue 6): nightly rollups of the recent months, their quarters and financial years
   rollup: {
     schedule: 'cron(30 2 * * ? *)',
-    grants: ['table:read', 'bucket:write'],
+    grants: ['table:write', 'bucket:write'], // writes rollup.published events (store/rollups.ts announce)
     description: 'Nightly spend rollups: last month and this month, with their quarters and financial years',
+  },
+  // events (issue 15): reminders as events — vacancy.expiring, hold.expiring, notice.due — each written once
+  reminders: {
+    schedule: 'rate(15 minutes)',
+    grants: ['table:write'],
+    description: 'Reminders as events: vacancies expiring within 24 hours, holds ending within 2 hours, reg 13(4) notices due the next working day',
   },
 } as const satisfies Record<string, { schedule: string; grants: readonly Grant[]; description: string }>;
 

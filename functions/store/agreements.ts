@@ -79,3 +79,13 @@ export function agreementInForce(id: string): SharingAgreement | undefined {
   const versions = loadAgreements().filter((a) => a.id === id).sort(newestFirst);
   return versions.find((a) => a.status !== 'draft') ?? versions[0];
 }
+
+/** Every agreement's version in force (one per agreement id). */
+export function agreementsInForce(): SharingAgreement[] {
+  return [...new Set(loadAgreements().map((a) => a.id))].map((id) => agreementInForce(id)!);
+}
+
+/** Every version on file of an agreement, newest first (empty when none). */
+export function agreementVersions(id: string): SharingAgreement[] {
+  return loadAgreements().filter((a) => a.id === id).sort(newestFirst);
+}

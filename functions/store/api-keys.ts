@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './ddb.ts';
 import { badRequest, notFound } from '../domain/errors.ts';
 import { parsePrincipal, principalId, type Principal } from '../domain/principal.ts';
 import { config, dynamo } from './config.ts';

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand } from './ddb.ts';
 import { trailOf, type AuditEntry, type AuditRecord, type AuditScope } from '../domain/audit.ts';
 import { config, dynamo } from './config.ts';
 import * as keys from './keys.ts';
@@ -71,7 +71,7 @@ export async function writeAuditEntries(records: readonly AuditRecord[]): Promis
   }
 }
 
-const ENTRY_FIELDS = ['at', 'principal', 'action', 'referralId', 'placementId', 'agreementId', 'agreementVersion', 'purpose', 'outcome', 'fields', 'reasons', 'requestId'] as const;
+const ENTRY_FIELDS = ['at', 'principal', 'person', 'action', 'referralId', 'placementId', 'agreementId', 'agreementVersion', 'purpose', 'outcome', 'fields', 'reasons', 'requestId'] as const;
 const toEntry = (item: Record<string, unknown>): AuditEntry =>
   Object.fromEntries(ENTRY_FIELDS.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) as unknown as AuditEntry;
 

@@ -1,4 +1,4 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from './ddb.ts';
 import { config, dynamo } from './config.ts';
 import type { Key } from './keys.ts';
 

@@ -1,5 +1,4 @@
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDb, ListTablesCommand } from './ddb.ts';
 import { inLambda, required, resetCursorSecret } from './env.ts';
 
 /**
@@ -38,14 +37,14 @@ export const config: Readonly<HubConfig> = {
 // In Lambda: checked now, at cold start.
 if (inLambda()) loadConfig();
 
-let ddb: DynamoDBDocumentClient | undefined;
+let ddb: DynamoDb | undefined;
 const resetters: (() => void)[] = [];
 
-export function dynamo(): DynamoDBDocumentClient {
+/** The one DynamoDB client (./ddb.ts), made on first use. */
+export function dynamo(): DynamoDb {
   if (!ddb) {
-    const client = new DynamoDBClient({ maxAttempts: 8 });
-    if (process.env.AWS_ENDPOINT_URL_DYNAMODB) awaitLocalCommits(client);
-    ddb = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    ddb = new DynamoDb({ maxAttempts: 8, marshallOptions: { removeUndefinedValues: true } });
+    if (process.env.AWS_ENDPOINT_URL_DYNAMODB) awaitLocalCommits(ddb);
   }
   return ddb;
 }
@@ -62,7 +61,7 @@ const COMMITTED_LATER = new Set(['TransactWriteItemsCommand', 'ExecuteTransactio
  * a transactional write resolves when it is on disk, and fails if DynamoDB Local dies first.
  * Only for an endpoint other than AWS's (DynamoDB Local: npm start, the tests, the CLI).
  */
-function awaitLocalCommits(client: DynamoDBClient): void {
+function awaitLocalCommits(client: DynamoDb): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const out = await next(args);

@@ -1,5 +1,5 @@
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@smithy/core/checksum'; // the SDK's own (in every bundle with a client already)
+import { Sha256 } from './sha256.ts';
 
 /**
  * Configuration from the environment, read once and checked at once, with no AWS SDK (the

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from './ddb.ts';
 import { notFound, preconditionFailed } from '../domain/errors.ts';
 import { homeFromWrite, homeSnapshot, type HomeItem, type HomeWrite, type ProviderRef } from '../domain/homes.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
@@ -70,7 +70,23 @@ export async function getProviderProfile(id: string): Promise<ProviderRef | unde
   return Item ? { id: String(Item.id), name: String(Item.name), group: String(Item.group) } : undefined;
 }
 
-const profileRecord = (profile: ProviderRef, now: Date) => ({ ...keys.providerProfile(profile.id), type: 'providerProfile', ...profile, updatedAt: now.toISOString() });
+/** A provider profile item; every one is in the provider directory (gsi2, keys.providerListing). */
+const profileRecord = (profile: ProviderRef, now: Date) => ({
+  ...keys.providerProfile(profile.id), ...keys.providerListing(profile.id), type: 'providerProfile', ...profile, updatedAt: now.toISOString(),
+});
+
+/**
+ * Records a provider that posts its first home and is not in the hub yet (no Ofsted import, no
+ * demo profile), so that the provider directory knows it: named by its id until a profile with its
+ * name arrives. Never replaces a profile that exists.
+ */
+export async function ensureProviderProfile(profile: ProviderRef, now = new Date()): Promise<void> {
+  await dynamo()
+    .send(new PutCommand({ TableName: config.tableName, Item: profileRecord(profile, now), ConditionExpression: 'attribute_not_exists(pk)' }))
+    .catch((e) => {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    });
+}
 
 /** Records a provider organisation's name and group (idempotent: unchanged profiles are not rewritten). */
 export async function putProviderProfile(profile: ProviderRef, now = new Date()): Promise<void> {
@@ -79,7 +95,7 @@ export async function putProviderProfile(profile: ProviderRef, now = new Date())
       new PutCommand({
         TableName: config.tableName,
         Item: profileRecord(profile, now),
-        ConditionExpression: 'attribute_not_exists(pk) OR #n <> :n OR #g <> :g',
+        ConditionExpression: 'attribute_not_exists(pk) OR #n <> :n OR #g <> :g OR attribute_not_exists(gsi2pk)',
         ExpressionAttributeNames: { '#n': 'name', '#g': 'group' },
         ExpressionAttributeValues: { ':n': profile.name, ':g': profile.group },
       }),
@@ -113,7 +129,7 @@ export async function putProviderProfiles(profiles: readonly ProviderRef[], now 
   const stored = new Map((await batchGet(profiles.map((p) => keys.providerProfile(p.id)))).map((item) => [String(item.id), item]));
   const changed = profiles.filter((p) => {
     const s = stored.get(p.id);
-    return !s || s.name !== p.name || s.group !== p.group;
+    return !s || s.name !== p.name || s.group !== p.group || s.gsi2pk === undefined; // a profile from before the directory joins it
   });
   await putItemsBatch(changed.map((p) => profileRecord(p, now)));
   return changed.length;
@@ -241,6 +257,7 @@ export async function putHome(
     const provider = p.kind === 'provider' && existing?.provider?.id !== p.id ? await getProviderProfile(p.id) : undefined;
     const home = { ...homeFromWrite(p, urn, input, existing, { now: (opts.now ?? new Date()).toISOString(), provider }), openBeds };
     if (await writeHomeVersioned(home, existing?.version, existing?.openBeds)) {
+      if (p.kind === 'provider' && existing?.provider?.id !== p.id && !provider) await ensureProviderProfile(home.provider!); // the directory knows it now
       await refreshVacancySnapshots(home);
       return { home, created: !existing };
     }
@@ -250,7 +267,12 @@ export async function putHome(
 
 // ---------------------------------------------------------------- copies on vacancies
 
-/** Registers a placement type as having vacancies, so search and the lapse job query its partitions. */
+/**
+ * Registers a placement type as having vacancies, so search and the lapse job query its
+ * partitions. The registry a table's first vacancy makes says at once that the index by place
+ * (gsi3) holds every open vacancy (`byPlace`); one made before that index existed says so only
+ * once the lapse job has put every open vacancy in it (`indexOpenVacanciesByPlace`).
+ */
 const registeredTypes = new Set<string>();
 export async function registerVacancyType(placementType: string): Promise<void> {
   // remembered per table (tests and benchmarks may point one process at several stores)
@@ -258,25 +280,50 @@ export async function registerVacancyType(placementType: string): Promise<void> 
   if (registeredTypes.has(memo)) return;
   try {
     await dynamo().send(
-      new UpdateCommand({
+      new PutCommand({
         TableName: config.tableName,
-        Key: keys.vacancyTypes(),
-        UpdateExpression: 'ADD #t :t',
-        ConditionExpression: 'attribute_not_exists(#t) OR NOT contains(#t, :one)',
-        ExpressionAttributeNames: { '#t': 'types' },
-        ExpressionAttributeValues: { ':t': new Set([placementType]), ':one': placementType },
+        Item: { ...keys.vacancyTypes(), types: new Set([placementType]), byPlace: true },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: config.tableName,
+          Key: keys.vacancyTypes(),
+          UpdateExpression: 'ADD #t :t',
+          ConditionExpression: 'attribute_not_exists(#t) OR NOT contains(#t, :one)',
+          ExpressionAttributeNames: { '#t': 'types' },
+          ExpressionAttributeValues: { ':t': new Set([placementType]), ':one': placementType },
+        }),
+      );
+    } catch (e2) {
+      if (!(e2 instanceof ConditionalCheckFailedException)) throw e2;
+    }
   }
   registeredTypes.add(memo);
 }
 
-export async function vacancyTypes(): Promise<string[]> {
+/** The placement types that have had open vacancies, and whether the index by place holds every open vacancy. */
+export async function vacancyRegistry(): Promise<{ types: string[]; byPlace: boolean }> {
   const { Item } = await dynamo().send(new GetCommand({ TableName: config.tableName, Key: keys.vacancyTypes(), ConsistentRead: true }));
   const types = Item?.types as Set<string> | undefined;
-  return types ? [...types].sort() : [];
+  return { types: types ? [...types].sort() : [], byPlace: Item?.byPlace === true };
+}
+
+export async function vacancyTypes(): Promise<string[]> {
+  return (await vacancyRegistry()).types;
+}
+
+/** Records that the index by place holds every open vacancy (after `indexOpenVacanciesByPlace`). */
+export async function markIndexedByPlace(): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({ TableName: config.tableName, Key: keys.vacancyTypes(), UpdateExpression: 'SET byPlace = :y', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':y': true } }),
+  ).catch((e: unknown) => {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { principalId, type Principal } from '../domain/principal.ts';
 
 /**
- * Every key shape in the single table, in one place (pk/sk, gsi1pk/gsi1sk, gsi2pk/gsi2sk).
+ * Every key shape in the single table, in one place (pk/sk, gsi1pk/gsi1sk, gsi2pk/gsi2sk, gsi3pk/gsi3sk).
  * Anything tenant-owned is keyed by the owning principal, which comes from the caller's
  * principal and never from input. Nothing outside functions/store builds a key. Imported as a
  * namespace (`import * as keys`), so each Lambda bundles only the shapes it uses.
@@ -49,8 +49,10 @@ export const idempotency = (p: Principal, idempotencyKey: string): Key => ({
 export const home = (urn: string): Key => ({ pk: `HOME#${urn}`, sk: 'HOME' });
 /** gsi1: an owner's homes, by URN (without `urn`: the partition and the sort-key prefix to query). */
 export const homeByOwner = (owner: string, urn?: string) => ({ gsi1pk: `HOMES#OWNER#${owner}`, gsi1sk: urn === undefined ? 'HOME#' : `HOME#${urn}` });
-/** A provider organisation's name and group (from the Ofsted register or the demo). */
+/** A provider organisation's name and group (from the Ofsted register, the demo, or its first home posted). */
 export const providerProfile = (providerId: string): Key => ({ pk: `PROVIDER#${providerId}`, sk: 'PROFILE' });
+/** gsi2, on every provider profile: the provider directory (`GET /v1/providers`), in id order. */
+export const providerListing = (providerId?: string) => ({ gsi2pk: 'PROVIDERS', gsi2sk: providerId === undefined ? 'PROVIDER#' : `PROVIDER#${providerId}` });
 /** A vacancy, by id; its home's facts are copied onto it (`home`) for search. */
 export const vacancy = (id: string): Key => ({ pk: `VACANCY#${id}`, sk: 'VACANCY' });
 /** gsi1: a home's vacancies, oldest first (without `createdAt`: the partition and the sort-key prefix). */
@@ -80,7 +82,31 @@ export const openVacancyExpiredBy = (at: string): string => `${at}#\uffff`;
 /** The open-index partitions of the given placement types: each type × every shard. */
 export const openVacancyPartitions = (placementTypes: readonly string[]): string[] =>
   placementTypes.flatMap((t) => Array.from({ length: OPEN_VACANCY_SHARDS }, (_, s) => openVacancy(t, s).gsi2pk));
-/** The placement types that have ever had a vacancy: which gsi2 partitions exist. */
+/**
+ * gsi3, sparse: open vacancies by place (issue 16; the strips and places are domain/near.ts).
+ * A located vacancy sits in the partition of its placement type × strip of the grid, sorted by
+ * northing (`openVacancyNear`); a search reads one northing range per strip its disc touches
+ * (`openVacancyNearRange`), leaving out expired ones by a filter on `expiresAt` (counted as
+ * read). A vacancy whose home has no location sits in its type's `none` partition, sorted by
+ * expiry like gsi2 (`gsi3sk > now`). Set and removed with the open-index entry (gsi2) by
+ * store/vacancy-record.ts, so the two never disagree. No write sharding: a partition takes a
+ * strip's vacancy writes (a few an hour), far below a partition's 1,000 writes a second, and
+ * a read of it is one range of its sort key however many homes share one centroid.
+ */
+export const openVacancyNear = (placementType: string, place: { strip: number; northing: number } | undefined, expiresAt: string, id: string) =>
+  place === undefined
+    ? { gsi3pk: `VACANCIES#NEAR#${placementType}#none`, gsi3sk: `${expiresAt}#${id}` }
+    : { gsi3pk: `VACANCIES#NEAR#${placementType}#${place.strip}`, gsi3sk: `${northingKey(place.northing)}#${id}` };
+const northingKey = (n: number): string => String(Math.max(0, n)).padStart(7, '0');
+/** gsi3: the partition and sort-key bounds of a northing range (both included) of one strip. */
+export const openVacancyNearRange = (placementType: string, strip: number, from: number, to: number) => ({
+  gsi3pk: `VACANCIES#NEAR#${placementType}#${strip}`,
+  gsi3skFrom: northingKey(from),
+  gsi3skTo: `${northingKey(to)}#\uffff`,
+});
+/** gsi3: the partition of the open vacancies of a type whose homes have no location. */
+export const openVacancyUnlocated = (placementType: string) => ({ gsi3pk: `VACANCIES#NEAR#${placementType}#none` });
+/** The placement types that have ever had a vacancy: which gsi2 partitions exist; `byPlace` once gsi3 holds every open vacancy. */
 export const vacancyTypes = (): Key => ({ pk: 'VACANCIES#TYPES', sk: 'REGISTRY' });
 
 // --- pooled beds (issue 4) ---
@@ -202,12 +228,18 @@ export const deliveredNoticesOf = (host: string) => ({ pk: `NOTICES#${host}`, sk
 /** An offer, in its referral's partition. */
 export const offer = (referralId: string, id: string): Key => ({ pk: `REFERRAL#${referralId}`, sk: `OFFER#${id}` });
 /** The referral an offer id names (`off_<referralId>_<random>`), or undefined for an id of another shape. */
-export const referralOfOffer = (id: string): string | undefined => {
-  const m = /^off_([A-Za-z0-9-]{1,64})_[0-9a-z]{8,40}$/.exec(id);
-  return m?.[1];
-};
+export { referralOfOffer } from '../domain/events.ts';
 /** The guard that keeps one open offer of a home on a referral: it names the offer and when its hold ends. */
 export const offerHomeGuard = (referralId: string, urn: string): Key => ({ pk: `REFERRAL#${referralId}`, sk: `OFFERHOME#${urn}` });
+/**
+ * gsi2, sparse: open offers by when their hold ends (the reminders job reads the next 2 hours).
+ * On the offer item while it is stored `open` (store/offer-record.ts offerItem); an offer
+ * superseded by an acceptance keeps it, and the job reads the referral to judge it.
+ */
+export const openOfferByHold = (holdUntil?: string, id?: string) => ({
+  gsi2pk: 'OFFERS#OPEN#BYHOLD',
+  gsi2sk: holdUntil === undefined ? '' : `${holdUntil}#${id}`,
+});
 /** gsi1: a provider's own offers, by creation. */
 export const offerByProvider = (provider: string, createdAt?: string, id?: string) => ({
   gsi1pk: `OFFERS#${provider}`,
@@ -222,3 +254,18 @@ export const offerByProvider = (provider: string, createdAt?: string, id?: strin
  */
 export const event = (recipient: string, occurredAt: string, id: string): Key => ({ pk: `EVENTS#${recipient}`, sk: `EVENT#${occurredAt}#${id}` });
 export const eventsOf = (recipient: string) => ({ pk: `EVENTS#${recipient}`, skPrefix: 'EVENT#' });
+/**
+ * A reminder sent (vacancy.expiring, hold.expiring, notice.due), written once with its event by a
+ * conditional put: one per subject, type and deadline, so re-runs of the job never send it twice
+ * while a deadline that moves (a vacancy reconfirmed) is reminded of again.
+ */
+export const reminderSent = (type: string, subjectId: string, deadline: string): Key => ({ pk: `REMINDER#${type}#${subjectId}`, sk: `DUE#${deadline}` });
+/** A rollup run whose `rollup.published` events were written (once per period and run). */
+export const rollupPublished = (period: string, runId: string): Key => ({ pk: `ROLLUPPUBLISHED#${period}`, sk: `RUN#${runId}` });
+
+// --- organisations (issue 13) ---
+// a provider's accession to an agreement version .. pk ACCESSIONS#<agreementId>, sk ACCESSION#<version>#<providerId>  (write-once)
+// an agreement's accession register ............... pk ACCESSIONS#<agreementId>, begins_with ACCESSION#
+/** One entry of an agreement's accession register: a provider party to one version by accession. */
+export const accession = (agreementId: string, version: string, providerId: string): Key => ({ pk: `ACCESSIONS#${agreementId}`, sk: `ACCESSION#${version}#${providerId}` });
+export const accessionsOf = (agreementId: string) => ({ pk: `ACCESSIONS#${agreementId}`, skPrefix: 'ACCESSION#' });

@@ -1,5 +1,5 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { newNoticeId, newPlacementId } from './ids.ts';
+import { TransactWriteCommand } from './ddb.ts';
+import { newId, newNoticeId, newPlacementId } from './ids.ts';
 import { auditRecord } from '../domain/audit.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { accepted, offerStatus, requireOpen, type OfferRecord } from '../domain/offers.ts';
@@ -8,9 +8,12 @@ import type { By, Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
 import { decideAccess, requireOpenReferral } from '../domain/referrals.ts';
 import { isLiveHold, slotOf } from '../domain/vacancy.ts';
+import { accessionsFor } from './accessions.ts';
 import { agreementInForce } from './agreements.ts';
 import { auditPut } from './audit.ts';
+import { addressed, providerRecipient } from '../domain/events.ts';
 import { batchGet, itemAt } from './batch-get.ts';
+import { eventPuts } from './events.ts';
 import { config, dynamo } from './config.ts';
 import { toHome } from './home-record.ts';
 import * as keys from './keys.ts';
@@ -31,16 +34,16 @@ import { bedTakenWrites, releaseHoldWrite } from './vacancies.ts';
 
 /**
  * What an acceptance reads, in one consistent Query of the referral's partition: the referral,
- * the offer, and the rivals that may hold a bed (open, naming a vacancy, hold not passed at
- * `now`) — DynamoDB filters out the rest, so a referral with hundreds of offers costs one Query
- * whose answer stays small (the others read as superseded once the referral is placed).
+ * the offer, and the rivals still open (hold not passed at `now`): those naming a vacancy may
+ * hold a bed, and every one is told it is superseded (`offer.superseded`) — DynamoDB filters out
+ * the rest, so a referral with hundreds of closed offers costs one Query whose answer stays small.
  * 404 when there is no referral.
  */
 export async function referralAndOffers(referralId: string, offerId: string, now: Date): Promise<{ referral: ReferralItem; offers: OfferRecord[] }> {
   const items = await queryAll({
     TableName: config.tableName,
     KeyConditionExpression: 'pk = :pk',
-    FilterExpression: '#t = :referral OR (#t = :offer AND id = :mine) OR (#t = :offer AND attribute_exists(vacancyId) AND #st = :open AND holdUntil > :now)',
+    FilterExpression: '#t = :referral OR (#t = :offer AND id = :mine) OR (#t = :offer AND #st = :open AND holdUntil > :now)',
     ExpressionAttributeNames: { '#t': 'type', '#st': 'status' },
     ExpressionAttributeValues: {
       ':pk': keys.referralPartition(referralId).pk, ':referral': 'referral', ':offer': 'offer', ':mine': offerId,
@@ -59,9 +62,12 @@ export async function referralAndOffers(referralId: string, offerId: string, now
  * Accepts an offer for the referral's owner, in ONE transaction with conditions: the offer open
  * with its hold not passed → accepted; the referral open, its consent as read → placed (with
  * placedAt); the vacancy it names one bed fewer (filled at 0; the home's open-bed counter in step)
- * and its hold released; every rival holding a bed superseded and its hold released (the other
- * rivals read as superseded from the placed referral: domain/offers.ts `offerStatus`); the
- * placement's items; an audit entry of the check that the provider may still read the referral.
+ * and its hold released; the placement's items; an audit entry of the check that the provider may
+ * still read the referral. Every rival reads as superseded from the placed referral (domain/offers.ts
+ * `offerStatus`: every read of an offer goes through it), and the hold of each rival that holds a
+ * bed is released in the same transaction — up to the 100 items one takes (over ~90 such rivals,
+ * the rest right after it); the events it makes (offer.accepted, offer.superseded to each open
+ * rival's provider, placement.created, notice.delivered).
  * 404 when the caller does not own the referral; 409 when the offer is not open, its hold has
  * passed, the referral is placed, or the provider may no longer read it. A transaction that
  * loses a race is retried on a fresh read, whose rules then answer.
@@ -78,10 +84,11 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     requireOpenReferral(referral);
     requireOpen(offer, referral, now);
     const provider = { kind: 'provider' as const, id: offer.provider.id };
-    const providerAccess = decideAccess(agreement, referral, provider, now);
+    const providerAccess = decideAccess(agreement, referral, provider, now, await accessionsFor([agreement], [provider.id]));
     if (!providerAccess.decision.allowed) throw conflict('The provider may no longer read this referral (consent withdrawn or refused).');
 
-    const rivals = offers.filter((o) => o.id !== offer.id && o.vacancyId !== undefined && offerStatus(o, referral, now) === 'open');
+    const open = offers.filter((o) => o.id !== offer.id && offerStatus(o, referral, now) === 'open');
+    const rivals = open.filter((o) => o.vacancyId !== undefined);
     const wanted = [keys.home(offer.homeUrn), ...[offer, ...rivals].flatMap((o) => (o.vacancyId ? [keys.vacancy(o.vacancyId)] : []))];
     const items = await batchGet(wanted, { consistent: true });
     const homeItem = itemAt(items, keys.home(offer.homeUrn));
@@ -107,23 +114,13 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     const vacancyOf = (o: OfferRecord) => (o.vacancyId ? itemAt(items, keys.vacancy(o.vacancyId)) : undefined);
     const ownVacancy = vacancyOf(offer);
     if (offer.vacancyId && !ownVacancy) throw conflict(`Vacancy ${offer.vacancyId} no longer exists.`);
-    const rivalWrites = rivals.flatMap((r): TransactItem[] => {
+    // each rival holds its bed in a vacancy of its own home (one open offer per home and referral)
+    const releaseOf = (r: OfferRecord): TransactItem[] => {
       const v = vacancyOf(r);
       const slot = v && slotOf(toVacancy(v).holds, r.id);
       if (!v || slot === undefined || !isLiveHold(toVacancy(v).holds?.[slot], now) || r.vacancyId === offer.vacancyId) return [];
-      return [
-        {
-          Update: {
-            TableName: config.tableName, Key: keys.offer(referralId, r.id),
-            UpdateExpression: 'SET #st = :sup, updatedAt = :now, #by = :by',
-            ConditionExpression: '#st = :open',
-            ExpressionAttributeNames: { '#st': 'status', '#by': 'by' },
-            ExpressionAttributeValues: { ':sup': 'superseded', ':open': 'open', ':now': now.toISOString(), ':by': by },
-          },
-        },
-        releaseHoldWrite(r.vacancyId!, slot, r.id),
-      ];
-    });
+      return [releaseHoldWrite(r.vacancyId!, slot, r.id)];
+    };
     const audit = auditRecord({ referral, agreement, principal: provider, action: 'accept', decision: providerAccess.decision, requestId, now, disclosed: [] });
     const after = accepted(offer, by, now);
     const writes: TransactItem[] = [
@@ -131,19 +128,33 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
       {
         Update: {
           TableName: config.tableName, Key: keys.referral(referralId),
-          UpdateExpression: 'SET #st = :placed, placedAt = :now, acceptedOfferId = :o, updatedAt = :now',
-          ...referralUnchanged(referral, { ':placed': 'placed', ':now': now.toISOString(), ':o': offer.id }),
+          UpdateExpression: 'SET #st = :placed, placedAt = :now, acceptedOfferId = :o, updatedAt = :now, #by = :by',
+          ...referralUnchanged(referral, { ':placed': 'placed', ':now': now.toISOString(), ':o': offer.id, ':by': by }),
+          ExpressionAttributeNames: { '#st': 'status', '#by': 'by' },
         },
       },
       ...(ownVacancy ? await bedTakenWrites(toVacancy(ownVacancy), offer.id, home, now) : []),
       ...placementRecords(placement).map((Item): TransactItem => ({ Put: { TableName: config.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
       { Put: auditPut(audit) },
+      // the events (CONTRACT "Events"), taken as late as can be: offer.accepted to the provider
+      // (placement.created and notice.delivered are among the placement's items)
+      ...eventPuts(addressed('offer.accepted', offer.id, [providerRecipient(offer.provider.id)], new Date(), () => newId())),
     ];
-    // rivals holding beds, two writes each, as many as the transaction has room for (more than ~45 rivals
-    // holding beds is not a referral the hub expects; any left over read as superseded and their holds lapse at holdUntil)
-    writes.push(...rivalWrites.slice(0, 2 * Math.floor((TRANSACTION_LIMIT - writes.length) / 2)));
+    // each open rival reads as superseded from the placed referral (domain/offers.ts `offerStatus`), so
+    // only its hold (when it holds a bed) and its `offer.superseded` are written: in the transaction,
+    // as many rivals as it has room for (at most 100 items)
+    const supersededAt = new Date();
+    const groups = open.map((r) => [...releaseOf(r), ...eventPuts(addressed('offer.superseded', r.id, [providerRecipient(r.provider.id)], supersededAt, () => newId()))]);
+    const later: TransactItem[][] = [];
+    for (const group of groups) {
+      if (writes.length + group.length <= TRANSACTION_LIMIT) writes.push(...group);
+      else later.push(group);
+    }
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
+      // more rivals holding beds than that (over ~90): the rest released right after, each while still the
+      // rival's; should this stop part-way, a hold left still lapses by itself at its holdUntil
+      await Promise.all(later.map((group) => dynamo().send(new TransactWriteCommand({ TransactItems: group })).catch(() => undefined)));
       return placement;
     } catch (e) {
       if (!cancelled(e)) throw e;

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { OfferRecord } from '../domain/offers.ts';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from './ddb.ts';
 import { config } from './config.ts';
 import * as keys from './keys.ts';
 import type { ReferralItem } from './referrals.ts';
@@ -16,7 +15,6 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 export const MAX_ATTEMPTS = 40;
 export const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * Math.random()));
-export const random = (now: number) => `${now.toString(36)}${randomBytes(6).toString('hex')}`;
 
 
 const OFFER_FIELDS = [
@@ -30,6 +28,8 @@ export const toOffer = (item: Record<string, unknown>): OfferRecord =>
 export const offerItem = (o: OfferRecord, ttl: number) => ({
   ...keys.offer(o.referralId, o.id),
   ...keys.offerByProvider(`provider:${o.provider.id}`, o.createdAt, o.id),
+  // while open, in the index of holds by end (the reminders job: hold.expiring); a closed offer's Put drops it
+  ...(o.status === 'open' ? keys.openOfferByHold(o.holdUntil, o.id) : {}),
   type: 'offer',
   ...o,
   ttl,

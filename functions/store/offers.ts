@@ -1,13 +1,16 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from './ddb.ts';
 import { conflict, notFound, unprocessable } from '../domain/errors.ts';
 import type { HomeItem } from '../domain/homes.ts';
 import type { OfferRecord } from '../domain/offers.ts';
 import { slotOf, type VacancyItem } from '../domain/vacancy.ts';
+import { addressed, providerRecipient } from '../domain/events.ts';
 import { batchGet, itemAt } from './batch-get.ts';
+import { eventPuts } from './events.ts';
+import { newId } from './ids.ts';
 import { config, dynamo } from './config.ts';
 import { toHome } from './home-record.ts';
 import * as keys from './keys.ts';
-import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, random, referralUnchanged, toOffer, type TransactItem } from './offer-record.ts';
+import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, referralUnchanged, toOffer, type TransactItem } from './offer-record.ts';
 import { queryPage, type Page } from './paging.ts';
 import { toItem as toReferral, type ReferralItem } from './referrals.ts';
 import { toVacancy } from './vacancy-record.ts';
@@ -24,7 +27,7 @@ import { releaseHoldWrite, takeHoldWrite } from './vacancies.ts';
  */
 
 /** A new offer id on a referral: `off_<referralId>_<time><random>`. */
-export const newOfferId = (referralId: string, now = Date.now()): string => `off_${referralId}_${random(now)}`;
+export { newOfferId } from './ids.ts';
 
 // ---------------------------------------------------------------- reads
 
@@ -65,7 +68,7 @@ export async function offerSubjects(homeUrn: string, vacancyId: string | undefin
 // ---------------------------------------------------------------- making an offer
 
 /**
- * Stores a new open offer in one transaction: the offer; the guard of its home on the referral
+ * Stores a new open offer in one transaction: the offer (with `offer.made` to the referral's owner); the guard of its home on the referral
  * (409 while another offer of that home is open there); a check that the referral is still open
  * with its consent as read (409 otherwise); and, when it names a vacancy, a hold slot (`slot`,
  * chosen from `vacancy` as read). When another offer took that slot meanwhile, the vacancy is
@@ -94,6 +97,8 @@ export async function putOffer(
       },
       { ConditionCheck: { TableName: config.tableName, Key: keys.referral(o.referralId), ...referralUnchanged(referral) } },
       ...(vacancy && slot !== undefined ? [takeHoldWrite(vacancy, slot, { o: o.id, u: o.holdUntil }, at)] : []),
+      // last, so the items above keep their places: offer.made to the referring authority
+      ...eventPuts(addressed('offer.made', o.id, [referral.owner], at, () => newId())),
     ];
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
@@ -120,8 +125,8 @@ export async function putOffer(
 
 /**
  * Stores an open offer's closing (`after`: declined or withdrawn) in one transaction: the offer,
- * conditioned on still being open with its hold not passed (409 otherwise); its home's guard
- * freed; its hold slot, if it holds one, released.
+ * conditioned on still being open with its hold not passed (409 otherwise), with `offer.declined`
+ * to its provider when declined; its home's guard freed; its hold slot, if it holds one, released.
  */
 export async function closeOffer(before: OfferRecord, after: OfferRecord, referral: ReferralItem): Promise<OfferRecord> {
   for (let attempt = 0; ; attempt++) {
@@ -137,6 +142,8 @@ export async function closeOffer(before: OfferRecord, after: OfferRecord, referr
         },
       },
       ...(vacancy && slot !== undefined ? [releaseHoldWrite(vacancy.id, slot, before.id)] : []),
+      // offer.declined to the provider (a withdrawal is the provider's own act: no event)
+      ...(after.status === 'declined' ? eventPuts(addressed('offer.declined', before.id, [providerRecipient(before.provider.id)], new Date(), () => newId())) : []),
     ];
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: items }));

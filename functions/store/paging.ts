@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from './ddb.ts';
 import { dynamo } from './config.ts';
 import { openCursor, sealCursor } from './cursor.ts';
 import { badCursor } from '../domain/errors.ts';

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from './ddb.ts';
 import { badRequest, conflict, notFound } from '../domain/errors.ts';
 import { ownerOfPlacementId, type DeliveredNotice, type Placement } from '../domain/placement-record.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
@@ -8,7 +8,11 @@ import { config, dynamo } from './config.ts';
 import * as keys from './keys.ts';
 import { queryPage, type Page } from './paging.ts';
 import { placementRecords, UNSENT_NOTICE_DUE } from './placement-record.ts';
+import { activeAllocation, stayEndWrites } from './pool/stay.ts';
 import { queryAll } from './query.ts';
+import { addressed, authorityRecipient } from '../domain/events.ts';
+import { eventPuts } from './events.ts';
+import { newId } from './ids.ts';
 
 /**
  * Placements once they exist (CONTRACT.md "Offers and placements"): creating one on its own (a
@@ -136,34 +140,82 @@ export function listDeliveredNotices(host: Principal & { kind: 'authority' }, li
 
 // ---------------------------------------------------------------- changing
 
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
 /** Changes that lose a race are tried again (re-read, re-judged) this often. */
 const ATTEMPTS = 8;
 
 /**
- * Applies a pure transition (domain/placement-record.ts) to the placement `who` may read, and
- * writes the result only if nobody changed the placement meanwhile (a revision number on the
- * item); when someone did, reads again and judges again, so two racing approvals give one 200
- * and one 409, and an approval racing a notice sent loses neither. 404 when `who` may not read it.
+ * The write of a placement's change (`after`, from a pure transition of domain/placement-record.ts),
+ * only if nobody changed the placement since it was read at revision `rev` (0: never changed):
+ * every change of a placement goes through it, so two racing changes never both land.
  */
-export async function changePlacement(who: Principal, id: string, change: (p: Placement) => Placement): Promise<Placement> {
+export function placementChange(after: Placement, rev: number): TransactItem {
+  return {
+    Put: {
+      TableName: config.tableName,
+      Item: { ...placementRecords(after)[0], rev: rev + 1 },
+      ConditionExpression: rev === 0 ? 'attribute_exists(pk) AND attribute_not_exists(rev)' : 'rev = :rev',
+      ...(rev === 0 ? {} : { ExpressionAttributeValues: { ':rev': rev } }),
+    },
+  };
+}
+
+/** The placement `id` of `authority` as stored, with its revision (consistent read); undefined when there is none. */
+export async function placementAt(authority: AuthoritySlug, id: string): Promise<{ placement: Placement; rev: number } | undefined> {
+  const item = await getItem({ kind: 'authority', id: authority }, id, true);
+  return item ? { placement: placementOf(item), rev: typeof item.rev === 'number' ? item.rev : 0 } : undefined;
+}
+
+/**
+ * Applies a pure transition (domain/placement-record.ts) to the placement `who` may read, and
+ * writes the result only if nobody changed the placement meanwhile (`placementChange`); when
+ * someone did, reads again and judges again, so two racing approvals give one 200 and one 409,
+ * and an approval racing a notice sent loses neither. `alongside` adds writes to the same
+ * transaction (ending a pool placement ends its allocation); when any of them fails its
+ * condition, everything is read and judged again too. 404 when `who` may not read it.
+ */
+export async function changePlacement(
+  who: Principal,
+  id: string,
+  change: (p: Placement) => Placement,
+  alongside?: (before: Placement, after: Placement) => Promise<TransactItem[]>,
+): Promise<Placement> {
   for (let attempt = 1; ; attempt++) {
     const item = await getItem(who, id, true);
     if (!item) throw notFound('No such placement.');
-    const after = change(placementOf(item));
-    const rev = typeof item.rev === 'number' ? item.rev : 0;
+    const before = placementOf(item);
+    const after = change(before);
+    const write = placementChange(after, typeof item.rev === 'number' ? item.rev : 0);
+    const also = alongside ? await alongside(before, after) : [];
     try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: { ...placementRecords(after)[0], rev: rev + 1 },
-          ConditionExpression: rev === 0 ? 'attribute_exists(pk) AND attribute_not_exists(rev)' : 'rev = :rev',
-          ...(rev === 0 ? {} : { ExpressionAttributeValues: { ':rev': rev } }),
-        }),
-      );
+      if (also.length) await dynamo().send(new TransactWriteCommand({ TransactItems: [write, ...also] }));
+      else await dynamo().send(new PutCommand(write.Put!));
       return after;
     } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      const raced = e instanceof ConditionalCheckFailedException
+        || (e instanceof TransactionCanceledException && e.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
+      if (!raced) throw e;
       if (attempt >= ATTEMPTS) throw conflict('Others were changing this placement at the same moment; try again.');
     }
   }
+}
+
+/**
+ * Ends the placement `who` may read by `change` (domain/placement-record.ts `endedPlacement`).
+ * A pool placement's allocation, while active, ends in the same transaction and its bed is free
+ * again from the end date (./pool/stay.ts, the writes the pool's own end makes too), so the
+ * pool's ledger and the placement agree whichever route ended the stay.
+ */
+export function endPlacement(who: Principal, id: string, change: (p: Placement) => Placement, httpRequestId: string): Promise<Placement> {
+  return changePlacement(who, id, change, async (before, after) => {
+    const allocation = before.allocationId ? await activeAllocation(before.authority, before.allocationId) : undefined;
+    if (!allocation) return [];
+    const now = new Date();
+    const end = { endDate: after.endDate!, by: after.by, at: now.toISOString(), httpRequestId };
+    return [
+      ...stayEndWrites(allocation, after.reasonPlaceChange ? { ...end, reason: after.reasonPlaceChange } : end),
+      ...eventPuts(addressed('allocation.ended', allocation.id, [authorityRecipient(allocation.authority)], now, () => newId())),
+    ];
+  });
 }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from './ddb.ts';
 import { conflict } from '../domain/errors.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import { buildMappingIndex, mergeMappings, normaliseName, type MappingIndex } from '../domain/provider-groups.ts';

@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from './ddb.ts';
 import { config, dynamo } from './config.ts';
 
 /**
@@ -9,11 +9,21 @@ import { config, dynamo } from './config.ts';
 type Item = Record<string, unknown>;
 type StartKey = Record<string, unknown>;
 
-/** Every page of a Query, in order (the one `LastEvaluatedKey` loop). */
-export async function* queryPages(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): AsyncGenerator<Item[]> {
+/** What Queries cost, as DynamoDB answered: requests sent and items read (ScannedCount: before any filter). */
+export interface QueryCounts {
+  queries: number;
+  read: number;
+}
+
+/** Every page of a Query, in order (the one `LastEvaluatedKey` loop); `counts`, when given, adds up what each page cost. */
+export async function* queryPages(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>, counts?: QueryCounts): AsyncGenerator<Item[]> {
   let start: StartKey | undefined;
   do {
     const out = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    if (counts) {
+      counts.queries++;
+      counts.read += out.ScannedCount ?? out.Items?.length ?? 0;
+    }
     yield out.Items ?? [];
     start = out.LastEvaluatedKey;
   } while (start);

@@ -1,13 +1,16 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from './ddb.ts';
 import { randomUUID } from 'node:crypto';
 import { presentFields, retentionDays, type ConsentRecord, type ReferralRecord } from '../domain/disclosure.ts';
 import { notFound } from '../domain/errors.ts';
 import type { Placed, ResponseRecord } from '../domain/referrals.ts';
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
-import { principalId, type Principal } from '../domain/principal.ts';
+import { byOf, principalId, type By, type Principal } from '../domain/principal.ts';
 import type { AuthoritySlug } from '../domain/reference/authorities.ts';
+import { addressed, providerRecipient } from '../domain/events.ts';
 import { batchGet } from './batch-get.ts';
+import { eventPuts } from './events.ts';
+import { newId } from './ids.ts';
 import { config, dynamo } from './config.ts';
 import * as keys from './keys.ts';
 import { cursorAfter, queryPage, startKeyOf, type Page } from './paging.ts';
@@ -26,17 +29,21 @@ export interface ReferralItem extends ReferralRecord, Placed {
   consentHistory: ConsentRecord[];
   updatedAt: string;
   ttl: number;
+  /** Who made the last change (absent on referrals from before it was kept). */
+  by?: By;
 }
 
 export type ResponseItem = ResponseRecord;
 
 export interface NewReferralItem extends Omit<ReferralRecord, 'owner' | 'authority' | 'id' | 'createdAt'> {
   id: string;
+  /** Who makes it (by default the owner's organisation, no person). */
+  by?: By;
 }
 
 const ITEM_FIELDS = [
   'id', 'owner', 'authority', 'agreementId', 'agreementVersion', 'purpose', 'child', 'lawfulBasis', 'shareWith', 'createdAt', 'consentHistory', 'updatedAt', 'ttl',
-  'status', 'placedAt', 'acceptedOfferId',
+  'status', 'placedAt', 'acceptedOfferId', 'by',
 ] as const;
 
 /** A stored referral item as the record (storage keys and anything else dropped). */
@@ -45,20 +52,25 @@ export function toItem(raw: Record<string, unknown>): ReferralItem {
 }
 
 /**
- * Writes a referral with its index pointers in one transaction. `retentionDays` sets the TTL of
+ * Writes a referral with its index pointers and its `referral.shared` events in one transaction
+ * (2 + 2 per provider named: shareWith holds at most 49, schemas/referrals.ts). `retentionDays` sets the TTL of
  * all of them. Answers false when a referral with this id already exists (nothing written).
  */
 export async function putReferral(owner: Principal & { kind: 'authority' }, r: NewReferralItem, retentionDays: number, now: Date): Promise<boolean> {
   const createdAt = now.toISOString();
   const ttl = ttlAfter(retentionDays * DAY_SECONDS, now.getTime());
+  const by = r.by ?? byOf(owner);
+  const consent = r.lawfulBasis.consent ? { ...r.lawfulBasis.consent, enteredBy: by } : undefined;
   const item: ReferralItem = {
     ...r,
+    lawfulBasis: { ...r.lawfulBasis, ...(consent ? { consent } : {}) },
     owner: principalId(owner),
     authority: owner.id as AuthoritySlug,
     createdAt,
     updatedAt: createdAt,
-    consentHistory: r.lawfulBasis.consent ? [r.lawfulBasis.consent] : [],
+    consentHistory: consent ? [consent] : [],
     ttl,
+    by,
   };
   const pointer = { type: 'referralPointer', referralId: r.id, ttl };
   try {
@@ -70,6 +82,8 @@ export async function putReferral(owner: Principal & { kind: 'authority' }, r: N
           ...r.shareWith.map((id) => ({
             Put: { TableName: config.tableName, Item: { ...keys.sharedReferral({ kind: 'provider', id }, createdAt, r.id), ...pointer } },
           })),
+          // referral.shared to each provider named (CONTRACT "Events"), in the same transaction
+          ...eventPuts(addressed('referral.shared', r.id, r.shareWith.map(providerRecipient), new Date(), () => newId())),
         ],
       }),
     );
@@ -92,9 +106,9 @@ export async function createReferral(
   now: Date,
   id: string = randomUUID(),
 ): Promise<{ id: string; created: boolean }> {
-  const { agreementId, purpose, child, lawfulBasis, shareWith } = input;
+  const { agreementId, purpose, child, lawfulBasis, shareWith, by } = input;
   const days = retentionDays(agreement, ['authority', ...presentFields({ child })]);
-  const created = await putReferral(owner, { id, agreementId, agreementVersion: agreement.version, purpose, child, lawfulBasis, shareWith }, days, now);
+  const created = await putReferral(owner, { id, agreementId, agreementVersion: agreement.version, purpose, child, lawfulBasis, shareWith, ...(by ? { by } : {}) }, days, now);
   return { id, created };
 }
 
@@ -113,8 +127,8 @@ export async function referralWithResponses(id: string): Promise<{ referral: Ref
   });
   const found = items.find((i) => i.type === 'referral');
   const responses = items.filter((i) => i.type === 'referralResponse').map((item) => {
-    const { referralId, provider, response, reason, homeUrn, respondedAt } = item as unknown as ResponseItem;
-    return { referralId, provider, response, ...(reason ? { reason } : {}), ...(homeUrn ? { homeUrn } : {}), respondedAt };
+    const { referralId, provider, response, reason, homeUrn, respondedAt, by } = item as unknown as ResponseItem;
+    return { referralId, provider, response, ...(reason ? { reason } : {}), ...(homeUrn ? { homeUrn } : {}), respondedAt, ...(by ? { by } : {}) };
   });
   if (!found) throw notFound();
   return { referral: toItem(found), responses };
@@ -210,16 +224,17 @@ export async function sharedReferralsPage<T>(
  * appended to `consentHistory` in arrival order. One atomic update sets both, so concurrent
  * changes lose nothing: each is in the history, and the one applied last is in force.
  */
-export async function recordConsent(owner: Principal, id: string, record: ConsentRecord, now: Date): Promise<void> {
+export async function recordConsent(owner: Principal, id: string, consent: ConsentRecord, now: Date, by: By = byOf(owner)): Promise<void> {
+  const record = { ...consent, enteredBy: by };
   try {
     await dynamo().send(
       new UpdateCommand({
         TableName: config.tableName,
         Key: keys.referral(id),
-        UpdateExpression: 'SET lawfulBasis.consent = :c, consentHistory = list_append(if_not_exists(consentHistory, :none), :one), updatedAt = :now',
+        UpdateExpression: 'SET lawfulBasis.consent = :c, consentHistory = list_append(if_not_exists(consentHistory, :none), :one), updatedAt = :now, #by = :by',
         ConditionExpression: 'attribute_exists(pk) AND #owner = :me',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':c': record, ':none': [], ':one': [record], ':now': now.toISOString(), ':me': principalId(owner) },
+        ExpressionAttributeNames: { '#owner': 'owner', '#by': 'by' },
+        ExpressionAttributeValues: { ':c': record, ':none': [], ':one': [record], ':now': now.toISOString(), ':me': principalId(owner), ':by': by },
       }),
     );
   } catch (e) {

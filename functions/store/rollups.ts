@@ -1,10 +1,16 @@
 import type { Readable } from 'node:stream';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from './ddb.ts';
+import { addressed, rollupAudience } from '../domain/events.ts';
+import { AUTHORITY_SLUGS } from '../domain/reference/authorities.ts';
 import type { Rollup } from '../../schemas/spend.ts';
 import { notFound } from '../domain/errors.ts';
 import { RollupAggregator, renderRollupCsv, renderRollupJson, sha256 } from '../domain/rollup.ts';
 import { monthsOf, periodStart, requirePeriodStarted, type StoredRow } from '../domain/spend.ts';
 import { batchGet } from './batch-get.ts';
-import { config } from './config.ts';
+import { config, dynamo } from './config.ts';
+import { eventPuts } from './events.ts';
+import { newId } from './ids.ts';
 import { deleteObjects, getObjectText, openObject, putObject } from './objects.ts';
 import type { HomeItem } from './homes.ts';
 import * as keys from './keys.ts';
@@ -229,6 +235,8 @@ async function runOnce(period: string, opts: RunProgress): Promise<RollupRun> {
   await opts.beforeManifest?.();
   await putObject(keys.rollupObject(period, ROLLUP_FILES.manifest), manifestText, 'application/json');
 
+  await announce(period, runId);
+
   if (previous && previous.runId !== runId) {
     // an orphaned old run is harmless: the manifest no longer names it
     await deleteObjects(previous.objects.map((o) => o.runKey)).catch(() => undefined);
@@ -244,6 +252,27 @@ async function runOnce(period: string, opts: RunProgress): Promise<RollupRun> {
     lines: manifest.lines,
     rollup: result.rollup,
   };
+}
+
+/**
+ * `rollup.published` to everyone who may read a rollup (domain/events.ts rollupAudience: the 11
+ * authorities and the programme office), once per period and run. A rollup commits in S3 (its
+ * manifest), which no DynamoDB transaction can include, so the events follow the commit in one
+ * transaction with a write-once marker of the run: a re-run over unchanged inputs (the same run
+ * id) announces nothing again, and a crash between the manifest and this write is made good by
+ * the next run of the period, which finds the same run unannounced.
+ */
+async function announce(period: string, runId: string): Promise<void> {
+  try {
+    await dynamo().send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: config.tableName, Item: { ...keys.rollupPublished(period, runId), type: 'rollupPublished' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...eventPuts(addressed('rollup.published', period, rollupAudience(AUTHORITY_SLUGS), new Date(), () => newId())),
+      ],
+    }));
+  } catch (e) {
+    if (!(e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')) throw e;
+  }
 }
 
 function runFromManifest(m: Manifest, rollup: Rollup, batches: number, lines: number): RollupRun {

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from './ddb.ts';
 import { conflict, notFound, preconditionFailed } from '../domain/errors.ts';
 import type { HomeItem } from '../domain/homes.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import {
   bedTaken, confirmed, hasRoom, heldBedsDelta, lapsed, newVacancy, patched, requireRoom, type Hold, type VacancyInput, type VacancyItem, type VacancyPatch,
 } from '../domain/vacancy.ts';
+import type { StripRange } from '../domain/near.ts';
 import { canSeeHome } from '../domain/visibility.ts';
 import { batchGet } from './batch-get.ts';
 import { config, dynamo } from './config.ts';
-import { getHome, homeRecord, homeVacancies, openBedsOf, ownHome, putItemsBatch, registerVacancyType, vacancyTypes } from './homes.ts';
+import {
+  getHome, homeRecord, homeVacancies, markIndexedByPlace, openBedsOf, ownHome, putItemsBatch, registerVacancyType, vacancyRegistry, vacancyTypes,
+} from './homes.ts';
 import * as keys from './keys.ts';
 import { queryPage, type Page } from './paging.ts';
-import { queryPages } from './query.ts';
+import { queryPages, type QueryCounts } from './query.ts';
 import { SEARCH_FACTS_ATTRIBUTE, toVacancy, vacancyRecord, type SearchFacts } from './vacancy-record.ts';
 
 /**
@@ -21,8 +24,9 @@ import { SEARCH_FACTS_ATTRIBUTE, toVacancy, vacancyRecord, type SearchFacts } fr
  * its limits are domain/vacancy.ts; this file stores them. Every write that changes the beds a
  * home's open vacancies hold changes the home's `openBeds` in the same transaction, conditioned
  * on the home's places, so no concurrency can take a home past its registered places. Search
- * reads only the open-vacancy index (gsi2, sorted by expiry, queried from now on); the lapse job
- * marks lapsed ones and takes them out of it.
+ * reads only the open-vacancy indexes (gsi2 by type, sorted by expiry, queried from now on; gsi3
+ * by type and place, for a search near an outcode); the lapse job marks lapsed ones and takes
+ * them out of both.
  */
 
 export { CONFIRMATION_DAYS, effectiveStatus, newVacancy, viewOf, type StoredStatus, type VacancyItem, type VacancyView } from '../domain/vacancy.ts';
@@ -277,9 +281,12 @@ export async function bedTakenWrites(v: VacancyItem, offerId: string, home: Home
 
 /** The gsi2 partitions to read: each placement type asked for (or in use) × the fixed shards. */
 async function openPartitions(placementTypes?: readonly string[]): Promise<string[]> {
-  const inUse = await vacancyTypes();
-  return keys.openVacancyPartitions(placementTypes ? inUse.filter((t) => placementTypes.includes(t)) : inUse);
+  return keys.openVacancyPartitions(typesAsked(await vacancyTypes(), placementTypes));
 }
+
+/** The placement types in use that a search asks for (all in use when it names none). */
+export const typesAsked = (inUse: readonly string[], placementTypes?: readonly string[]): string[] =>
+  placementTypes ? inUse.filter((t) => placementTypes.includes(t)) : [...inUse];
 
 export interface CandidateRead {
   items: SearchFacts[];
@@ -287,39 +294,114 @@ export interface CandidateRead {
   queries: number;
 }
 
-/**
- * Every open, unexpired vacancy of the given placement types (all when none given): one Query
- * per (type, shard) partition, in parallel, each followed to its last page. The key condition
- * `gsi2sk > now` leaves out every vacancy whose 7 days have run, before the lapse job runs.
- * Only the packed search facts are returned (one string attribute per vacancy), with the holds open offers put on it.
- */
-export async function readOpenVacancies(opts: { placementTypes?: readonly string[]; now?: Date } = {}): Promise<CandidateRead> {
-  const now = (opts.now ?? new Date()).toISOString();
-  const partitions = await openPartitions(opts.placementTypes);
-  let queries = 0;
-  const pages = await Promise.all(
-    partitions.map(async (pk) => {
+/** The packed search facts of an open-vacancy item, with the holds open offers put on it. */
+function factsOf(item: Record<string, unknown>): SearchFacts {
+  const facts = JSON.parse(String(item[SEARCH_FACTS_ATTRIBUTE])) as SearchFacts;
+  return item.holds ? { ...facts, holds: item.holds as SearchFacts['holds'] } : facts;
+}
+// the holds ride on the same items (no extra request); DynamoDB's 1 MB pages count whole items either way
+const FACTS = { ProjectionExpression: '#sf, #hd', ExpressionAttributeNames: { '#sf': SEARCH_FACTS_ATTRIBUTE, '#hd': 'holds' } } as const;
+
+/** Every item of each Query, in parallel, as search facts. */
+async function readFacts(inputs: Omit<QueryCommandInput, 'ExclusiveStartKey'>[], counts: QueryCounts): Promise<SearchFacts[]> {
+  const read = await Promise.all(
+    inputs.map(async (input) => {
       const items: SearchFacts[] = [];
-      const pages = queryPages({
-        TableName: config.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk > :now',
-        // the holds ride on the same items (no extra request); DynamoDB's 1 MB pages count whole items either way
-        ProjectionExpression: '#sf, #hd',
-        ExpressionAttributeNames: { '#sf': SEARCH_FACTS_ATTRIBUTE, '#hd': 'holds' },
-        ExpressionAttributeValues: { ':p': pk, ':now': now },
-      });
-      for await (const page of pages) {
-        queries++;
-        for (const item of page) {
-          const facts = JSON.parse(String(item[SEARCH_FACTS_ATTRIBUTE])) as SearchFacts;
-          items.push(item.holds ? { ...facts, holds: item.holds as SearchFacts['holds'] } : facts);
-        }
-      }
+      for await (const page of queryPages(input, counts)) for (const item of page) items.push(factsOf(item));
       return items;
     }),
   );
-  return { items: pages.flat(), queries };
+  return read.flat();
+}
+
+/**
+ * Every open, unexpired vacancy of the given placement types (all in use when none given; `inUse`
+ * when the caller has read the registry already): one Query per (type, shard) partition, in
+ * parallel, each followed to its last page. The key condition `gsi2sk > now` leaves out every
+ * vacancy whose 7 days have run, before the lapse job runs. Only the packed search facts are
+ * returned (one string attribute per vacancy), with the holds open offers put on it.
+ */
+export async function readOpenVacancies(
+  opts: { placementTypes?: readonly string[]; now?: Date; inUse?: readonly string[]; counts?: QueryCounts } = {},
+): Promise<CandidateRead> {
+  const now = (opts.now ?? new Date()).toISOString();
+  const counts = opts.counts ?? { queries: 0, read: 0 };
+  const before = counts.queries;
+  const partitions = opts.inUse ? keys.openVacancyPartitions(typesAsked(opts.inUse, opts.placementTypes)) : await openPartitions(opts.placementTypes);
+  const items = await readFacts(
+    partitions.map((pk) => ({
+      TableName: config.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk > :now',
+      ...FACTS,
+      ExpressionAttributeValues: { ':p': pk, ':now': now },
+    })),
+    counts,
+  );
+  return { items, queries: counts.queries - before };
+}
+
+/**
+ * The open, unexpired vacancies of `types` in the given ranges of the index by place (gsi3; the
+ * ranges are domain/near.ts's), and with `unlocated` those whose homes have no location: one
+ * Query per type × range, in parallel. Unexpired means what gsi2's `gsi2sk > now` means: an
+ * `expiresAt` at or after now (a filter here, so an expired one not yet lapsed counts as read).
+ */
+export function readOpenVacanciesNear(types: readonly string[], ranges: readonly StripRange[], unlocated: boolean, now: Date, counts: QueryCounts): Promise<SearchFacts[]> {
+  const at = now.toISOString();
+  const inputs: Omit<QueryCommandInput, 'ExclusiveStartKey'>[] = [];
+  for (const t of types) {
+    for (const r of ranges) {
+      const k = keys.openVacancyNearRange(t, r.strip, r.from, r.to);
+      inputs.push({
+        TableName: config.tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :p AND gsi3sk BETWEEN :from AND :to',
+        FilterExpression: '#ex >= :now',
+        ...FACTS,
+        ExpressionAttributeNames: { ...FACTS.ExpressionAttributeNames, '#ex': 'expiresAt' },
+        ExpressionAttributeValues: { ':p': k.gsi3pk, ':from': k.gsi3skFrom, ':to': k.gsi3skTo, ':now': at },
+      });
+    }
+    if (unlocated) {
+      inputs.push({
+        TableName: config.tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :p AND gsi3sk > :now',
+        ...FACTS,
+        ExpressionAttributeValues: { ':p': keys.openVacancyUnlocated(t).gsi3pk, ':now': at },
+      });
+    }
+  }
+  return readFacts(inputs, counts);
+}
+
+/**
+ * Puts every open vacancy written before the index by place existed into it (each rewritten
+ * through the one record builder, conditional on the version read: one changed meanwhile was
+ * rewritten by that change), then records that the index holds them all, so search reads it.
+ * Run by the lapse job while the registry does not say so yet; idempotent.
+ */
+export async function indexOpenVacanciesByPlace(): Promise<number> {
+  const registry = await vacancyRegistry();
+  if (registry.byPlace) return 0;
+  let indexed = 0;
+  for (const pk of keys.openVacancyPartitions(registry.types)) {
+    for await (const page of queryPages({ TableName: config.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': pk } })) {
+      for (const item of page) {
+        if (item.gsi3pk !== undefined) continue;
+        const v = toVacancy(item);
+        try {
+          await dynamo().send(new PutCommand({ TableName: config.tableName, Item: vacancyRecord(v), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': v.version } }));
+          indexed++;
+        } catch (e) {
+          if (!(e instanceof ConditionalCheckFailedException)) throw e;
+        }
+      }
+    }
+  }
+  await markIndexedByPlace();
+  return indexed;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { placeOfHome } from '../domain/geo.ts';
 import type { SearchFacts } from '../domain/search.ts';
 import type { VacancyItem } from '../domain/vacancy.ts';
 import * as keys from './keys.ts';
@@ -26,19 +27,20 @@ export function searchFacts(v: VacancyItem): SearchFacts {
   };
 }
 
-/** The whole stored item of a vacancy: keys, open-index entry while open, search facts. */
+/** The whole stored item of a vacancy: keys, open-index entries (by type, gsi2; by place, gsi3) while open, search facts. */
 export function vacancyRecord(v: VacancyItem): Record<string, unknown> {
   return {
     ...keys.vacancy(v.id),
     ...keys.vacancyByHome(v.homeUrn, v.createdAt, v.id),
     ...(v.status === 'open' ? keys.openVacancy(v.home.placementType, keys.vacancyShard(v.id), v.expiresAt, v.id) : {}),
+    ...(v.status === 'open' ? keys.openVacancyNear(v.home.placementType, placeOfHome(v.home), v.expiresAt, v.id) : {}),
     type: 'vacancy',
     ...v,
     [SEARCH_FACTS_ATTRIBUTE]: JSON.stringify(searchFacts(v)),
   };
 }
 
-const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'ttl', SEARCH_FACTS_ATTRIBUTE]);
+const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type', 'ttl', SEARCH_FACTS_ATTRIBUTE]);
 
 /** The vacancy in a stored item, without its keys and derived attributes. */
 export function toVacancy(item: Record<string, unknown>): VacancyItem {

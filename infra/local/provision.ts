@@ -1,6 +1,6 @@
 import {
   CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceInUseException,
-  ResourceNotFoundException, UpdateTimeToLiveCommand, type AttributeDefinition,
+  ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand, type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { TABLE } from '../../functions/store/table.ts';
@@ -20,11 +20,28 @@ export async function provisionTable(client = new DynamoDBClient({})): Promise<v
       if (!(e instanceof ResourceInUseException)) throw e; // made meanwhile (a `hub` command starting the same store)
     }
   }
+  await addMissingIndexes(client, TableName);
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   if (status !== 'ENABLED' && status !== 'ENABLING') {
     await client.send(
       new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }),
+    );
+  }
+}
+
+/** A store made before an index was declared (e.g. gsi3, issue 16) gets it, one index per UpdateTable. */
+async function addMissingIndexes(client: DynamoDBClient, TableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const i of TABLE.indexes) {
+    if (present.has(i.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: [i.partitionKey, i.sortKey].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } } }],
+      }),
     );
   }
 }

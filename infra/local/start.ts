@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadAgreements } from '../../functions/store/agreements.ts';
 import { startGateway } from './gateway.ts';
+import { startLocalJobs } from './jobs.ts';
 import { seedDemoData, seedDemoKeys, seedDemoPeople } from './seed.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { clearEndpoints, writeEndpoints } from '../../functions/cli/target.ts';
@@ -49,6 +50,7 @@ try {
   const peopleFile = join(dataDir, 'demo-people.json');
   await seedDemoPeople(peopleFile);
   const server = await startGateway(port, '127.0.0.1', { oidcDataDir: dataDir });
+  startLocalJobs(); // the reminders job, on an interval (EventBridge's schedule in AWS)
   const { port: listening } = server.address() as AddressInfo;
   writeEndpoints({ ...stack.env, HUB_OIDC_ISSUER: server.oidc.issuer });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

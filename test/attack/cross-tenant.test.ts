@@ -364,6 +364,7 @@ const ATTACKED_ELSEWHERE: Record<string, string> = {
   'POST /v1/referrals/{id}/responses': 'providers outside a referral',
   'POST /v1/referrals/{id}/offers': 'providers outside a referral, and against its consent (test/integration/offers.test.ts); authorities may not offer (403)',
   'POST /v1/offers/{id}/withdraw': "providers against each other's offers (test/integration/offers.test.ts); authorities may not withdraw (403)",
+  'POST /v1/providers/{id}/accession': 'a provider acceding for another is 404, an authority 403 (test/integration/providers.test.ts)',
 };
 const NOT_TENANT_OWNED: Record<string, string> = {
   'GET /v1/pool/beds/{id}': "the region's beds, read by every authority; another's allocation on one is hidden (checked on the bed list)",
@@ -371,6 +372,7 @@ const NOT_TENANT_OWNED: Record<string, string> = {
   'GET /v1/pool/requests/{id}/candidates': 'programme office only',
   'GET /v1/rollups/{period}': "the region's aggregate, suppressed for everyone alike",
   'PUT /v1/provider-groups/{group}': 'programme office only',
+  'GET /v1/sharing-agreements/{id}/accessions': "the region's accession register, read by every party alike",
 };
 
 describe('the cross-tenant matrix: 11 authorities × 10 others', () => {

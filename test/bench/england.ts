@@ -33,7 +33,10 @@ import { CreateReferral } from '../../schemas/referrals.ts';
  * .local/ started for the command); the benches load what each needs.
  */
 
-export const ENGLAND_REGISTER = resolve(import.meta.dirname, '../../../shared/data/ofsted_providers_2025-03-31_england.csv');
+const DATA = process.env.HUB_SHARED_DATA ?? resolve(import.meta.dirname, '../../../shared/data');
+export const ENGLAND_REGISTER = resolve(DATA, 'ofsted_providers_2025-03-31_england.csv');
+/** The East of England rows of the same register, in Ofsted's own layout: the region's own scale. */
+export const EAST_REGISTER = resolve(DATA, 'ofsted_providers_2025-03-31_east_of_england_raw.csv');
 
 /** mulberry32: a small, fast, seeded generator; the same seed gives the same stream everywhere. */
 export function prng(seed: number): () => number {
@@ -70,15 +73,15 @@ export interface HomesLoaded {
   vacancyMs: number;
 }
 
-/** Imports the England register and posts every children's home vacant. Undefined when the register is absent. */
-export async function loadHomesAndVacancies(seed = 3900, now = new Date()): Promise<HomesLoaded | undefined> {
-  if (!existsSync(ENGLAND_REGISTER)) return undefined;
+/** Imports the England register (or `register`) and posts every children's home vacant. Undefined when the register is absent. */
+export async function loadHomesAndVacancies(seed = 3900, now = new Date(), register = ENGLAND_REGISTER): Promise<HomesLoaded | undefined> {
+  if (!existsSync(register)) return undefined;
   let t = performance.now();
-  const summary = await importOfsted(ENGLAND_REGISTER, { progress: false });
+  const summary = await importOfsted(register, { progress: false });
   const importMs = performance.now() - t;
 
   t = performance.now();
-  const homes = await getHomes(await childrensHomeUrns(ENGLAND_REGISTER));
+  const homes = await getHomes(await childrensHomeUrns(register));
   const rnd = prng(seed);
   const vacancies = [...homes.values()].map((home) => {
     const beds = Math.max(1, home.registeredPlaces);

@@ -72,7 +72,9 @@ export function cpuMs(pid: number | undefined = process.pid): number {
 
 /** The local gateway in its own process, on the stack `env` points at; `extra` adds to its environment. */
 export async function startGatewayProcess(env: Record<string, string>, extra: Record<string, string> = {}): Promise<{ baseUrl: string; pid?: number; stop(): Promise<void> }> {
-  const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/serve.ts'], {
+  // BENCH_CPU_PROF=<dir>: each gateway writes a V8 CPU profile there when it stops (node --cpu-prof)
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const gateway: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'infra/local/serve.ts'], {
     env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'SILENT', ...extra },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -48,7 +48,7 @@ function placementsFor(n: number): Placement[] {
 }
 
 async function seed(placements: Placement[]): Promise<void> {
-  const items = placements.flatMap(placementRecords);
+  const items = placements.flatMap((p) => placementRecords(p));
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
   let next = 0;

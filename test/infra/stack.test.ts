@@ -19,7 +19,7 @@ describe('the CDK stack', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
-      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'gsi2' })]),
+      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'gsi2' }), Match.objectLike({ IndexName: 'gsi3' })]),
     });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
@@ -73,6 +73,17 @@ describe('the CDK stack', () => {
     const plans = Object.values(template.findResources('AWS::ApiGateway::UsagePlan')).map((p) => p.Properties.UsagePlanName);
     expect(plans).toHaveLength(13);
     expect(plans).toEqual(expect.arrayContaining(['hub-authority-essex', 'hub-authority-southend-on-sea', 'hub-providers', 'hub-programme-office']));
+  });
+
+  it('schedules each job on EventBridge as the route table says: the reminders every 15 minutes', () => {
+    expect(jobs.reminders.schedule).toBe('rate(15 minutes)');
+    const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
+    for (const [name, job] of Object.entries(jobs)) {
+      const fnPrefix = `job${name}Fn`.replace(/[^A-Za-z0-9]/g, '');
+      const rule = rules.filter((r) => r.Properties.ScheduleExpression === job.schedule && r.Properties.Targets.some((t: any) => JSON.stringify(t.Arn).includes(fnPrefix)));
+      expect(rule, `${name}: one rule on ${job.schedule}`).toHaveLength(1);
+      expect(rule[0].Properties.State ?? 'ENABLED').toBe('ENABLED');
+    }
   });
 
   it('logs API access and answers gateway errors as problem+json', () => {
@@ -130,9 +141,12 @@ describe('each Lambda\'s IAM actions', () => {
     spend: ['table:write', 'bucket:write'], // raw batches in S3
     rollups: ['table:write', 'bucket:write'],
     placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry
+    events: ['table:read'], // the caller's events and the referrals they are about; writes nothing (an event discloses no child's data, so no audit)
+    providers: ['table:write'], // the directory reads profiles, homes and accessions; accession writes the register
     console: ['table:write'], // the console's journeys: referrals, consent, offers declined and accepted, approvals, audit entries of its reads
     'job:lapse-vacancies': ['table:write'],
-    'job:rollup': ['table:read', 'bucket:write'],
+    'job:rollup': ['table:write', 'bucket:write'], // rollup.published events with the run's write-once marker
+    'job:reminders': ['table:write'], // each reminder's event with its write-once marker
   };
 
   /** The actions CDK's table/bucket grants expand to (aws-cdk-lib as pinned in package.json). */

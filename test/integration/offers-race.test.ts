@@ -49,7 +49,7 @@ describe('racing acceptances', () => {
     const answers = await Promise.all(offers.map((o) => accept(o.id)));
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(199);
+    expect(statuses.filter((s) => s === 409), answers.filter((a) => a.status !== 409 && a.status !== 201).map((a) => `${a.status} ${a.text.slice(0, 200)}`).join('\n')).toHaveLength(199);
     const winner = answers.find((a) => a.status === 201)!.json;
 
     expect(await placementsOf(id)).toBe(1);
@@ -63,6 +63,29 @@ describe('racing acceptances', () => {
       expect(v).toMatchObject(winner.homeUrn === urn ? { beds: 0, status: 'filled' } : { beds: 1, heldBeds: 0, status: 'open' });
     }
   }, 120_000);
+
+  it('more rivals holding beds than one transaction has room for (100 items): the acceptance still places once, and every rival hold is released', async () => {
+    const id = await referral();
+    const [mine, ...rivals] = await homesOf('harbour-care', 101);
+    // 100 rivals, each holding the one bed of a vacancy of its own home: 100 hold releases, past the 100 items of a
+    // transaction once the acceptance's own writes are counted (the earlier cap of ~45 rivals left 55 beds held)
+    const vacancies = await pooled([mine!, ...rivals], 16, (urn) => postVacancy(HARBOUR, urn, { beds: 1 }));
+    const offers = await pooled([mine!, ...rivals], 16, (urn, i) => offer(HARBOUR, id, urn, { vacancyId: vacancies[i] }));
+    const vacancyViews = () => pooled(vacancies, 16, async (v) => (await call(HARBOUR, 'GET', `/v1/vacancies/${v}`)).json);
+    expect((await vacancyViews()).filter((v) => v.beds === 0 && v.heldBeds === 1)).toHaveLength(101); // every bed held
+
+    const r = await accept(offers[0].id);
+    expect(r.status, r.text).toBe(201);
+    expect(await placementsOf(id)).toBe(1);
+    const after = await pageAll(OWNER, `/v1/referrals/${id}/offers`);
+    expect(after.filter((o) => o.status === 'superseded')).toHaveLength(100);
+    const [taken, ...released] = await vacancyViews();
+    expect(taken).toMatchObject({ beds: 0, status: 'filled' });
+    expect(released.filter((v) => v.beds === 1 && v.heldBeds === 0 && v.status === 'open')).toHaveLength(100);
+    // a rival's bed can be offered to another child at once, not only when its hold would have lapsed
+    const next = await referral();
+    expect((await call(HARBOUR, 'POST', `/v1/referrals/${next}/offers`, { body: offerBody(rivals[99]!, { vacancyId: vacancies[100] }) })).status).toBe(201);
+  }, 240_000);
 
   it('offers racing for the last beds of a vacancy: as many holds as beds, the rest 409', async () => {
     const home = await putHome(HARBOUR, { registeredPlaces: 4, supports: ['self-harm'] });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { call, isProblem, unique } from '../support/hub.ts';
 import { placementsOfAllocations, putHome, storedPlacement } from '../support/pool-fixtures.ts';
-import { getBed } from '../../functions/store/pool.ts';
+import { bedAudit, getBed } from '../../functions/store/pool.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import * as keys from '../../functions/store/keys.ts';
 import { queryAll } from '../../functions/store/query.ts';
@@ -181,5 +181,81 @@ describe('setting legality of pool allocations (reg 27A)', () => {
     expect((await getBed(emergency, true))!.status).toBe('occupied');
     expect((await getBed(moveOn, true))!.status).toBe('available');
     expect((await storedPlacement('essex', alloc.placementId))!.status).toBe('confirmed');
+  });
+});
+
+describe('ending a pool placement through POST /v1/placements/{id}/end (one stay, one end)', () => {
+  // a past year no other test touches (planned move-on stays: no working days to count), so the ledger's figures are exact
+  const y = '2007';
+  const moveOnBed = (over: Record<string, unknown> = {}) => newBed({}, { kind: 'move-on', weeklyCost: 700, from: `${y}-01-01`, to: `${y}-12-31`, ...over });
+  const plannedRequest = (authority: string, neededFrom: string) =>
+    newRequest(authority, {}, { kind: 'move-on', urgency: 'planned', neededFrom, homeOutcode: authority === 'essex' ? 'CM2' : 'LU1' });
+
+  it('ends the allocation and frees the bed in the same step: a new allocation takes the bed, and the ledger counts the nights to the end', async () => {
+    const { bedId } = await moveOnBed();
+    const first = (await allocate(await plannedRequest('essex', `${y}-03-01`), bedId, `${y}-03-01`)).json;
+    expect(first.placementId).toMatch(/^plc_essex_/);
+
+    // the programme office may end a pool placement (CONTRACT.md), as it may end the allocation
+    const end = await call(PO, 'POST', `/v1/placements/${first.placementId}/end`, { body: { endDate: `${y}-03-11`, reasonEpisodeCeased: 'X1', reasonPlaceChange: 'CARPL' } });
+    expect(end.status, end.text).toBe(200);
+    expect(end.json).toMatchObject({ id: first.placementId, allocationId: first.id, status: 'ended', endDate: `${y}-03-11`, reasonEpisodeCeased: 'X1', reasonPlaceChange: 'CARPL' });
+
+    const allocation = await call('authority:essex', 'GET', `/v1/pool/allocations/${first.id}`);
+    expect(allocation.json).toMatchObject({ status: 'ended', endDate: `${y}-03-11`, reason: 'CARPL', placementId: first.placementId });
+    expect(await getBed(bedId, true)).toMatchObject({ status: 'available', availableFrom: `${y}-03-11` });
+    expect((await bedAudit(bedId)).filter((e) => e.action === 'pool.end')).toEqual([
+      expect.objectContaining({ allocationId: first.id, placementId: first.placementId, endDate: `${y}-03-11`, reason: 'CARPL', principal: 'programme-office' }),
+    ]);
+
+    // the bed is free from the end date: Luton's child takes it that day
+    const second = await allocate(await plannedRequest('luton', `${y}-03-11`), bedId, `${y}-03-11`);
+    expect(second.status, second.text).toBe(201);
+
+    const ledger = await call(PO, 'GET', '/v1/pool/ledger', { query: { from: `${y}-03-01`, to: `${y}-03-31` } });
+    expect(ledger.status, ledger.text).toBe(200);
+    expect(ledger.json.beds.find((b: { bedId: string }) => b.bedId === bedId)).toMatchObject({ occupiedNights: 31, voidNights: 0 });
+    const used = (a: string) => ledger.json.authorities.find((l: { authority: string }) => l.authority === a).nightsUsed;
+    expect([used('essex'), used('luton')]).toEqual([10, 21]);
+
+    // ended once: neither route ends it again
+    expect((await call(PO, 'POST', `/v1/placements/${first.placementId}/end`, { body: { endDate: `${y}-03-12`, reasonEpisodeCeased: 'E11' } })).status).toBe(409);
+    expect((await call(PO, 'POST', `/v1/pool/allocations/${first.id}/end`, { body: { endDate: `${y}-03-12`, reason: 'CARPL' } })).status).toBe(409);
+  });
+
+  it('the placing authority ends it too, with a REC that names no reason for the change: the allocation ends without one', async () => {
+    const { bedId } = await moveOnBed();
+    const a = (await allocate(await plannedRequest('essex', `${y}-05-01`), bedId, `${y}-05-01`)).json;
+    const end = await call('authority:essex', 'POST', `/v1/placements/${a.placementId}/end`, { body: { endDate: `${y}-05-20`, reasonEpisodeCeased: 'E11' } });
+    expect(end.status, end.text).toBe(200);
+    const allocation = (await call(PO, 'GET', `/v1/pool/allocations/${a.id}`)).json;
+    expect(allocation).toMatchObject({ status: 'ended', endDate: `${y}-05-20` });
+    expect(allocation.reason).toBeUndefined();
+    expect((await getBed(bedId, true))!.status).toBe('available');
+  });
+
+  it('the reverse still holds: ending the allocation ends the placement, as the placements routes show it', async () => {
+    const { bedId } = await moveOnBed();
+    const a = (await allocate(await plannedRequest('essex', `${y}-06-01`), bedId, `${y}-06-01`)).json;
+    expect((await call(PO, 'POST', `/v1/pool/allocations/${a.id}/end`, { body: { endDate: `${y}-06-08`, reason: 'PLACE' } })).status).toBe(200);
+    const p = await call('authority:essex', 'GET', `/v1/placements/${a.placementId}`);
+    expect(p.json).toMatchObject({ status: 'ended', endDate: `${y}-06-08`, reasonEpisodeCeased: 'X1', reasonPlaceChange: 'PLACE' });
+    expect((await getBed(bedId, true))!.status).toBe('available');
+  });
+
+  it('both routes at once: one ends the stay, the other is 409, and allocation, bed and placement agree', async () => {
+    for (let i = 0; i < 3; i++) {
+      const { bedId } = await moveOnBed();
+      const a = (await allocate(await plannedRequest('essex', `${y}-07-01`), bedId, `${y}-07-01`)).json;
+      const [viaPlacement, viaPool] = await Promise.all([
+        call(PO, 'POST', `/v1/placements/${a.placementId}/end`, { body: { endDate: `${y}-07-10`, reasonEpisodeCeased: 'X1', reasonPlaceChange: 'CARPL' } }),
+        call(PO, 'POST', `/v1/pool/allocations/${a.id}/end`, { body: { endDate: `${y}-07-12`, reason: 'PLACE' } }),
+      ]);
+      expect([viaPlacement.status, viaPool.status].sort()).toEqual([200, 409]);
+      const endDate = viaPlacement.status === 200 ? `${y}-07-10` : `${y}-07-12`;
+      expect((await call(PO, 'GET', `/v1/pool/allocations/${a.id}`)).json).toMatchObject({ status: 'ended', endDate });
+      expect((await call(PO, 'GET', `/v1/placements/${a.placementId}`)).json).toMatchObject({ status: 'ended', endDate });
+      expect(await getBed(bedId, true)).toMatchObject({ status: 'available', availableFrom: endDate });
+    }
   });
 });

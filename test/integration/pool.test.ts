@@ -212,6 +212,7 @@ describe('allocation', () => {
     expect(r.status).toBe(201);
     expect(r.json).toEqual({
       id: expect.stringMatching(/^alc_suffolk_/), requestId: req, bedId, authority: 'suffolk', startDate: today, status: 'active', placementId: expect.stringMatching(/^plc_suffolk_/),
+      by: { principal: PO },
     });
     const bed = await call(PO, 'GET', `/v1/pool/beds/${bedId}`);
     expect(bed.json).toMatchObject({ status: 'occupied', allocation: { id: r.json.id, requestId: req, authority: 'suffolk', startDate: today } });

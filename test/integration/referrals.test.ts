@@ -435,7 +435,7 @@ describe('providers respond', () => {
     const id = await create();
     const a = await call(NAMED, 'POST', `/v1/referrals/${id}/responses`, { body: { response: 'interested' } });
     expect(a.status, a.text).toBe(201);
-    expect(a.json).toEqual({ referralId: id, provider: NAMED, response: 'interested', respondedAt: expect.any(String) });
+    expect(a.json).toEqual({ referralId: id, provider: NAMED, response: 'interested', respondedAt: expect.any(String), by: { principal: NAMED } });
     const b = await call(NAMED, 'POST', `/v1/referrals/${id}/responses`, { body: { response: 'declined', reason: 'no-vacancy' } });
     expect(b.status).toBe(200);
     const c = await call(NAMED_2, 'POST', `/v1/referrals/${id}/responses`, { body: { response: 'declined', reason: 'cannot-meet-needs' } });

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '../ddb.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { bedNotAvailable, whyBedRefuses, type AllocationSummary, type Bed, type BedCheck, type BedState, type PoolRefusal } from '../../domain/pool.ts';

@@ -117,7 +117,7 @@ export async function seed(): Promise<void> {
   // Essex's child: an emergency bed twelve days ago, stepped down into move-on three days ago.
   const essex = await getRequest(PO, 'req_essex_demo00000001', true);
   if (essex?.status === 'pending') {
-    const placed = await allocate({ requestId: essex.id, bedId: 'bed_demo0emergency01', startDate: essex.neededFrom, by: PO, httpRequestId: 'demo-seed' });
+    const placed = await allocate({ requestId: essex.id, bedId: 'bed_demo0emergency01', startDate: essex.neededFrom, who: PO, httpRequestId: 'demo-seed' });
     await endAllocation({
       who: PO, id: placed.id, endDate: maxDate(essex.neededFrom, addDays(today, -3)), reason: 'PLACE', stepDownTo: 'bed_demo00moveon0001', httpRequestId: 'demo-seed',
     });
@@ -125,7 +125,7 @@ export async function seed(): Promise<void> {
   // Norfolk's child: in an emergency bed since five days ago.
   const norfolk = await getRequest(PO, 'req_norfolk_demo00000001', true);
   if (norfolk?.status === 'pending') {
-    await allocate({ requestId: norfolk.id, bedId: 'bed_demo0emergency03', startDate: norfolk.neededFrom, by: PO, httpRequestId: 'demo-seed' });
+    await allocate({ requestId: norfolk.id, bedId: 'bed_demo0emergency03', startDate: norfolk.neededFrom, who: PO, httpRequestId: 'demo-seed' });
   }
   // Southend-on-Sea's child: an emergency bed in Hertfordshire since yesterday. Hertfordshire does
   // not adjoin Southend, so the placement is at a distance (the director approves, reg 11) and
@@ -133,7 +133,7 @@ export async function seed(): Promise<void> {
   const southend = await getRequest(PO, 'req_southend-on-sea_demo00000001', true);
   if (southend?.status === 'pending') {
     try {
-      await allocate({ requestId: southend.id, bedId: 'bed_demo0emergency04', startDate: southend.neededFrom, by: PO, httpRequestId: 'demo-seed' });
+      await allocate({ requestId: southend.id, bedId: 'bed_demo0emergency04', startDate: southend.neededFrom, who: PO, httpRequestId: 'demo-seed' });
     } catch (e) {
       // past the years the embedded bank holiday feed covers, the notice's working days cannot be counted: the demo goes on without this placement
       if (!(e instanceof BankHolidaysUnknown)) throw e;

@@ -8,7 +8,8 @@ import type { DemoContext } from '../seed.ts';
 /**
  * Demo referrals for `npm start`: three authorities' referrals shared with the demo providers
  * under the regional ISP — one on public task with consent not sought, one with consent given,
- * one on explicit consent (6(1)(a) and 9(2)(a)) since withdrawn (readable by its owner only). Fixed ids, written only when
+ * one on explicit consent (6(1)(a) and 9(2)(a)) since withdrawn (readable by its owner only) —
+ * and a second of Essex's, which ./35-offers.ts takes to a placement. Fixed ids, written only when
  * absent, so a restart changes nothing.
  */
 const DEMO: { id: string; owner: string; body: unknown; then?: { status: 'withdrawn'; recordedAt: string; by: string } }[] = [
@@ -74,6 +75,26 @@ const DEMO: { id: string; owner: string; body: unknown; then?: { status: 'withdr
       shareWith: ['harbour-care'],
     },
     then: { status: 'withdrawn', recordedAt: '2026-01-08T09:00:00.000Z', by: 'Suffolk social worker SW-207' },
+  },
+  {
+    // offered by two providers and placed in Cambridgeshire (./35-offers.ts)
+    id: '5e1f0000-0000-4000-8000-000000000004',
+    owner: 'authority:essex',
+    body: {
+      agreementId: 'commission-east-placements-isp',
+      purpose: 'placement-matching',
+      child: {
+        childRef: 'ESX-DEMO-0004',
+        age: 15,
+        sex: 'male',
+        needs: ['criminal-exploitation', 'going-missing'],
+        homeOutcode: 'CM1',
+        urgency: 'within-5-days',
+        careAlongside: 'group',
+      },
+      lawfulBasis: { article6: '6(1)(e)', article9: '9(2)(g)', schedule1Condition: 'part2-para18', consent: { status: 'not-sought', recordedAt: '2026-01-09T10:00:00Z', by: 'Essex placements team' } },
+      shareWith: ['fenland-childrens-homes', 'harbour-care'],
+    },
   },
 ];
 

@@ -1,0 +1,297 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import {
+  ConditionalCheckFailedException, DynamoDBServiceException, IdempotentParameterMismatchException, InternalServerError,
+  ItemCollectionSizeLimitExceededException, LimitExceededException, ProvisionedThroughputExceededException, ReplicatedWriteConflictException,
+  RequestLimitExceeded, ResourceInUseException, ResourceNotFoundException, ThrottlingException, TransactionCanceledException,
+  TransactionConflictException, TransactionInProgressException,
+} from '@aws-sdk/client-dynamodb';
+import type {
+  BatchGetCommandInput, BatchGetCommandOutput, BatchWriteCommandInput, BatchWriteCommandOutput, DeleteCommandInput, DeleteCommandOutput,
+  GetCommandInput, GetCommandOutput, PutCommandInput, PutCommandOutput, QueryCommandInput, QueryCommandOutput, ScanCommandInput,
+  ScanCommandOutput, TransactGetCommandInput, TransactGetCommandOutput, TransactWriteCommandInput, TransactWriteCommandOutput,
+  UpdateCommandInput, UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ListTablesCommandInput, ListTablesCommandOutput } from '@aws-sdk/client-dynamodb';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { marshall, unmarshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
+import { constructStack } from '@smithy/core/client';
+import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, MiddlewareStack } from '@smithy/types';
+import { Sha256 } from './sha256.ts';
+
+/**
+ * The hub's DynamoDB client: the document client's commands and answers (items as plain objects,
+ * marshalled by the SDK's own @aws-sdk/util-dynamodb), the SDK's own exception classes, its
+ * credential chain, region loader, retry classification and middleware stack, and SigV4 by
+ * @smithy/signature-v4 — sent as DynamoDB's JSON protocol over a keep-alive node:http(s) agent.
+ *
+ * Why not DynamoDBDocumentClient: the SDK's generic client (endpoint rules, schema serde, user
+ * agent, endpoint discovery, checksums, ~185 KB minified) was two thirds of every Lambda bundle
+ * and most of a request's client-side CPU, for the twelve operations of one JSON protocol
+ * (as ./objects.ts already does for S3). What callers see is the same: `send(new PutCommand(…))`
+ * answers the document client's output shape (`Item`, `Items`, `Attributes`, `LastEvaluatedKey`,
+ * `Responses`, `Unprocessed…` unmarshalled; `$metadata`), and throws the SDK's exceptions
+ * (`instanceof ConditionalCheckFailedException`, `e.Item` and `CancellationReasons` in wire form
+ * as the SDK leaves them). Retries: up to `maxAttempts` for what the SDK's standard mode retries
+ * (throttling, transient and 5xx errors, network failures), with its jittered backoff.
+ * Middleware added at any step runs around each command with `context.commandName` the client
+ * command's name (`PutItemCommand`, `TransactWriteItemsCommand`…), as in the SDK. Commands of
+ * the SDK itself (@aws-sdk/lib-dynamodb or client-dynamodb, in tests and benches) are sent too.
+ */
+
+type Op =
+  | 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan' | 'BatchGetItem' | 'BatchWriteItem'
+  | 'TransactWriteItems' | 'TransactGetItems' | 'ListTables';
+
+/** A document-client command: its operation, its input, and (for typing only) its output. */
+export abstract class DocCommand<I, O> {
+  declare readonly output: O;
+  abstract readonly op: Op;
+  constructor(readonly input: I) {}
+}
+export class GetCommand extends DocCommand<GetCommandInput, GetCommandOutput> { readonly op = 'GetItem'; }
+export class PutCommand extends DocCommand<PutCommandInput, PutCommandOutput> { readonly op = 'PutItem'; }
+export class UpdateCommand extends DocCommand<UpdateCommandInput, UpdateCommandOutput> { readonly op = 'UpdateItem'; }
+export class DeleteCommand extends DocCommand<DeleteCommandInput, DeleteCommandOutput> { readonly op = 'DeleteItem'; }
+export class QueryCommand extends DocCommand<QueryCommandInput, QueryCommandOutput> { readonly op = 'Query'; }
+export class ScanCommand extends DocCommand<ScanCommandInput, ScanCommandOutput> { readonly op = 'Scan'; }
+export class BatchGetCommand extends DocCommand<BatchGetCommandInput, BatchGetCommandOutput> { readonly op = 'BatchGetItem'; }
+export class BatchWriteCommand extends DocCommand<BatchWriteCommandInput, BatchWriteCommandOutput> { readonly op = 'BatchWriteItem'; }
+export class TransactWriteCommand extends DocCommand<TransactWriteCommandInput, TransactWriteCommandOutput> { readonly op = 'TransactWriteItems'; }
+export class TransactGetCommand extends DocCommand<TransactGetCommandInput, TransactGetCommandOutput> { readonly op = 'TransactGetItems'; }
+/** Not an item operation: sent as is (the DynamoDB Local commit barrier, ./config.ts). */
+export class ListTablesCommand extends DocCommand<ListTablesCommandInput, ListTablesCommandOutput> { readonly op = 'ListTables'; }
+
+export type {
+  BatchGetCommandInput, BatchWriteCommandInput, DeleteCommandInput, GetCommandInput, PutCommandInput, QueryCommandInput,
+  TransactWriteCommandInput, UpdateCommandInput,
+};
+
+type Item = Record<string, unknown>;
+/** An @aws-sdk command object (its output type is its middleware handler's). */
+type SdkCommand = { input: object; resolveMiddleware: (...args: any[]) => (...args: any[]) => Promise<{ output: unknown }> };
+type Wire = Record<string, unknown>;
+
+/** The document client's names of the SDK's own commands (tests, benches): lib-dynamodb's and client-dynamodb's. */
+const SDK_OPS: Record<string, Op> = {
+  GetCommand: 'GetItem', PutCommand: 'PutItem', UpdateCommand: 'UpdateItem', DeleteCommand: 'DeleteItem', QueryCommand: 'Query', ScanCommand: 'Scan',
+  BatchGetCommand: 'BatchGetItem', BatchWriteCommand: 'BatchWriteItem', TransactWriteCommand: 'TransactWriteItems', TransactGetCommand: 'TransactGetItems',
+};
+
+/** The exception classes of @aws-sdk/client-dynamodb a data-plane call can answer, by wire name. */
+const EXCEPTIONS: Record<string, new (opts: never) => DynamoDBServiceException> = {
+  ConditionalCheckFailedException, IdempotentParameterMismatchException, InternalServerError, ItemCollectionSizeLimitExceededException,
+  LimitExceededException, ProvisionedThroughputExceededException, ReplicatedWriteConflictException, RequestLimitExceeded,
+  ResourceInUseException, ResourceNotFoundException, ThrottlingException, TransactionCanceledException, TransactionConflictException,
+  TransactionInProgressException,
+};
+
+const MAX_RETRY_DELAY_MS = 20_000;
+
+export interface DdbOptions {
+  maxAttempts?: number;
+  marshallOptions?: marshallOptions;
+}
+
+export interface DdbContext {
+  clientName: string;
+  commandName: string;
+}
+
+export class DynamoDb {
+  /** Add middleware here as on an SDK client (`add(mw, { step, name })`, `remove`, `identify`). */
+  readonly middlewareStack: MiddlewareStack<any, any> = constructStack<any, any>();
+  readonly config: { region: () => Promise<string>; credentials: () => Promise<AwsCredentialIdentity> };
+  private readonly maxAttempts: number;
+  private readonly marshalling: marshallOptions;
+  private readonly signer: SignatureV4;
+  private readonly agent: HttpAgent;
+  private url?: URL;
+  private creds?: Promise<AwsCredentialIdentity>;
+
+  constructor(opts: DdbOptions = {}) {
+    this.maxAttempts = opts.maxAttempts ?? 3;
+    this.marshalling = opts.marshallOptions ?? {};
+    const region = loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS);
+    const provider = defaultProvider();
+    const credentials = (): Promise<AwsCredentialIdentity> => {
+      this.creds ??= provider().catch((e: unknown) => {
+        this.creds = undefined;
+        throw e;
+      });
+      // as the SDK: fetch again within 5 minutes of expiry
+      return this.creds.then((c) => {
+        if (c.expiration && c.expiration.getTime() - Date.now() < 300_000) {
+          this.creds = undefined;
+          return credentials();
+        }
+        return c;
+      });
+    };
+    this.config = { region, credentials };
+    this.signer = new SignatureV4({ service: 'dynamodb', region, credentials, sha256: Sha256 });
+    // the SDK's default agent: keep-alive, 50 sockets
+    const endpointUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
+    this.agent = endpointUrl?.startsWith('http:') ? new HttpAgent({ keepAlive: true, maxSockets: 50 }) : new HttpsAgent({ keepAlive: true, maxSockets: 50 });
+  }
+
+  send<O>(command: DocCommand<unknown, O>): Promise<O>;
+  /** A command of the SDK itself (lib-dynamodb's or client-dynamodb's), for tests and benches. */
+  send<C extends SdkCommand>(command: C): Promise<Awaited<ReturnType<ReturnType<C['resolveMiddleware']>>>['output']>;
+  async send(command: object): Promise<unknown> {
+    const { op, marshalled } = opOf(command);
+    const handler = this.middlewareStack.resolve(
+      async (args: { input: Wire }) => ({ output: await this.call(op, args.input, marshalled), response: {} }),
+      { clientName: 'DynamoDBClient', commandName: `${op}Command` } satisfies DdbContext,
+    );
+    const { output } = await handler({ input: (command as { input: Wire }).input });
+    return output;
+  }
+
+  /** AWS_ENDPOINT_URL_DYNAMODB (DynamoDB Local) or the region's endpoint. */
+  private async endpoint(): Promise<URL> {
+    const custom = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
+    if (custom) return new URL(custom);
+    const r = await this.config.region();
+    return new URL(`https://dynamodb.${r}.${r.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`);
+  }
+
+  /** One operation, retried as the SDK's standard mode retries. */
+  private async call(op: Op, input: Wire, marshalled: boolean): Promise<unknown> {
+    const body = JSON.stringify(marshalled ? marshalInput(op, input, this.marshalling) : input);
+    let totalRetryDelay = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { status, requestId, json } = await this.post(op, body);
+        if (status === 200) {
+          const $metadata = { httpStatusCode: status, requestId, attempts: attempt, totalRetryDelay };
+          return { ...(marshalled ? unmarshalOutput(op, json) : json), $metadata };
+        }
+        throw exceptionOf(status, requestId, json, attempt, totalRetryDelay);
+      } catch (e) {
+        const err = e as Error & { $metadata?: { attempts?: number; totalRetryDelay?: number }; cause?: Error };
+        const throttled = isThrottlingError(err);
+        if (attempt >= this.maxAttempts || !(throttled || isTransientError(err) || isServerError(err))) {
+          if (err.$metadata) Object.assign(err.$metadata, { attempts: attempt, totalRetryDelay });
+          throw err;
+        }
+        const delay = Math.floor(Math.min(MAX_RETRY_DELAY_MS, Math.random() * 2 ** (attempt - 1) * (throttled ? 500 : 100)));
+        totalRetryDelay += delay;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async post(op: Op, body: string): Promise<{ status: number; requestId?: string; json: Wire }> {
+    this.url ??= await this.endpoint();
+    const url = this.url;
+    const headers: Record<string, string> = {
+      host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${op}`, 'content-length': String(Buffer.byteLength(body)),
+    };
+    const trace = process.env.AWS_LAMBDA_FUNCTION_NAME ? process.env._X_AMZ_TRACE_ID : undefined;
+    if (trace) headers['x-amzn-trace-id'] = trace;
+    const signed = await this.signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname || '/', query: {}, headers, body });
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+      const req = send({ method: 'POST', hostname: url.hostname, port: url.port || undefined, path: url.pathname || '/', headers: signed.headers, agent: this.agent, timeout: 300_000 }, resolve);
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`DynamoDB ${op}: socket timed out`), { name: 'TimeoutError' })));
+      req.on('error', reject);
+      req.end(body);
+    });
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let json: Wire = {};
+    try {
+      json = text ? (JSON.parse(text) as Wire) : {};
+    } catch {
+      json = { message: text.slice(0, 500) };
+    }
+    return { status: res.statusCode ?? 0, requestId: res.headers['x-amzn-requestid'] as string | undefined, json };
+  }
+}
+
+/** The operation a command names, and whether its items are plain objects (document commands). */
+function opOf(command: object): { op: Op; marshalled: boolean } {
+  if (command instanceof DocCommand) return { op: command.op, marshalled: command.op !== 'ListTables' };
+  const name = command.constructor.name;
+  if ('clientCommand' in command && SDK_OPS[name]) return { op: SDK_OPS[name], marshalled: true }; // lib-dynamodb
+  if (name.endsWith('Command')) return { op: name.slice(0, -'Command'.length) as Op, marshalled: false }; // client-dynamodb
+  throw new TypeError(`not a DynamoDB command: ${name}`);
+}
+
+/** The SDK's exception for an error answer (its class by the wire name, the body's members on it). */
+function exceptionOf(status: number, requestId: string | undefined, json: Wire, attempts: number, totalRetryDelay: number): Error {
+  const name = String(json.__type ?? `Http${status}`).split('#').pop()!;
+  const { __type: _type, message, Message, ...members } = json as Wire & { message?: string; Message?: string };
+  const $metadata = { httpStatusCode: status, requestId, attempts, totalRetryDelay };
+  const Ctor = EXCEPTIONS[name];
+  const opts = { name, $fault: status >= 500 ? 'server' : 'client', $metadata, message: String(message ?? Message ?? name), ...(Message !== undefined ? { Message } : {}), ...members };
+  const e = Ctor ? new Ctor(opts as never) : new DynamoDBServiceException(opts as never);
+  return Object.assign(e, members, Message !== undefined ? { Message } : {});
+}
+
+const mapOf = (o: unknown, opts: marshallOptions) => (o === undefined ? undefined : marshall(o as Item, opts));
+const nativeOf = (o: unknown) => (o === undefined ? undefined : unmarshall(o as never));
+
+/** Key, Item and ExpressionAttributeValues of one request (and of each transaction item). */
+function marshalRequest(r: Wire, opts: marshallOptions): Wire {
+  const out: Wire = { ...r };
+  if (r.Key !== undefined) out.Key = mapOf(r.Key, opts);
+  if (r.Item !== undefined) out.Item = mapOf(r.Item, opts);
+  if (r.ExpressionAttributeValues !== undefined) out.ExpressionAttributeValues = mapOf(r.ExpressionAttributeValues, opts);
+  if (r.ExclusiveStartKey !== undefined) out.ExclusiveStartKey = mapOf(r.ExclusiveStartKey, opts);
+  return out;
+}
+
+function marshalInput(op: Op, input: Wire, opts: marshallOptions): Wire {
+  switch (op) {
+    case 'BatchGetItem': {
+      const RequestItems: Wire = {};
+      for (const [t, v] of Object.entries(input.RequestItems as Record<string, Wire>)) RequestItems[t] = { ...v, Keys: (v.Keys as Item[]).map((k) => mapOf(k, opts)) };
+      return { ...input, RequestItems };
+    }
+    case 'BatchWriteItem': {
+      const RequestItems: Wire = {};
+      for (const [t, rs] of Object.entries(input.RequestItems as Record<string, Wire[]>)) RequestItems[t] = rs.map(marshalWrite(opts));
+      return { ...input, RequestItems };
+    }
+    case 'TransactWriteItems':
+    case 'TransactGetItems':
+      return { ...input, TransactItems: (input.TransactItems as Record<string, Wire>[]).map((t) => Object.fromEntries(Object.entries(t).map(([k, r]) => [k, marshalRequest(r, opts)]))) };
+    default:
+      return marshalRequest(input, opts);
+  }
+}
+
+const marshalWrite = (opts: marshallOptions) => (r: Wire): Wire => {
+  const put = r.PutRequest as Wire | undefined;
+  const del = r.DeleteRequest as Wire | undefined;
+  return { ...r, ...(put ? { PutRequest: { ...put, Item: mapOf(put.Item, opts) } } : {}), ...(del ? { DeleteRequest: { ...del, Key: mapOf(del.Key, opts) } } : {}) };
+};
+
+function unmarshalWrite(r: Wire): Wire {
+  const put = r.PutRequest as Wire | undefined;
+  const del = r.DeleteRequest as Wire | undefined;
+  return { ...r, ...(put ? { PutRequest: { ...put, Item: nativeOf(put.Item) } } : {}), ...(del ? { DeleteRequest: { ...del, Key: nativeOf(del.Key) } } : {}) };
+}
+
+function unmarshalOutput(op: Op, json: Wire): Wire {
+  const out: Wire = { ...json };
+  if (json.Item !== undefined) out.Item = nativeOf(json.Item);
+  if (json.Attributes !== undefined) out.Attributes = nativeOf(json.Attributes);
+  if (json.LastEvaluatedKey !== undefined) out.LastEvaluatedKey = nativeOf(json.LastEvaluatedKey);
+  if (Array.isArray(json.Items)) out.Items = json.Items.map(nativeOf);
+  if (op === 'BatchGetItem') {
+    if (json.Responses) out.Responses = Object.fromEntries(Object.entries(json.Responses as Record<string, Wire[]>).map(([t, items]) => [t, items.map(nativeOf)]));
+    if (json.UnprocessedKeys) out.UnprocessedKeys = Object.fromEntries(Object.entries(json.UnprocessedKeys as Record<string, Wire>).map(([t, v]) => [t, { ...v, Keys: (v.Keys as Wire[]).map(nativeOf) }]));
+  }
+  if (op === 'BatchWriteItem' && json.UnprocessedItems) {
+    out.UnprocessedItems = Object.fromEntries(Object.entries(json.UnprocessedItems as Record<string, Wire[]>).map(([t, rs]) => [t, rs.map(unmarshalWrite)]));
+  }
+  if (op === 'TransactGetItems' && Array.isArray(json.Responses)) out.Responses = (json.Responses as Wire[]).map((r) => ({ ...r, Item: nativeOf(r.Item) }));
+  return out;
+}

@@ -1,0 +1,31 @@
+import type { TransactWriteCommandInput } from './ddb.ts';
+import { eventExpiry, type AddressedEvent } from '../domain/events.ts';
+import { config } from './config.ts';
+import * as keys from './keys.ts';
+
+/**
+ * The transactional outbox (CONTRACT "Events"): the one builder of an event record, written as a
+ * Put inside the very transaction of the change it reports — never after it — so there is no
+ * event for a change that did not happen and no change without its event. The record is both the
+ * recipient's feed entry (GET /v1/events, ./event-feed.ts) and what the table's stream carries
+ * to webhook delivery:
+ *
+ *   { pk: EVENTS#<recipient>, sk: EVENT#<occurredAt>#<id>, kind: 'event', recipient, event, ttl }
+ *
+ * Imports nothing but the key shapes and config, so every writing Lambda can carry it.
+ */
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The stored record of one addressed event. */
+export const eventRecord = (a: AddressedEvent) => ({
+  ...keys.event(a.recipient, a.event.occurredAt, a.event.id),
+  kind: 'event' as const,
+  recipient: a.recipient,
+  event: a.event,
+  ttl: eventExpiry(a.event.occurredAt),
+});
+
+/** The events as TransactWriteItems Puts, one per recipient (an event id is new, so no condition). */
+export const eventPuts = (events: readonly AddressedEvent[]): TransactItem[] =>
+  events.map((a) => ({ Put: { TableName: config.tableName, Item: eventRecord(a) } }));
