@@ -10,6 +10,8 @@ import { defineConfig } from 'vitest/config';
  * - `integration`: test/integration/** and test/attack/** — real HTTP against the local stack
  *   (DynamoDB Local + the S3 server + the gateway) that test/support/global-setup.ts starts once
  *   per run.
+ * - `e2e`: test/e2e/** — the console in Debian's Chromium (playwright-core) against the real local
+ *   hub with its OpenID provider, started once per run by test/e2e/global-setup.ts.
  */
 const shared = {
   pool: 'forks' as const,
@@ -31,6 +33,10 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/env.ts'],
         },
+      },
+      {
+        // the console in a real headless Chromium against the real local hub (npm start) it starts
+        test: { ...shared, name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/global-setup.ts'], fileParallelism: false },
       },
     ],
   },

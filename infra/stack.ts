@@ -12,7 +12,7 @@ import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
 import { CONSOLE_CLIENT_ID, HUB_API_RESOURCE, HUB_API_SCOPE } from '../functions/domain/sign-in.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { COMMON_ASSETS, LAMBDA_BUNDLING, bundleHolds } from './bundling.ts';
-import { AUTHORIZER_CACHE_SECONDS, handlers, jobs, routeList, workers, type Grant, type HandlerDef } from '../functions/routes/index.ts';
+import { AUTHORIZER_CACHE_SECONDS, CONSOLE_PATHS, handlers, jobs, routeList, workers, type Grant, type HandlerDef } from '../functions/routes/index.ts';
 import { maxAttempts } from '../functions/domain/webhooks.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -240,7 +240,16 @@ export class HubStack extends Stack {
     }
 
     const authorizerFn = fns.get('authorizer')!;
-    this.people(authorizerFn, makeFunction);
+    const signIn = this.people(authorizerFn, makeFunction);
+    // The console: its pages behind the same API, without the API-key authorizer (people sign in to
+    // it with OpenID Connect; it keeps its own sealed session cookie, Secure here). Its assets are
+    // served by the same Lambda with year-long immutable caching (functions/console/assets.ts).
+    const consoleFn = fns.get('console')!;
+    consoleFn.addEnvironment('HUB_OIDC_ISSUER', signIn.issuer);
+    consoleFn.addEnvironment('HUB_CONSOLE_CLIENT_ID', signIn.clientId);
+    for (const path of CONSOLE_PATHS) {
+      this.api.root.resourceForPath(path).addMethod('ANY', new apigw.LambdaIntegration(consoleFn), { authorizationType: apigw.AuthorizationType.NONE });
+    }
 
     // problem+json for the answers API Gateway gives itself
     const problem = (status: number, title: string, detail: string) => ({
@@ -375,7 +384,7 @@ export class HubStack extends Stack {
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions::AwsSolutions-L1', reason: 'The hub targets the Node.js 22 Lambda runtime, the version its code, tests and the contract are written and tested for; moving runtime is a deliberate, tested change.' },
       { id: 'AwsSolutions::AwsSolutions-IAM4', reason: 'Only the API Gateway account CloudWatch role and CDK\'s own log-retention/custom-resource roles use AWS managed policies (AmazonAPIGatewayPushToCloudWatchLogs, AWSLambdaBasicExecutionRole); the hub\'s functions use their own roles.' },
-      { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'GET /v1/health and GET /openapi.json are public by contract; every other method uses the API-key Lambda authorizer.' },
+      { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'GET /v1/health and GET /openapi.json are public by contract, and /console/ signs people in itself (OpenID Connect, a sealed session cookie, CSRF tokens); every other method uses the API-key Lambda authorizer.' },
       { id: 'AwsSolutions::AwsSolutions-APIG2', reason: 'Every body, path and query is validated strictly by the hub\'s own edge (zod, unknown fields 400) in front of each handler; API Gateway also validates required parameters.' },
       { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'The account-level role API Gateway needs to write its logs to CloudWatch; AWS maintains this policy for exactly that.' },
       { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'One Lambda REQUEST authorizer serves both systems (x-api-key) and people: it verifies Cognito access tokens itself (issuer, JWKS, client_id, expiry; functions/http/bearer.ts), as a Cognito authorizer cannot also take API keys.' },
@@ -393,7 +402,7 @@ export class HubStack extends Stack {
    * The authorizer checks Cognito's access tokens: issuer, keys, `token_use: access` and the
    * console's `client_id` (Cognito puts no `aud` in access tokens).
    */
-  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): void {
+  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): { issuer: string; clientId: string } {
     const entra = (this.node.tryGetContext('entra') ?? {}) as Record<string, { issuer: string; clientId: string; secretName: string }>;
     const entraContext = typeof entra === 'string' ? (JSON.parse(entra) as typeof entra) : entra;
     const preToken = makeFunction('triggerpretoken', 'functions/triggers/pre-token.ts', { grants: [] });
@@ -458,5 +467,6 @@ export class HubStack extends Stack {
     new CfnOutput(this, 'OidcIssuer', { value: issuer });
     new CfnOutput(this, 'ConsoleClientId', { value: client.userPoolClientId });
     new CfnOutput(this, 'SignInDomain', { value: domain.baseUrl() });
+    return { issuer, clientId: client.userPoolClientId };
   }
 }

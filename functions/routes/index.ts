@@ -10,10 +10,12 @@ import { referenceHandlers, referenceRoutes } from './reference.ts';
 import { referralsHandlers, referralsRoutes } from './referrals.ts';
 import { rollupsHandlers, rollupsRoutes } from './rollups.ts';
 import { spendHandlers, spendRoutes } from './spend.ts';
+import { consoleHandlers } from './console.ts';
 import { webhooksHandlers, webhooksRoutes } from './webhooks.ts';
 import type { Grant, HandlerDef, RouteDef } from './types.ts';
 
 export type { Access, Grant, HandlerDef, RouteDef, RouteDoc, SuccessHeader } from './types.ts';
+export { CONSOLE_PATHS } from './console.ts';
 
 /**
  * THE route table: method, path, handler, who may call it, and the zod schemas of its input and
@@ -54,6 +56,8 @@ export const handlers = {
   ...eventsHandlers,
   ...providersHandlers,
   ...webhooksHandlers,
+  // the web console (functions/console/): one Lambda for its pages, behind the same API (infra/stack.ts)
+  ...consoleHandlers,
 } as const;
 
 /**

@@ -8,6 +8,7 @@ import { problem } from '../../functions/http/edge.ts';
 import { handler as authorizer } from '../../functions/handlers/authorizer.ts';
 import { HUB_API_RESOURCE } from '../../functions/domain/sign-in.ts';
 import { startLocalOidc, type LocalOidc } from './oidc.ts';
+import { isConsolePath, serveConsole } from './console.ts';
 
 /**
  * The local API Gateway: serves functions/routes/index.ts over node:http by building API Gateway REST
@@ -239,7 +240,8 @@ export function startGateway(port: number, host = '127.0.0.1', opts: { oidcDataD
   let oidc: LocalOidc | undefined;
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     if (oidc?.handle(req, res)) return;
-    handle(req, res).catch((e) => {
+    const serve = isConsolePath(new URL(req.url ?? '/', 'http://local').pathname) ? serveConsole : handle;
+    serve(req, res).catch((e) => {
       console.error(e);
       if (!res.headersSent) gatewayProblem(res, 500, 'Gateway error.', randomUUID());
     });
@@ -253,7 +255,7 @@ export function startGateway(port: number, host = '127.0.0.1', opts: { oidcDataD
       oidc = startLocalOidc({ origin: `http://${host}:${listening}`, dataDir: opts.oidcDataDir });
       // the authorizer's configuration, and the console's client secret (the console runs in this process)
       Object.assign(process.env, {
-        HUB_OIDC_ISSUER: oidc.issuer, HUB_OIDC_JWKS_URL: oidc.jwksUri, HUB_OIDC_AUDIENCE: HUB_API_RESOURCE, HUB_OIDC_CONSOLE_CLIENT_SECRET: oidc.consoleClientSecret,
+        HUB_OIDC_ISSUER: oidc.issuer, HUB_OIDC_JWKS_URL: oidc.jwksUri, HUB_OIDC_AUDIENCE: HUB_API_RESOURCE, HUB_OIDC_CONSOLE_CLIENT_SECRET: oidc.consoleClientSecret, HUB_CONSOLE_CLIENT_SECRET: oidc.consoleClientSecret,
       });
       resolve(Object.assign(server, { oidc }));
     });

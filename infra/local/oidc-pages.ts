@@ -23,12 +23,10 @@ export function page(title: string, main: string, opts: { error?: boolean } = {}
 </head>
 <body class="govuk-template__body">
   <a href="#main-content" class="govuk-skip-link">Skip to main content</a>
-  <header class="govuk-header" data-module="govuk-header">
-    <div class="govuk-header__container govuk-width-container">
-      <div class="govuk-header__logo">
-        <a href="/console/" class="govuk-header__link govuk-header__link--homepage">
-          <span class="govuk-header__product-name">${SERVICE}</span>
-        </a>
+  <header class="govuk-generic-header" role="banner">
+    <div class="govuk-generic-header__container govuk-width-container">
+      <div class="govuk-generic-header__logo">
+        <a href="/console/" class="govuk-generic-header__homepage-link">${SERVICE}</a>
       </div>
     </div>
   </header>

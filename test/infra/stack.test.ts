@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HubStack } from '../../infra/stack.ts';
-import { handlers, jobs, routeList, workers, type Grant } from '../../functions/routes/index.ts';
+import { CONSOLE_PATHS, handlers, jobs, routeList, workers, type Grant } from '../../functions/routes/index.ts';
 import { maxAttempts } from '../../functions/domain/webhooks.ts';
 
 let template: Template;
@@ -48,7 +48,15 @@ describe('the CDK stack', () => {
   });
 
   it('puts the key authorizer on every route but health and the OpenAPI document', () => {
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
+    const all = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
+    // the console's pages (ANY /console, /console/{proxy+}) sign people in themselves, with no API key
+    const consoleMethods = all.filter((m) => m.Properties.HttpMethod === 'ANY');
+    expect(consoleMethods).toHaveLength(CONSOLE_PATHS.length);
+    for (const m of consoleMethods) {
+      expect(m.Properties.AuthorizationType).toBe('NONE');
+      expect(JSON.stringify(m.Properties.Integration.Uri)).toContain('consoleFn');
+    }
+    const methods = all.filter((m) => m.Properties.HttpMethod !== 'ANY');
     expect(methods).toHaveLength(routeList.length);
     const publicCount = routeList.filter((r) => r.def.access === 'public').length;
     const custom = methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM' && m.Properties.ApiKeyRequired === true);
@@ -199,6 +207,7 @@ describe('each Lambda\'s IAM actions', () => {
     placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry
     events: ['table:read'], // the caller's events and the referrals they are about; writes nothing (an event discloses no child's data, so no audit)
     providers: ['table:write'], // the directory reads profiles, homes and accessions; accession writes the register
+    console: ['table:write'], // the console's journeys: referrals, consent, offers declined and accepted, approvals, audit entries of its reads
     'job:lapse-vacancies': ['table:write'],
     'job:rollup': ['table:write', 'bucket:write'], // rollup.published events with the run's write-once marker
     'job:reminders': ['table:write'], // each reminder's event with its write-once marker

@@ -1,0 +1,123 @@
+import type { Child, FC } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { AUTHORITIES } from '../domain/reference/authorities.ts';
+import type { Principal } from '../domain/principal.ts';
+import { assetPath } from './assets.ts';
+import type { Session } from './session.ts';
+import { Csrf } from './forms.tsx';
+
+/**
+ * The one page template: GOV.UK Frontend's generic header (no crown: this is not a GOV.UK
+ * service), service navigation for the signed-in person's journeys, the organisation they act
+ * for on every page, a skip link, the main column, and a footer with the accessibility statement.
+ * Scripts are progressive: every journey works without them.
+ */
+
+export const SERVICE_NAME = 'Commission East hub';
+
+/** The organisation a principal is, as people call it ("Programme office" for the programme office). */
+export function organisationName(p: Principal, providerName?: string): string {
+  if (p.kind === 'programme-office') return 'Programme office';
+  if (p.kind === 'authority') return AUTHORITIES.find((a) => a.id === p.id)?.name ?? p.id;
+  return providerName ?? p.id;
+}
+
+export interface NavItem {
+  href: string;
+  text: string;
+}
+
+export interface PageProps {
+  title: string;
+  /** The public path prefix in front of /console (an API Gateway stage, say); '' locally. */
+  prefix: string;
+  session?: Session | undefined;
+  nav?: readonly NavItem[];
+  /** The path of the current page, to mark its navigation item. */
+  current?: string;
+  /** True when the page shows a form's errors: the title says so (GOV.UK pattern). */
+  hasErrors?: boolean;
+  children?: Child;
+}
+
+export const Page: FC<PageProps> = ({ title, prefix, session, nav = [], current, hasErrors, children }) => (
+  <html lang="en" class="govuk-template govuk-template--rebranded">
+    <head>
+      <meta charset="utf-8" />
+      <title>{`${hasErrors ? 'Error: ' : ''}${title} – ${SERVICE_NAME}`}</title>
+      <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+      <meta name="theme-color" content="#1d70b8" />
+      <link rel="stylesheet" href={prefix + assetPath('govuk-frontend.min.css')} />
+      <link rel="stylesheet" href={prefix + assetPath('moj-frontend.min.css')} />
+    </head>
+    <body class="govuk-template__body">
+      {raw(`<script>document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script>`)}
+      <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
+      <header class="govuk-generic-header" role="banner">
+        <div class="govuk-generic-header__container govuk-width-container">
+          <div class="govuk-generic-header__logo">
+            <a href={`${prefix}/console/`} class="govuk-generic-header__homepage-link">{SERVICE_NAME}</a>
+          </div>
+        </div>
+      </header>
+      {session ? (
+        <section aria-label="Service information" class="govuk-service-navigation" data-module="govuk-service-navigation">
+          <div class="govuk-width-container">
+            <div class="govuk-service-navigation__container">
+              <span class="govuk-service-navigation__service-name">
+                <span class="govuk-service-navigation__text">{organisationName(session.principal)}</span>
+              </span>
+              <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
+                <ul class="govuk-service-navigation__list" id="navigation">
+                  {nav.map((item) => {
+                    const active = current === item.href;
+                    return (
+                      <li class={`govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}`}>
+                        <a class="govuk-service-navigation__link" href={prefix + item.href} aria-current={active ? 'page' : undefined}>
+                          {active ? <strong class="govuk-service-navigation__active-fallback">{item.text}</strong> : item.text}
+                        </a>
+                      </li>
+                    );
+                  })}
+                </ul>
+              </nav>
+            </div>
+          </div>
+        </section>
+      ) : null}
+      <div class="govuk-width-container">
+        {session ? (
+          <div class="govuk-grid-row govuk-!-margin-top-3" id="signed-in">
+            <p class="govuk-body-s govuk-grid-column-two-thirds">
+              Signed in as <strong>{session.email ?? session.sub}</strong> for <strong data-testid="organisation">{organisationName(session.principal)}</strong>
+              {session.roles.length > 0 ? ` (${session.roles.join(', ')})` : ''}
+            </p>
+            <form method="post" action={`${prefix}/console/sign-out`} class="govuk-grid-column-one-third govuk-!-text-align-right">
+              <Csrf session={session} />
+              <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">Sign out</button>
+            </form>
+          </div>
+        ) : null}
+        <main class="govuk-main-wrapper" id="main-content">
+          {children}
+        </main>
+      </div>
+      <footer class="govuk-footer">
+        <div class="govuk-width-container">
+          <div class="govuk-footer__meta">
+            <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+              <h2 class="govuk-visually-hidden">Support links</h2>
+              <ul class="govuk-footer__inline-list">
+                <li class="govuk-footer__inline-list-item">
+                  <a class="govuk-footer__link" href={`${prefix}/console/accessibility`}>Accessibility statement</a>
+                </li>
+              </ul>
+              <p class="govuk-body-s">{SERVICE_NAME}: the Eastern Region's shared placement service. Contains public sector information licensed under the Open Government Licence v3.0.</p>
+            </div>
+          </div>
+        </div>
+      </footer>
+      {raw(`<script type="module">import * as govuk from '${prefix + assetPath('govuk-frontend.min.js')}'; import * as moj from '${prefix + assetPath('moj-frontend.min.js')}'; govuk.initAll(); moj.initAll();</script>`)}
+    </body>
+  </html>
+);

@@ -1,0 +1,699 @@
+import type { Hono } from 'hono';
+import { forbidden } from '../../domain/errors.ts';
+import type { Principal } from '../../domain/principal.ts';
+import { badRequest } from '../../domain/errors.ts';
+import { zodErrors } from '../../http/edge.ts';
+import { homesRoutes } from '../../routes/homes.ts';
+import { offersRoutes } from '../../routes/offers.ts';
+import { placementsRoutes } from '../../routes/placements.ts';
+import { referralsRoutes } from '../../routes/referrals.ts';
+import { APPROVAL_CHECKLIST, APPROVAL_ROLES, CARE_ALONGSIDE, DECLINE_REASONS, NEEDS_CODES, OFSTED_RATINGS, PLACE_CODES, SEXES, URGENCIES } from '../../../schemas/codes.ts';
+import type { z } from 'zod';
+import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
+import { Button, Choices, ErrorSummary, Form, Input, Select, SummaryList, Tag, Textarea, type FormErrors } from '../forms.tsx';
+import * as hub from '../hub.ts';
+import { ago, dateTime, longDate, money, needLabel, NEED_LABELS, OFSTED_LABELS, ofstedLabel, timeLeft } from '../labels.ts';
+import type { Session } from '../session.ts';
+
+/**
+ * The placement officer's journeys (CONTRACT "Console", issue 14): find a home → shortlist →
+ * a referral made needs-first → its offers side by side → accept or decline → the placement, its
+ * reg 11 approval and reg 13(4) notices; consent; who has seen the referral; notices received
+ * as a host. Every form is parsed by the API route's own schema, so it is refused exactly as the
+ * API would refuse it, with the errors beside the fields.
+ */
+
+type Form = Record<string, string | string[]>;
+const one = (f: Form, k: string): string | undefined => {
+  const v = f[k];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s === undefined || s.trim() === '' ? undefined : s.trim();
+};
+const many = (f: Form, k: string): string[] => [...new Set((Array.isArray(f[k]) ? (f[k] as string[]) : f[k] ? [f[k] as string] : []).filter((s) => s !== ''))];
+/** A number as typed, or the text itself so that the schema names the field. */
+const num = (s: string | undefined): number | string | undefined => (s === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s);
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw badRequest('Check the answers marked below.', zodErrors(r.error));
+  return r.data;
+}
+
+function authorityWho(c: Ctx) {
+  const who = whoOf(c);
+  if (who.principal.kind !== 'authority') throw forbidden('These pages are for local authorities.');
+  return who as hub.Who & { principal: Principal & { kind: 'authority' } };
+}
+
+const needOptions = NEEDS_CODES.map((n) => ({ value: n, text: NEED_LABELS[n] }));
+const sexOptions = SEXES.map((s) => ({ value: s, text: s === 'female' ? 'Female' : 'Male' }));
+
+// ---------------------------------------------------------------- search
+
+function searchBody(q: Form) {
+  const outcode = one(q, 'near.outcode');
+  const body: Record<string, unknown> = {
+    child: { age: num(one(q, 'child.age')), sex: one(q, 'child.sex'), needs: many(q, 'child.needs'), ...(one(q, 'child.careAlongside') ? { careAlongside: one(q, 'child.careAlongside') } : {}) },
+    ...(outcode ? { near: { outcode } } : {}),
+    ...(one(q, 'maxMiles') ? { maxMiles: num(one(q, 'maxMiles')) } : {}),
+    ...(many(q, 'placementTypes').length ? { placementTypes: many(q, 'placementTypes') } : {}),
+    ...(one(q, 'availableBy') ? { availableBy: one(q, 'availableBy') } : {}),
+    ...(one(q, 'maxWeeklyPrice') ? { maxWeeklyPrice: num(one(q, 'maxWeeklyPrice')) } : {}),
+    ...(one(q, 'minOfstedRating') ? { minOfstedRating: one(q, 'minOfstedRating') } : {}),
+    limit: 20,
+    ...(one(q, 'cursor') ? { cursor: one(q, 'cursor') } : {}),
+  };
+  return parse(homesRoutes['POST /v1/vacancies/search'].body, body);
+}
+
+const SEARCH_FIELDS = ['child.age', 'child.sex', 'child.needs', 'child.careAlongside', 'near.outcode', 'maxMiles', 'placementTypes', 'availableBy', 'maxWeeklyPrice', 'minOfstedRating', 'cursor'];
+
+const SearchForm = ({ c, q, errors }: { c: Ctx; q: Form; errors?: FormErrors | undefined }) => (
+  <form method="get" action={href(c, '/console/search')} novalidate>
+    <Input name="child.age" label="Child's age" hint="In years" type="text" inputmode="numeric" width={2} value={one(q, 'child.age')} errors={errors} />
+    <Choices kind="radios" name="child.sex" legend="Child's sex" options={sexOptions} checked={one(q, 'child.sex')} errors={errors} inline small />
+    <Choices kind="checkboxes" name="child.needs" legend="Child's needs" hint="Select all that apply" options={needOptions} checked={many(q, 'child.needs')} errors={errors} small />
+    <Input name="near.outcode" label="Near (child's home outcode)" hint="For example, CM1" width={5} value={one(q, 'near.outcode')} errors={errors} />
+    <Input name="maxMiles" label="Within (miles)" width={3} inputmode="numeric" value={one(q, 'maxMiles')} errors={errors} />
+    <Choices kind="radios" name="child.careAlongside" legend="Cared for" options={[{ value: '', text: 'Either' }, ...CARE_ALONGSIDE.map((v) => ({ value: v, text: v === 'solo' ? 'On their own' : 'With other children' }))]} checked={one(q, 'child.careAlongside') ?? ''} errors={errors} small />
+    <details class="govuk-details" open={['placementTypes', 'availableBy', 'maxWeeklyPrice', 'minOfstedRating'].some((k) => one(q, k) !== undefined)}>
+      <summary class="govuk-details__summary"><span class="govuk-details__summary-text">More filters</span></summary>
+      <div class="govuk-details__text">
+        <Choices kind="checkboxes" name="placementTypes" legend="Placement types" hint="Leave empty for every type" options={PLACE_CODES.map((p) => ({ value: p, text: p }))} checked={many(q, 'placementTypes')} errors={errors} small />
+        <Input name="availableBy" label="Available by" hint="For example, 2026-12-24" width={10} value={one(q, 'availableBy')} errors={errors} />
+        <Input name="maxWeeklyPrice" label="Highest weekly price (£)" width={5} inputmode="decimal" value={one(q, 'maxWeeklyPrice')} errors={errors} />
+        <Select name="minOfstedRating" label="Lowest Ofsted rating" options={[{ value: '', text: 'Any' }, ...OFSTED_RATINGS.filter((r) => r !== 'not-yet-inspected').map((r) => ({ value: r, text: OFSTED_LABELS[r] }))]} value={one(q, 'minOfstedRating')} errors={errors} />
+      </div>
+    </details>
+    <Button>Search</Button>
+  </form>
+);
+
+type SearchItem = Awaited<ReturnType<typeof hub.search>>['items'][number];
+
+const Results = ({ c, q, items, nextCursor }: { c: Ctx; q: Form; items: SearchItem[]; nextCursor?: string | undefined }) => {
+  const carry: [string, string][] = [
+    ['child.age', one(q, 'child.age') ?? ''], ['child.sex', one(q, 'child.sex') ?? ''], ['child.homeOutcode', one(q, 'near.outcode') ?? ''],
+    ...many(q, 'child.needs').map((n) => ['child.needs', n] as [string, string]),
+  ];
+  const next = new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (k === 'cursor' ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k, x] as [string, string]))));
+  if (nextCursor) next.set('cursor', nextCursor);
+  return (
+    <>
+      <h2 class="govuk-heading-m" id="results">{items.length === 0 ? 'No homes match' : `${items.length} ${items.length === 1 ? 'home' : 'homes'}${nextCursor ? ' on this page' : ''}, best match first`}</h2>
+      {items.length > 0 ? (
+        <form method="get" action={href(c, '/console/referrals/new')}>
+          {carry.filter(([, v]) => v !== '').map(([k, v]) => <input type="hidden" name={k} value={v} />)}
+          <table class="govuk-table" data-module="moj-sortable-table">
+            <caption class="govuk-table__caption govuk-table__caption--s">Select the homes whose providers you want to refer to</caption>
+            <thead class="govuk-table__head">
+              <tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header">Shortlist</th>
+                <th scope="col" class="govuk-table__header" aria-sort="none">Home</th>
+                <th scope="col" class="govuk-table__header">Ofsted</th>
+                <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="descending">Score</th>
+                <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">Distance</th>
+                <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">Weekly price</th>
+                <th scope="col" class="govuk-table__header">Why</th>
+                <th scope="col" class="govuk-table__header">Vacancy confirmed</th>
+              </tr>
+            </thead>
+            <tbody class="govuk-table__body">
+              {items.map((r, i) => (
+                <tr class="govuk-table__row">
+                  <td class="govuk-table__cell">
+                    <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
+                      <div class="govuk-checkboxes__item">
+                        <input class="govuk-checkboxes__input" id={`pick-${i}`} name="shareWith" type="checkbox" value={r.provider.id} />
+                        <label class="govuk-label govuk-checkboxes__label" for={`pick-${i}`}><span class="govuk-visually-hidden">Shortlist {r.homeName}</span></label>
+                      </div>
+                    </div>
+                  </td>
+                  <td class="govuk-table__cell" data-sort-value={r.homeName}>
+                    <strong>{r.homeName}</strong><br />
+                    <span class="govuk-body-s">{r.provider.name} · {r.placementType} · {r.beds} {r.beds === 1 ? 'bed' : 'beds'} from {longDate(r.availableFrom)}</span>
+                  </td>
+                  <td class="govuk-table__cell">{ofstedLabel(r.ofstedRating)}</td>
+                  <td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value={String(r.score)}>{r.score.toFixed(2)}</td>
+                  <td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value={String(r.distanceMiles ?? 9999)}>
+                    {r.distanceMiles === null ? '–' : `${r.distanceMiles} miles`}
+                    {r.over20Miles ? <><br /><Tag colour="orange">Over 20 miles</Tag></> : null}
+                    {r.outOfArea ? <><br /><Tag colour="yellow">Out of area</Tag></> : null}
+                  </td>
+                  <td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value={String(r.weeklyPrice ?? 0)}>{money(r.weeklyPrice)}</td>
+                  <td class="govuk-table__cell"><ul class="govuk-list govuk-body-s">{r.reasons.map((x) => <li>{x}</li>)}</ul></td>
+                  <td class="govuk-table__cell"><time datetime={r.confirmedAt}>{ago(r.confirmedAt)}</time></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Button>Refer to the shortlisted providers</Button>
+        </form>
+      ) : <p class="govuk-body">Try fewer filters, a larger distance or another placement type.</p>}
+      {nextCursor ? (
+        <nav class="govuk-pagination" aria-label="Results pages">
+          <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={`${href(c, '/console/search')}?${next.toString()}`} rel="next"><span class="govuk-pagination__link-title">Next page<span class="govuk-visually-hidden"> of results</span></span></a></div>
+        </nav>
+      ) : null}
+    </>
+  );
+};
+
+// ---------------------------------------------------------------- referrals
+
+const ARTICLE6 = [
+  { value: '6(1)(e)', text: 'Public task – 6(1)(e)', hint: 'The usual basis for a council placing a child it looks after' },
+  { value: '6(1)(c)', text: 'Legal obligation – 6(1)(c)' },
+  { value: '6(1)(a)', text: 'Consent – 6(1)(a)', hint: 'Shared only while consent is given' },
+];
+const ARTICLE9 = [
+  { value: '', text: 'None (the child has no needs recorded)' },
+  { value: '9(2)(g)', text: 'Substantial public interest – 9(2)(g) (name a Schedule 1 condition)' },
+  { value: '9(2)(h)', text: 'Health or social care – 9(2)(h)' },
+  { value: '9(2)(b)', text: 'Social protection law – 9(2)(b)' },
+  { value: '9(2)(a)', text: 'Explicit consent – 9(2)(a)' },
+];
+const SCHEDULE1 = [
+  { value: '', text: 'None' },
+  { value: 'part2-para18', text: 'Safeguarding of children and individuals at risk – Part 2 paragraph 18' },
+  { value: 'part2-para6', text: 'Statutory and government purposes – Part 2 paragraph 6' },
+  { value: 'part1-para2', text: 'Health or social care purposes – Part 1 paragraph 2' },
+];
+const CONSENT = [
+  { value: 'not-sought', text: 'Not sought', hint: 'Sharing rests on another basis' },
+  { value: 'given', text: 'Given' },
+  { value: 'refused', text: 'Refused', hint: 'Nothing will be shared with providers' },
+];
+
+const REFERRAL_FIELDS = ['child.needs', 'child.childRef', 'child.age', 'child.sex', 'child.homeOutcode', 'child.urgency', 'child.careAlongside', 'lawfulBasis.article6', 'lawfulBasis.article9', 'lawfulBasis.schedule1Condition', 'lawfulBasis.consent.status', 'lawfulBasis.consent', 'lawfulBasis', 'agreement', 'agreementId', 'purpose', 'shareWith', 'child'];
+
+const ReferralForm = ({ c, session, f, errors, detail }: { c: Ctx; session: Session; f: Form; errors?: FormErrors | undefined; detail?: string | undefined }) => {
+  const agreements = hub.agreementsFor(session.principal);
+  const purposes = agreements.flatMap((a) => a.purposes.filter((p) => p.id !== 'host-authority-notification').map((p) => ({ value: `${a.id}|${p.id}`, text: `${a.title} (version ${a.version}): ${p.id}` })));
+  const shortlist = many(f, 'shareWith');
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <ErrorSummary errors={errors} detail={detail} fields={REFERRAL_FIELDS} />
+        <h1 class="govuk-heading-l">Make a referral</h1>
+        <Form action={href(c, '/console/referrals')} session={session}>
+          {shortlist.map((p) => <input type="hidden" name="shareWith" value={p} />)}
+          <h2 class="govuk-heading-m">The child's needs</h2>
+          <Choices kind="checkboxes" name="child.needs" legend="What does the child need a home to manage?" hint="Needs are special category data: you will name an article 9 condition for sharing them" options={needOptions} checked={many(f, 'child.needs')} errors={errors} small />
+          <Choices kind="radios" name="child.careAlongside" legend="Should the child be cared for" options={[{ value: '', text: 'Either' }, { value: 'solo', text: 'On their own' }, { value: 'group', text: 'With other children' }]} checked={one(f, 'child.careAlongside') ?? ''} errors={errors} small />
+          <h2 class="govuk-heading-m">About the child</h2>
+          <Input name="child.childRef" label="Your reference for the child" hint="Your council's own pseudonymous reference. Never a name or date of birth" width={20} value={one(f, 'child.childRef')} errors={errors} />
+          <Input name="child.age" label="Age" hint="In years" width={2} inputmode="numeric" value={one(f, 'child.age')} errors={errors} />
+          <Choices kind="radios" name="child.sex" legend="Sex" options={sexOptions} checked={one(f, 'child.sex')} errors={errors} inline small />
+          <Input name="child.homeOutcode" label="Home outcode" hint="The first part of the child's home postcode, for example CM1" width={5} value={one(f, 'child.homeOutcode')} errors={errors} />
+          <Choices kind="radios" name="child.urgency" legend="How soon is a home needed" options={URGENCIES.map((u) => ({ value: u, text: u === 'today' ? 'Today' : u === 'within-5-days' ? 'Within 5 days' : 'Planned' }))} checked={one(f, 'child.urgency') ?? 'planned'} errors={errors} small />
+          <h2 class="govuk-heading-m">Lawful basis for sharing</h2>
+          <Choices kind="radios" name="lawfulBasis.article6" legend="UK GDPR article 6 basis" options={ARTICLE6} checked={one(f, 'lawfulBasis.article6') ?? '6(1)(e)'} errors={errors} small />
+          <Select name="lawfulBasis.article9" label="UK GDPR article 9 condition (for the child's needs)" options={ARTICLE9} value={one(f, 'lawfulBasis.article9') ?? (many(f, 'child.needs').length ? '9(2)(g)' : '')} errors={errors} />
+          <Select name="lawfulBasis.schedule1Condition" label="DPA 2018 Schedule 1 condition" hint="Required with 9(2)(g)" options={SCHEDULE1} value={one(f, 'lawfulBasis.schedule1Condition') ?? 'part2-para18'} errors={errors} />
+          <Choices kind="radios" name="lawfulBasis.consent.status" legend="Consent" options={CONSENT} checked={one(f, 'lawfulBasis.consent.status') ?? 'not-sought'} errors={errors} small />
+          <h2 class="govuk-heading-m">Agreement and purpose</h2>
+          <Select name="agreement" label="Sharing agreement and purpose" hint="The agreements in force that your council is a party to" options={purposes} value={one(f, 'agreement') ?? purposes.find((p) => p.value.endsWith('|placement-matching'))?.value} errors={errors} />
+          <h2 class="govuk-heading-m">Share with</h2>
+          {shortlist.length ? (
+            <ul class="govuk-list govuk-list--bullet" id="shareWith">{shortlist.map((p) => <li>{p}</li>)}</ul>
+          ) : (
+            <Textarea name="shareWithText" label="Provider ids" hint="One a line; or start from a search and shortlist homes" value={one(f, 'shareWithText')} errors={errors} />
+          )}
+          <Button>Send referral</Button>
+        </Form>
+      </div>
+    </div>
+  );
+};
+
+function referralBody(f: Form, session: Session) {
+  const [agreementId, purpose] = (one(f, 'agreement') ?? '|').split('|');
+  const consent = one(f, 'lawfulBasis.consent.status');
+  const shareWith = many(f, 'shareWith').length ? many(f, 'shareWith') : (one(f, 'shareWithText') ?? '').split(/[\s,]+/).filter(Boolean);
+  return parse(referralsRoutes['POST /v1/referrals'].body, {
+    agreementId,
+    purpose,
+    child: {
+      childRef: one(f, 'child.childRef'),
+      age: num(one(f, 'child.age')),
+      sex: one(f, 'child.sex'),
+      needs: many(f, 'child.needs'),
+      ...(one(f, 'child.homeOutcode') ? { homeOutcode: one(f, 'child.homeOutcode') } : {}),
+      ...(one(f, 'child.urgency') ? { urgency: one(f, 'child.urgency') } : {}),
+      ...(one(f, 'child.careAlongside') ? { careAlongside: one(f, 'child.careAlongside') } : {}),
+    },
+    lawfulBasis: {
+      article6: one(f, 'lawfulBasis.article6'),
+      ...(one(f, 'lawfulBasis.article9') ? { article9: one(f, 'lawfulBasis.article9') } : {}),
+      ...(one(f, 'lawfulBasis.schedule1Condition') && one(f, 'lawfulBasis.article9') === '9(2)(g)' ? { schedule1Condition: one(f, 'lawfulBasis.schedule1Condition') } : {}),
+      ...(consent ? { consent: { status: consent, recordedAt: new Date().toISOString(), by: session.email ?? session.sub } } : {}),
+    },
+    shareWith,
+  });
+}
+
+const statusTag = (s: string) => <Tag colour={s === 'placed' || s === 'confirmed' || s === 'accepted' ? 'green' : s === 'open' ? 'blue' : s === 'awaiting-approval' ? 'orange' : 'grey'}>{s.replace(/-/g, ' ')}</Tag>;
+
+function Pager({ c, path, nextCursor }: { c: Ctx; path: string; nextCursor?: string | undefined }) {
+  return nextCursor ? (
+    <nav class="govuk-pagination" aria-label="Pages">
+      <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={`${href(c, path)}?cursor=${encodeURIComponent(nextCursor)}`} rel="next"><span class="govuk-pagination__link-title">Next page</span></a></div>
+    </nav>
+  ) : null;
+}
+
+// ---------------------------------------------------------------- registration
+
+export const officerJourneys: Journeys = {
+  nav: (s) => (s.principal.kind === 'authority'
+    ? [
+        { href: '/console/search', text: 'Find a home' },
+        { href: '/console/referrals', text: 'My referrals' },
+        { href: '/console/placements', text: 'Placements' },
+        { href: '/console/notices', text: 'Notices received' },
+      ]
+    : []),
+
+  register(app: Hono<ConsoleEnv>) {
+    app.get('/console/', (c) => {
+      const s = c.get('session')!;
+      const links = officerJourneys.nav(s);
+      return page(c, 'Home', (
+        <>
+          <h1 class="govuk-heading-l">What do you want to do?</h1>
+          {links.length ? <ul class="govuk-list">{links.map((l) => <li><a class="govuk-link" href={href(c, l.href)}>{l.text}</a></li>)}</ul> : <p class="govuk-body">There is nothing here for your organisation yet.</p>}
+        </>
+      ));
+    });
+
+    app.get('/console/search', async (c) => {
+      authorityWho(c);
+      const q = Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0]! : v])) as Form;
+      const asked = Object.keys(q).length > 0;
+      let results: Awaited<ReturnType<typeof hub.search>> | undefined;
+      let problem: ReturnType<typeof refusal>;
+      if (asked) {
+        try {
+          results = await hub.search(whoOf(c), searchBody(q));
+        } catch (e) {
+          problem = refusal(e);
+          if (!problem) throw e;
+        }
+      }
+      return page(c, asked && results ? 'Homes found' : 'Find a home', (
+        <>
+          <ErrorSummary errors={problem?.errors} detail={problem?.detail} fields={SEARCH_FIELDS} />
+          <h1 class="govuk-heading-l">Find a home</h1>
+          <div class="moj-filter-layout">
+            <div class="moj-filter-layout__filter">
+              <div class="moj-filter">
+                <div class="moj-filter__header"><div class="moj-filter__header-title"><h2 class="govuk-heading-m">The child and filters</h2></div></div>
+                <div class="moj-filter__content"><div class="moj-filter__options"><SearchForm c={c} q={q} errors={problem?.errors} /></div></div>
+              </div>
+            </div>
+            <div class="moj-filter-layout__content">
+              {results ? <Results c={c} q={q} items={results.items} nextCursor={results.nextCursor} /> : <p class="govuk-body">Describe the child to see the homes that can care for them, best match first.</p>}
+            </div>
+          </div>
+        </>
+      ), { hasErrors: !!problem });
+    });
+
+    app.get('/console/referrals/new', (c) => {
+      authorityWho(c);
+      const q = Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0]! : v])) as Form;
+      return page(c, 'Make a referral', <ReferralForm c={c} session={c.get('session')!} f={q} />);
+    });
+
+    app.post('/console/referrals', async (c) => {
+      const who = authorityWho(c);
+      const f = await formOf(c);
+      try {
+        const id = await hub.createReferral(who, referralBody(f, c.get('session')!) as never);
+        return seeOther(c, `/console/referrals/${encodeURIComponent(id)}`);
+      } catch (e) {
+        const r = refusal(e);
+        if (!r) throw e;
+        return page(c, 'Make a referral', <ReferralForm c={c} session={c.get('session')!} f={f} errors={r.errors} detail={r.detail} />, { status: 400, hasErrors: true });
+      }
+    });
+
+    app.get('/console/referrals', async (c) => {
+      const who = authorityWho(c);
+      const { items, nextCursor } = await hub.ownReferrals(who, 20, c.req.query('cursor'));
+      return page(c, 'My referrals', (
+        <>
+          <h1 class="govuk-heading-l">My referrals</h1>
+          <p class="govuk-body"><a class="govuk-link" href={href(c, '/console/search')}>Find a home</a> to start a new referral.</p>
+          {items.length === 0 ? <p class="govuk-body">Your council has no referrals yet.</p> : (
+            <table class="govuk-table" data-module="moj-sortable-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">Referrals, newest first</caption>
+              <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header" aria-sort="none">Child</th>
+                <th scope="col" class="govuk-table__header">Needs</th>
+                <th scope="col" class="govuk-table__header" aria-sort="none">Status</th>
+                <th scope="col" class="govuk-table__header" aria-sort="descending">Made</th>
+              </tr></thead>
+              <tbody class="govuk-table__body">
+                {items.map((r) => {
+                  const child = r.child as { childRef?: string; age?: number; sex?: string; needs?: string[] };
+                  return (
+                    <tr class="govuk-table__row">
+                      <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/referrals/${encodeURIComponent(r.id)}`)}>{child.childRef ?? r.id}</a><br /><span class="govuk-body-s">{child.age} years, {child.sex}</span></td>
+                      <td class="govuk-table__cell">{(child.needs ?? []).map(needLabel).join(', ') || 'None recorded'}</td>
+                      <td class="govuk-table__cell" data-sort-value={r.status}>{statusTag(r.status ?? 'open')}</td>
+                      <td class="govuk-table__cell" data-sort-value={r.createdAt}>{dateTime(r.createdAt)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+          <Pager c={c} path="/console/referrals" nextCursor={nextCursor} />
+        </>
+      ));
+    });
+
+    app.get('/console/referrals/:id', async (c) => {
+      const who = authorityWho(c);
+      const { referral, offers } = await hub.offersOn(who, c.req.param('id'));
+      return page(c, `Referral ${referral.child.childRef as string}`, <ReferralPage c={c} session={c.get('session')!} referral={referral} offers={offers} />);
+    });
+
+    app.post('/console/referrals/:id/consent', async (c) => {
+      const who = authorityWho(c);
+      const f = await formOf(c);
+      const status = one(f, 'status');
+      if (status !== 'given' && status !== 'withdrawn') throw badRequest('Choose whether consent is given or withdrawn.');
+      const s = c.get('session')!;
+      await hub.recordConsent(who, c.req.param('id'), status, s.email ?? s.sub);
+      return seeOther(c, `/console/referrals/${encodeURIComponent(c.req.param('id'))}`);
+    });
+
+    app.get('/console/referrals/:id/audit', async (c) => {
+      const who = authorityWho(c);
+      const id = c.req.param('id');
+      const { items, nextCursor } = await hub.trail(who, id, 50, c.req.query('cursor'));
+      return page(c, 'Who has seen this referral', (
+        <>
+          <a href={href(c, `/console/referrals/${encodeURIComponent(id)}`)} class="govuk-back-link">Back to the referral</a>
+          <h1 class="govuk-heading-l">Who has seen this referral</h1>
+          <p class="govuk-body">Every time anyone outside your council asked to see this referral, whether it was shown or refused.</p>
+          {items.length === 0 ? <p class="govuk-body">Nobody outside your council has asked to see it yet.</p> : (
+            <table class="govuk-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">Audit trail, oldest first</caption>
+              <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header">When</th>
+                <th scope="col" class="govuk-table__header">Who</th>
+                <th scope="col" class="govuk-table__header">What</th>
+                <th scope="col" class="govuk-table__header">Outcome</th>
+                <th scope="col" class="govuk-table__header">Fields shown</th>
+              </tr></thead>
+              <tbody class="govuk-table__body">
+                {items.map((e) => (
+                  <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">{dateTime(e.at)}</td>
+                    <td class="govuk-table__cell">{e.principal}{(e as { person?: string }).person ? <><br /><span class="govuk-body-s">{(e as { person?: string }).person}</span></> : null}</td>
+                    <td class="govuk-table__cell">{e.action}</td>
+                    <td class="govuk-table__cell">{e.outcome === 'allowed' ? <Tag colour="green">shown</Tag> : <Tag colour="red">refused</Tag>}</td>
+                    <td class="govuk-table__cell govuk-body-s">{e.fields.join(', ') || '–'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <Pager c={c} path={`/console/referrals/${encodeURIComponent(id)}/audit`} nextCursor={nextCursor} />
+        </>
+      ));
+    });
+
+    app.post('/console/offers/:id/accept', async (c) => {
+      const who = authorityWho(c);
+      const placement = await hub.accept(who, c.req.param('id'));
+      return seeOther(c, `/console/placements/${encodeURIComponent(placement.id)}`);
+    });
+
+    app.post('/console/offers/:id/decline', async (c) => {
+      const who = authorityWho(c);
+      const f = await formOf(c);
+      const { reason } = parse(offersRoutes['POST /v1/offers/{id}/decline'].body, { reason: one(f, 'reason') });
+      const offer = await hub.decline(who, c.req.param('id'), reason);
+      return seeOther(c, `/console/referrals/${encodeURIComponent(offer.referralId)}`);
+    });
+
+    app.get('/console/placements', async (c) => {
+      const who = authorityWho(c);
+      const { items, nextCursor } = await hub.placements(who, 20, c.req.query('cursor'));
+      return page(c, 'Placements', (
+        <>
+          <h1 class="govuk-heading-l">Placements</h1>
+          {items.length === 0 ? <p class="govuk-body">Your council has no placements in the hub yet.</p> : (
+            <table class="govuk-table" data-module="moj-sortable-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">Your council's placements</caption>
+              <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header" aria-sort="none">Child</th>
+                <th scope="col" class="govuk-table__header" aria-sort="none">Home</th>
+                <th scope="col" class="govuk-table__header" aria-sort="descending">Start</th>
+                <th scope="col" class="govuk-table__header" aria-sort="none">Status</th>
+              </tr></thead>
+              <tbody class="govuk-table__body">
+                {items.map((p) => (
+                  <tr class="govuk-table__row">
+                    <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/placements/${encodeURIComponent(p.id)}`)}>{p.childRef}</a></td>
+                    <td class="govuk-table__cell">{p.homeName}</td>
+                    <td class="govuk-table__cell" data-sort-value={p.startDate}>{longDate(p.startDate)}</td>
+                    <td class="govuk-table__cell" data-sort-value={p.status}>{statusTag(p.status)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <Pager c={c} path="/console/placements" nextCursor={nextCursor} />
+        </>
+      ));
+    });
+
+    app.get('/console/placements/:id', async (c) => {
+      const who = authorityWho(c);
+      const p = await hub.placement(who, c.req.param('id'));
+      return page(c, `Placement of ${p.childRef}`, <PlacementPage c={c} session={c.get('session')!} p={p} />);
+    });
+
+    app.post('/console/placements/:id/approval', async (c) => {
+      const who = authorityWho(c);
+      const f = await formOf(c);
+      const s = c.get('session')!;
+      const id = c.req.param('id');
+      const checked = new Set(many(f, 'checklist'));
+      try {
+        const body = parse(placementsRoutes['POST /v1/placements/{id}/approval'].body, {
+          role: one(f, 'role'),
+          approvedBy: s.email ?? s.sub,
+          approvedAt: new Date().toISOString(),
+          checklist: Object.fromEntries(APPROVAL_CHECKLIST.map((k) => [k, checked.has(k)])),
+        });
+        await hub.approve(who, id, body);
+        return seeOther(c, `/console/placements/${encodeURIComponent(id)}`);
+      } catch (e) {
+        const r = refusal(e);
+        if (!r) throw e;
+        const p = await hub.placement(who, id);
+        return page(c, `Placement of ${p.childRef}`, <PlacementPage c={c} session={s} p={p} f={f} errors={r.errors} detail={r.detail} />, { status: 400, hasErrors: true });
+      }
+    });
+
+    app.get('/console/notices', async (c) => {
+      const who = authorityWho(c);
+      const { items, nextCursor } = await hub.noticesReceived(who, 20, c.req.query('cursor'));
+      return page(c, 'Notices received', (
+        <>
+          <h1 class="govuk-heading-l">Notices received</h1>
+          <p class="govuk-body">Regulation 13(4) notices from other councils placing a child in a home in your area.</p>
+          {items.length === 0 ? <p class="govuk-body">No notices yet.</p> : (
+            <table class="govuk-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">Newest first</caption>
+              <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header">From</th>
+                <th scope="col" class="govuk-table__header">Home</th>
+                <th scope="col" class="govuk-table__header">Start</th>
+                <th scope="col" class="govuk-table__header">Child</th>
+                <th scope="col" class="govuk-table__header">Received</th>
+              </tr></thead>
+              <tbody class="govuk-table__body">
+                {items.map((n) => {
+                  const child = n.child as { age?: number; sex?: string; needs?: string[] };
+                  return (
+                    <tr class="govuk-table__row">
+                      <td class="govuk-table__cell">{n.from}</td>
+                      <td class="govuk-table__cell">{n.homeName} ({n.homeUrn})</td>
+                      <td class="govuk-table__cell">{longDate(n.startDate)}</td>
+                      <td class="govuk-table__cell">{child.age} years, {child.sex}; {(child.needs ?? []).map(needLabel).join(', ') || 'no needs recorded'}</td>
+                      <td class="govuk-table__cell">{dateTime(n.sentAt)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+          <Pager c={c} path="/console/notices" nextCursor={nextCursor} />
+        </>
+      ));
+    });
+  },
+};
+
+// ---------------------------------------------------------------- the referral and its offers
+
+type OfferRow = Awaited<ReturnType<typeof hub.offersOn>>['offers'][number];
+type ReferralRow = Awaited<ReturnType<typeof hub.offersOn>>['referral'];
+
+const ReferralPage = ({ c, session, referral, offers }: { c: Ctx; session: Session; referral: ReferralRow; offers: OfferRow[] }) => {
+  const child = referral.child as { childRef?: string; age?: number; sex?: string; needs?: string[]; homeOutcode?: string; urgency?: string };
+  const consent = referral.lawfulBasis.consent?.status ?? 'not-sought';
+  const id = encodeURIComponent(referral.id);
+  const open = referral.status !== 'placed';
+  const cost = (o: OfferRow, k: keyof OfferRow['weeklyCost']) => money(o.weeklyCost[k]);
+  const rows: [string, (o: OfferRow) => unknown][] = [
+    ['Provider', (o) => o.provider.name],
+    ['Ofsted rating', (o) => ofstedLabel(o.ofstedRating)],
+    ['Distance from home', (o) => (o.distanceMiles === null ? 'Not known' : `${o.distanceMiles} miles${o.distanceMiles > 20 ? ' (over 20 miles)' : ''}`)],
+    ['Start date', (o) => longDate(o.startDate)],
+    ['Core', (o) => cost(o, 'core')],
+    ['Additional support', (o) => cost(o, 'additionalSupport')],
+    ['Education', (o) => cost(o, 'education')],
+    ['Health', (o) => cost(o, 'health')],
+    ['Other', (o) => cost(o, 'other')],
+    ['Total a week', (o) => <strong>{cost(o, 'total')}</strong>],
+    ['Bed held', (o) => (o.status === 'open' ? `${timeLeft(o.holdUntil)} (until ${dateTime(o.holdUntil)})` : '–')],
+    ['Status', (o) => <>{statusTag(o.status)}{o.declineReason ? ` (${o.declineReason})` : ''}</>],
+  ];
+  return (
+    <>
+      <a href={href(c, '/console/referrals')} class="govuk-back-link">My referrals</a>
+      <span class="govuk-caption-l">Referral</span>
+      <h1 class="govuk-heading-l">{child.childRef}</h1>
+      <SummaryList rows={[
+        ['Status', statusTag(referral.status ?? 'open')],
+        ['Needs', (child.needs ?? []).map(needLabel).join(', ') || 'None recorded'],
+        ['Age and sex', `${child.age} years, ${child.sex}`],
+        ['Home outcode', child.homeOutcode ?? 'Not given'],
+        ['Urgency', child.urgency ?? 'Not given'],
+        ['Agreement and purpose', `${referral.agreementId} (version ${referral.agreementVersion}): ${referral.purpose}`],
+        ['Lawful basis', [referral.lawfulBasis.article6, referral.lawfulBasis.article9, referral.lawfulBasis.schedule1Condition].filter(Boolean).join(', ')],
+        ['Shared with', referral.shareWith.join(', ')],
+        ['Consent', consent],
+      ]} />
+      <p class="govuk-body"><a class="govuk-link" href={href(c, `/console/referrals/${id}/audit`)}>Who has seen this referral</a></p>
+      <Form action={href(c, `/console/referrals/${id}/consent`)} session={session}>
+        {consent === 'withdrawn' || consent === 'refused'
+          ? <><input type="hidden" name="status" value="given" /><Button secondary>Record consent given</Button></>
+          : <><input type="hidden" name="status" value="withdrawn" /><Button warning>Record consent withdrawn</Button></>}
+      </Form>
+      <h2 class="govuk-heading-m" id="offers">Offers</h2>
+      {offers.length === 0 ? <p class="govuk-body">No offers yet. Providers you shared the referral with can offer a home.</p> : (
+        <>
+          <div class="govuk-table__wrapper" style="overflow-x:auto" tabindex={0} role="region" aria-label="Offers side by side">
+            <table class="govuk-table">
+              <caption class="govuk-table__caption govuk-table__caption--s">Offers side by side</caption>
+              <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <td class="govuk-table__header"><span class="govuk-visually-hidden">Offer detail</span></td>
+                {offers.map((o) => <th scope="col" class="govuk-table__header">{o.homeName}</th>)}
+              </tr></thead>
+              <tbody class="govuk-table__body">
+                {rows.map(([label, cell]) => (
+                  <tr class="govuk-table__row">
+                    <th scope="row" class="govuk-table__header">{label}</th>
+                    {offers.map((o) => <td class="govuk-table__cell">{cell(o) as string}</td>)}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {open ? offers.filter((o) => o.status === 'open').map((o) => (
+            <div class="govuk-summary-card">
+              <div class="govuk-summary-card__title-wrapper"><h3 class="govuk-summary-card__title">{o.homeName}, from {longDate(o.startDate)}, {money(o.weeklyCost.total)} a week</h3></div>
+              <div class="govuk-summary-card__content">
+                {o.note ? <p class="govuk-body">{o.note}</p> : null}
+                <Form action={href(c, `/console/offers/${encodeURIComponent(o.id)}/accept`)} session={session}>
+                  <Button>Accept the offer of {o.homeName}</Button>
+                </Form>
+                <Form action={href(c, `/console/offers/${encodeURIComponent(o.id)}/decline`)} session={session}>
+                  <Select name="reason" label={`Reason for declining ${o.homeName}`} options={DECLINE_REASONS.map((r) => ({ value: r, text: r.replace(/-/g, ' ') }))} />
+                  <Button secondary>Decline the offer of {o.homeName}</Button>
+                </Form>
+              </div>
+            </div>
+          )) : null}
+        </>
+      )}
+    </>
+  );
+};
+
+// ---------------------------------------------------------------- the placement
+
+type PlacementRow = Awaited<ReturnType<typeof hub.placement>>;
+const CHECKLIST_LABELS: Record<(typeof APPROVAL_CHECKLIST)[number], string> = {
+  wishesAndFeelings: "The child's wishes and feelings have been ascertained and given due consideration – reg 11(2)(a)",
+  mostAppropriate: 'The placement is the most appropriate placement available – reg 11(2)(b)',
+  relativesConsulted: "The child's relatives have been consulted where appropriate – reg 11(2)(c)",
+  areaAuthority: 'The area authority has been notified – reg 11(2)(d)',
+  iroConsulted: "The child's independent reviewing officer has been informed – reg 11(2)(e)",
+};
+
+const PlacementPage = ({ c, session, p, f = {}, errors, detail }: { c: Ctx; session: Session; p: PlacementRow; f?: Form; errors?: FormErrors | undefined; detail?: string | undefined }) => {
+  const roles = APPROVAL_ROLES.filter((r) => (p.approval.required === 'nominated-officer' ? true : r === 'director-of-childrens-services'));
+  const held = roles.filter((r) => session.roles.includes(r));
+  return (
+    <>
+      <ErrorSummary errors={errors} detail={detail} fields={['role', 'checklist']} />
+      <a href={href(c, '/console/placements')} class="govuk-back-link">Placements</a>
+      <span class="govuk-caption-l">Placement</span>
+      <h1 class="govuk-heading-l">{p.childRef} at {p.homeName}</h1>
+      <SummaryList rows={[
+        ['Status', statusTag(p.status)],
+        ['Home', `${p.homeName} (${p.homeUrn}), ${p.provider.name}`],
+        ['Start date', longDate(p.startDate)],
+        ['Weekly cost', money(p.weeklyCost)],
+        ['Host authority', p.hostAuthority.name],
+        ['Location', p.location.replace(/-/g, ' ')],
+        ['Distance', p.distanceMiles === null ? 'Not known' : `${p.distanceMiles} miles${p.over20Miles ? ' (over 20 miles)' : ''}`],
+        ['Approval needed', p.approval.required === 'none' ? 'None (in area)' : p.approval.required.replace(/-/g, ' ')],
+        ['Approval', p.approval.status === 'approved' ? `Approved by ${p.approval.approvedBy} (${p.approval.role}) on ${dateTime(p.approval.approvedAt)}` : p.approval.status.replace(/-/g, ' ')],
+      ]} />
+      {p.approval.status === 'pending' ? (
+        held.length === 0 ? (
+          <div class="govuk-inset-text">This placement needs the approval of a {roles.join(' or ').replace(/-/g, ' ')} (Care Planning Regulations, reg 11). You do not hold that role, so you cannot approve it here.</div>
+        ) : (
+          <Form action={href(c, `/console/placements/${encodeURIComponent(p.id)}/approval`)} session={session}>
+            <h2 class="govuk-heading-m">Approve this placement</h2>
+            <Choices kind="radios" name="role" legend="Approving as" options={held.map((r) => ({ value: r, text: r.replace(/-/g, ' ') }))} checked={one(f, 'role') ?? held[0]} errors={errors} small />
+            <Choices kind="checkboxes" name="checklist" legend="Before approving, confirm each of these (reg 11(2))" options={APPROVAL_CHECKLIST.map((k) => ({ value: k, text: CHECKLIST_LABELS[k] }))} checked={many(f, 'checklist')} errors={errors} />
+            <Button>Approve placement</Button>
+          </Form>
+        )
+      ) : null}
+      <h2 class="govuk-heading-m">Notices (reg 13(4))</h2>
+      {p.notices.length === 0 ? <p class="govuk-body">No notice is needed: the home is in your area.</p> : (
+        <table class="govuk-table">
+          <caption class="govuk-table__caption govuk-table__caption--s">Notices to the host authority</caption>
+          <thead class="govuk-table__head"><tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">To</th>
+            <th scope="col" class="govuk-table__header">Due by</th>
+            <th scope="col" class="govuk-table__header">Sent</th>
+          </tr></thead>
+          <tbody class="govuk-table__body">
+            {p.notices.map((n) => (
+              <tr class="govuk-table__row">
+                <td class="govuk-table__cell">{n.to.name}</td>
+                <td class="govuk-table__cell">{longDate(n.dueBy)}</td>
+                <td class="govuk-table__cell">{n.sentAt ? dateTime(n.sentAt) : <Tag colour="orange">not sent</Tag>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+};
