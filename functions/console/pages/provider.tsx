@@ -47,6 +47,8 @@ const reasonLabel = (r: string) => r.replace(/-/g, ' ').replace(/^./, (x) => x.t
 const enc = encodeURIComponent;
 
 type Shared = Awaited<ReturnType<typeof hub.sharedReferral>>;
+/** The child's fields a shared view carries (`child`, as the API's sharedView projects them). */
+const childOf = (view: unknown): SharedChild => (view as { child?: SharedChild }).child ?? {};
 type SharedChild = { age?: number; sex?: string; needs?: string[]; homeOutcode?: string; urgency?: string; careAlongside?: string };
 
 /** What a provider is shown of the child: the disclosed fields, never childRef (the API never discloses it to a provider). */
@@ -79,9 +81,9 @@ const ReferralPage = ({ c, session, r, choices, f = {}, errors, detail }: { c: C
       <ErrorSummary errors={errors} detail={detail} fields={OFFER_FIELDS} />
       <a href={href(c, '/console/shared')} class="govuk-back-link">Referrals shared with you</a>
       <span class="govuk-caption-l">Referral from {r.referral.authority}</span>
-      <h1 class="govuk-heading-l">A child aged {(r.view as SharedChild).age ?? 'not disclosed'}</h1>
+      <h1 class="govuk-heading-l">A child aged {childOf(r.view).age ?? 'not disclosed'}</h1>
       <p class="govuk-body">You are seeing the fields the sharing agreement lets {r.referral.authority} share with you for {r.view.purpose}. This view has been recorded in the audit trail.</p>
-      <SummaryList rows={[['Status', statusTag(r.view.status)], ...childRows(r.view as SharedChild), ['Fields disclosed', r.view.disclosed.join(', ')]]} />
+      <SummaryList rows={[['Status', statusTag(r.view.status)], ...childRows(childOf(r.view)), ['Fields disclosed', r.view.disclosed.join(', ')]]} />
       <h2 class="govuk-heading-m" id="your-offers">Your offers</h2>
       {r.offers.length === 0 ? <p class="govuk-body">You have not offered a home yet.</p> : (
         <table class="govuk-table">
@@ -203,7 +205,7 @@ export const providerJourneys: Journeys = {
               </tr></thead>
               <tbody class="govuk-table__body">
                 {items.map((r) => {
-                  const child = r.view as unknown as SharedChild;
+                  const child = childOf(r.view);
                   return (
                     <tr class="govuk-table__row">
                       <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/shared/${enc(r.id)}`)}>{`${child.age ?? '?'} years, ${child.sex ?? 'not disclosed'}`}<span class="govuk-visually-hidden">, shared {ago(r.createdAt)}</span></a><br />{statusTag(r.view.status)}</td>
