@@ -33,6 +33,14 @@ export const COMMON_ASSETS = ['functions/domain/reference/outcodes.txt'] as cons
  * ARN and read access to exactly the functions that hold functions/store/cursor.ts.
  */
 export function bundleHolds(entry: string, module: string, root: string): boolean {
+  return module in bundleInputs(entry, root);
+}
+
+/** The inputs of each entry's bundle, built once per entry (the stack asks about two modules). */
+const inputsOf = new Map<string, Record<string, unknown>>();
+function bundleInputs(entry: string, root: string): Record<string, unknown> {
+  const cached = inputsOf.get(`${root}\0${entry}`);
+  if (cached) return cached;
   const { metafile } = buildSync({
     absWorkingDir: root,
     entryPoints: [entry],
@@ -45,5 +53,6 @@ export function bundleHolds(entry: string, module: string, root: string): boolea
     target: LAMBDA_BUNDLING.target,
     logLevel: 'silent',
   });
-  return module in metafile.inputs;
+  inputsOf.set(`${root}\0${entry}`, metafile.inputs);
+  return metafile.inputs;
 }

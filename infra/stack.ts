@@ -4,16 +4,20 @@ import {
   aws_apigateway as apigw, aws_dynamodb as ddb, aws_events as events, aws_events_targets as targets,
   aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_lambda_nodejs as nodejs, aws_logs as logs,
   aws_s3 as s3, aws_secretsmanager as secrets, aws_wafv2 as waf, Validations,
+  aws_cloudwatch as cloudwatch, aws_lambda_event_sources as sources, aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AUTHORITY_SLUGS } from '../functions/domain/reference/authorities.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { COMMON_ASSETS, LAMBDA_BUNDLING, bundleHolds } from './bundling.ts';
-import { AUTHORIZER_CACHE_SECONDS, CONSOLE_PATHS, handlers, jobs, routeList, type Grant, type HandlerDef } from '../functions/routes/index.ts';
+import { AUTHORIZER_CACHE_SECONDS, CONSOLE_PATHS, handlers, jobs, routeList, workers, type Grant, type HandlerDef } from '../functions/routes/index.ts';
+import { maxAttempts } from '../functions/domain/webhooks.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** The module that seals list cursors: the functions that hold it get the cursor secret. */
 export const CURSOR_MODULE = 'functions/store/cursor.ts';
+/** The module that seals webhook signing secrets: the functions that hold it get the webhook key. */
+export const WEBHOOK_KEY_MODULE = 'functions/store/webhook-secrets.ts';
 
 /** Throttling per usage plan: each authority its own; providers and the programme office share theirs. */
 const PLAN_LIMITS = { rateLimit: 50, burstLimit: 100, quotaPerDay: 200_000 } as const;
@@ -44,6 +48,8 @@ export class HubStack extends Stack {
       encryption: ddb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: key,
       timeToLiveAttribute: TABLE.ttlAttribute,
+      // new outbox records go to delivery (functions/events/stream.ts)
+      stream: ddb.StreamViewType[TABLE.stream],
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -93,6 +99,18 @@ export class HubStack extends Stack {
       reason: 'A cursor key only needs to outlive the cursors it signed (minutes); rotate by updating the secret and redeploying, which at worst invalidates open pages.',
     });
 
+    // Encrypts webhook signing secrets at rest (functions/store/webhook-secrets.ts), held like the
+    // cursor secret: only its ARN reaches the functions whose bundle seals or opens them.
+    const webhookKey = new secrets.Secret(this, 'WebhookKey', {
+      description: 'AES-256-GCM key (hashed) sealing Commission East hub webhook signing secrets',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(webhookKey).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason: 'Rotating this key would leave every sealed webhook secret unreadable; it is rotated by re-registering webhooks under a new key, not by Secrets Manager rotation.',
+    });
+
     const environment = {
       TABLE_NAME: table.tableName,
       BUCKET_NAME: bucket.bucketName,
@@ -115,6 +133,7 @@ export class HubStack extends Stack {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
       const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       const sealsCursors = bundleHolds(entry, CURSOR_MODULE, ROOT);
+      const sealsWebhooks = bundleHolds(entry, WEBHOOK_KEY_MODULE, ROOT);
       logGroup.grantWrite(role);
       const fn = new nodejs.NodejsFunction(this, `${name}Fn`, {
         entry: join(ROOT, entry),
@@ -127,7 +146,11 @@ export class HubStack extends Stack {
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
-        environment: sealsCursors ? { ...environment, CURSOR_SECRET_ARN: cursorSecret.secretArn } : environment,
+        environment: {
+          ...environment,
+          ...(sealsCursors ? { CURSOR_SECRET_ARN: cursorSecret.secretArn } : {}),
+          ...(sealsWebhooks ? { WEBHOOK_KEY_ARN: webhookKey.secretArn } : {}),
+        },
         bundling: {
           format: nodejs.OutputFormat.ESM,
           target: LAMBDA_BUNDLING.target,
@@ -149,6 +172,7 @@ export class HubStack extends Stack {
       });
       grant(fn, def.grants);
       if (sealsCursors) cursorSecret.grantRead(fn);
+      if (sealsWebhooks) webhookKey.grantRead(fn);
       Validations.of(role).acknowledge(
         { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource narrower than *.' },
         { id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as ddb.CfnTable)}.Arn>/index/*]`, reason: 'Queries on this table\'s own GSIs (gsi1, gsi2, gsi3), granted by table.grant*.' },
@@ -287,6 +311,53 @@ export class HubStack extends Stack {
       const fn = makeFunction(`job-${name}`.replace(/[^A-Za-z0-9]/g, ''), `functions/jobs/${name}.ts`, { grants: job.grants, memoryMb: 1024 }, Duration.minutes(15));
       new events.Rule(this, `Schedule-${name}`, { description: job.description, schedule: events.Schedule.expression(job.schedule), targets: [new targets.LambdaFunction(fn)] });
     }
+
+    // ---------------------------------------------------------------- event delivery (issue 15)
+    // stream → `stream` Lambda → delivery queue → `sender` Lambda → receivers; retries by the
+    // message's visibility; what is still refused after the 3-day schedule is parked in the
+    // dead-letter queue, which an alarm watches.
+    const deadLetters = new sqs.Queue(this, 'DeliveryDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'This is the dead-letter queue of webhook deliveries itself.' });
+    const deliveries = new sqs.Queue(this, 'DeliveryQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      // longer than the sender's 29 s timeout many times over (AWS's advice: 6×)
+      visibilityTimeout: Duration.minutes(3),
+      // the schedule spans a little over 3 days (77 h): a message outlives its last attempt
+      retentionPeriod: Duration.days(5),
+      // the attempt after the schedule's last is the message's move to the dead-letter queue
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: maxAttempts() },
+    });
+    const streamFn = makeFunction('events-stream', 'functions/events/stream.ts', workers.stream, Duration.minutes(1));
+    streamFn.addEnvironment('DELIVERY_QUEUE_URL', deliveries.queueUrl);
+    deliveries.grantSendMessages(streamFn);
+    streamFn.addEventSource(new sources.DynamoEventSource(table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 50,
+      onFailure: new sources.SqsDlq(deadLetters),
+      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('EVENTS#') } } } })],
+    }));
+    const senderFn = makeFunction('events-sender', 'functions/events/sender.ts', workers.sender);
+    senderFn.addEnvironment('DELIVERY_QUEUE_URL', deliveries.queueUrl);
+    senderFn.addEventSource(new sources.SqsEventSource(deliveries, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }));
+    const parked = new cloudwatch.Alarm(this, 'DeliveryDeadLettersAlarm', {
+      alarmDescription: 'Webhook deliveries refused for 3 days (or stream records that could not be queued) are parked in the dead-letter queue',
+      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    new CfnOutput(this, 'DeliveryDeadLettersAlarmName', { value: parked.alarmName });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

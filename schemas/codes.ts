@@ -213,3 +213,4 @@ export function normaliseName(name: string): string {
   if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
   return tokens.join(' ');
 }
+

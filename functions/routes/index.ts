@@ -11,7 +11,8 @@ import { referralsHandlers, referralsRoutes } from './referrals.ts';
 import { rollupsHandlers, rollupsRoutes } from './rollups.ts';
 import { spendHandlers, spendRoutes } from './spend.ts';
 import { consoleHandlers } from './console.ts';
-import type { Grant, RouteDef } from './types.ts';
+import { webhooksHandlers, webhooksRoutes } from './webhooks.ts';
+import type { Grant, HandlerDef, RouteDef } from './types.ts';
 
 export type { Access, Grant, HandlerDef, RouteDef, RouteDoc, SuccessHeader } from './types.ts';
 export { CONSOLE_PATHS } from './console.ts';
@@ -37,6 +38,7 @@ export const routes = {
   ...offerAcceptanceRoutes,
   ...eventsRoutes,
   ...providersRoutes,
+  ...webhooksRoutes,
 } as const;
 
 /** Every Lambda behind the API, with its least-privilege grants. */
@@ -53,6 +55,7 @@ export const handlers = {
   ...offerAcceptanceHandlers,
   ...eventsHandlers,
   ...providersHandlers,
+  ...webhooksHandlers,
   // the web console (functions/console/): one Lambda for its pages, behind the same API (infra/stack.ts)
   ...consoleHandlers,
 } as const;
@@ -93,6 +96,18 @@ export const jobs = {
     description: 'Reminders as events: vacancies expiring within 24 hours, holds ending within 2 hours, reg 13(4) notices due the next working day',
   },
 } as const satisfies Record<string, { schedule: string; grants: readonly Grant[]; description: string }>;
+
+/**
+ * Event delivery (issue 15): Lambdas fed by the table's stream and by the delivery queue, files in
+ * functions/events/. infra/stack.ts wires their sources (stream read, queue consume) and gives the
+ * stream Lambda the right to send to the queue; these are their grants on the table.
+ */
+export const workers = {
+  // reads the recipient's webhooks for each new outbox record
+  stream: { grants: ['table:read'], description: 'New outbox records on the table stream: one delivery-queue message per matching webhook' },
+  // reads the webhook and referral, writes delivery records and disables a webhook on 410
+  sender: { grants: ['table:write'], assets: ['sharing-agreements'], description: 'Signs and posts one event to one webhook per message; retries by the message visibility' },
+} as const satisfies Record<string, HandlerDef & { description: string }>;
 
 export function splitRouteKey(key: string): { method: string; path: string } {
   const i = key.indexOf(' ');

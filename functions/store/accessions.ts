@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from './ddb.ts';
 import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
 import { namedInFile, type Accession } from '../domain/accession.ts';
 import { conflict } from '../domain/errors.ts';

@@ -1,5 +1,5 @@
 import { DynamoDb, ListTablesCommand } from './ddb.ts';
-import { inLambda, required, resetCursorSecret } from './env.ts';
+import { inLambda, required, resetCursorSecret, resetWebhookKey } from './env.ts';
 
 /**
  * Configuration, read once and checked at once. In Lambda the stack sets TABLE_NAME and
@@ -82,5 +82,6 @@ export function resetClients(): void {
   ddb = undefined;
   loaded = undefined;
   resetCursorSecret();
+  resetWebhookKey();
   for (const fn of resetters) fn();
 }

@@ -35,29 +35,67 @@ export function resetCursorSecret(): void {
 
 /**
  * In Lambda, the cursor secret from Secrets Manager, fetched once; elsewhere nothing to do.
- * GetSecretValue is signed with AWS's own SigV4 signer (the one the DynamoDB client carries
- * anyway) with the function's credentials from the environment and sent with fetch. Once: a
- * failed init is retried by Lambda on the next invocation, and a hung call ends at its 10 s init
- * limit. @aws-sdk/client-secrets-manager would add ~40 KB
- * to Lambdas already at their 300 KB budget for this one call, and the Parameters and Secrets
- * extension cannot be called during init. AWS_ENDPOINT_URL_SECRETS_MANAGER points it elsewhere,
- * as it does the SDK.
+ * Once: a failed init is retried by Lambda on the next invocation, and a hung call ends at its
+ * 10 s init limit.
  */
 export async function loadCursorSecret(): Promise<void> {
   if (!inLambda() || cursorKey) return;
-  const SecretId = required('CURSOR_SECRET_ARN', /^arn:aws[a-z-]*:secretsmanager:/);
+  cursorKey = await fetchSecret('CURSOR_SECRET_ARN');
+}
+
+let webhookKeyText: string | undefined;
+
+/**
+ * The key that encrypts webhook signing secrets at rest (functions/store/webhook-secrets.ts),
+ * held like the cursor secret: in Lambda the Secrets Manager secret named by WEBHOOK_KEY_ARN
+ * (loadWebhookKey at cold start), elsewhere WEBHOOK_KEY, a random value infra/local keeps in the
+ * data folder.
+ */
+export const webhookKey = (): string => (webhookKeyText ??= required('WEBHOOK_KEY', LONG_ENOUGH));
+
+/** In Lambda, the webhook key from Secrets Manager, fetched once; elsewhere nothing to do. */
+export async function loadWebhookKey(): Promise<void> {
+  if (!inLambda() || webhookKeyText) return;
+  webhookKeyText = await fetchSecret('WEBHOOK_KEY_ARN');
+}
+
+/** Locally, after the environment changed; never called in Lambda. */
+export function resetWebhookKey(): void {
+  webhookKeyText = undefined;
+}
+
+/**
+ * A 32+ character Secrets Manager secret named by the ARN in `arnVariable`. GetSecretValue is
+ * signed with AWS's own SigV4 signer (the one the DynamoDB client carries anyway) with the
+ * function's credentials from the environment and sent with fetch.
+ * @aws-sdk/client-secrets-manager would add ~40 KB to Lambdas already near their budget for this
+ * one call, and the Parameters and Secrets extension cannot be called during init.
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER points it elsewhere, as it does the SDK.
+ */
+async function fetchSecret(arnVariable: string): Promise<string> {
+  const SecretId = required(arnVariable, /^arn:aws[a-z-]*:secretsmanager:/);
   const region = required('AWS_REGION');
   const url = new URL(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? `https://secretsmanager.${region}.amazonaws.com/`);
-  // the execution role's, always in a Lambda's environment
-  const { AWS_ACCESS_KEY_ID: accessKeyId = '', AWS_SECRET_ACCESS_KEY: secretAccessKey = '', AWS_SESSION_TOKEN: sessionToken } = process.env;
-  const credentials = { accessKeyId, secretAccessKey, sessionToken };
   const body = JSON.stringify({ SecretId });
-  const { headers } = await new SignatureV4({ service: 'secretsmanager', region, credentials, sha256: Sha256 }).sign({
-    method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, body,
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
-  });
+  const headers = await signedHeaders('secretsmanager', url, 'application/x-amz-json-1.1', 'secretsmanager.GetSecretValue', body);
   const res = await fetch(url, { method: 'POST', headers, body });
   const answer = await res.text();
-  if (res.ok) cursorKey = (JSON.parse(answer) as { SecretString?: string }).SecretString;
-  if (!LONG_ENOUGH.test(cursorKey ?? '')) throw new Error(`Configuration: no 32+ character secret ${SecretId}: HTTP ${res.status} ${answer.slice(0, 200)}`);
+  const value = res.ok ? (JSON.parse(answer) as { SecretString?: string }).SecretString : undefined;
+  if (!LONG_ENOUGH.test(value ?? '')) throw new Error(`Configuration: no 32+ character secret ${SecretId}: HTTP ${res.status} ${answer.slice(0, 200)}`);
+  return value!;
+}
+
+/**
+ * Headers of an AWS JSON-protocol call (`x-amz-target`), SigV4-signed with the execution role's
+ * credentials, always in a Lambda's environment. Secrets Manager here; SQS in functions/events/sqs.ts.
+ */
+export async function signedHeaders(service: string, url: URL, contentType: string, target: string, body: string): Promise<Record<string, string>> {
+  const region = required('AWS_REGION');
+  const { AWS_ACCESS_KEY_ID: accessKeyId = '', AWS_SECRET_ACCESS_KEY: secretAccessKey = '', AWS_SESSION_TOKEN: sessionToken } = process.env;
+  const credentials = { accessKeyId, secretAccessKey, sessionToken };
+  const { headers } = await new SignatureV4({ service, region, credentials, sha256: Sha256 }).sign({
+    method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, body,
+    headers: { host: url.host, 'content-type': contentType, 'x-amz-target': target },
+  });
+  return headers;
 }

@@ -1,6 +1,7 @@
 import { deliverable, subjectReferral, type HubEvent } from '../domain/events.ts';
 import type { Principal } from '../domain/principal.ts';
 import { decideAccess } from '../domain/referrals.ts';
+import { accessionsOfCaller } from './accessions.ts';
 import { agreementInForce } from './agreements.ts';
 import { getReferrals } from './referrals.ts';
 
@@ -15,9 +16,12 @@ import { getReferrals } from './referrals.ts';
 export async function deliverableEvents<E extends Pick<HubEvent, 'subject'>>(recipient: Principal, events: readonly E[], now: Date): Promise<E[]> {
   const ids = [...new Set(events.flatMap((e) => subjectReferral(e) ?? []))];
   const referrals = ids.length ? await getReferrals(ids) : new Map();
+  // a provider may be a party by accession (domain/accession.ts): its register entries for these agreements
+  const agreements = [...new Set([...referrals.values()].map((r) => r.agreementId))].map(agreementInForce);
+  const register = agreements.length ? await accessionsOfCaller(recipient, agreements) : [];
   return events.filter((e) => {
     const id = subjectReferral(e);
     const referral = id === undefined ? undefined : referrals.get(id);
-    return deliverable(e, referral && decideAccess(agreementInForce(referral.agreementId), referral, recipient, now).decision);
+    return deliverable(e, referral && decideAccess(agreementInForce(referral.agreementId), referral, recipient, now, register).decision);
   });
 }

@@ -269,3 +269,27 @@ export const rollupPublished = (period: string, runId: string): Key => ({ pk: `R
 /** One entry of an agreement's accession register: a provider party to one version by accession. */
 export const accession = (agreementId: string, version: string, providerId: string): Key => ({ pk: `ACCESSIONS#${agreementId}`, sk: `ACCESSION#${version}#${providerId}` });
 export const accessionsOf = (agreementId: string) => ({ pk: `ACCESSIONS#${agreementId}`, skPrefix: 'ACCESSION#' });
+
+// --- webhooks (issue 15) ---
+/**
+ * A principal's webhook, in the owner's partition: the webhooks an event's recipient has are one
+ * Query (`webhooksOf(recipient)`), and another principal's id is simply not there (404).
+ */
+export const webhook = (owner: string, id: string): Key => ({ pk: `WEBHOOKS#${owner}`, sk: `WEBHOOK#${id}` });
+export const webhooksOf = (owner: string) => ({ pk: `WEBHOOKS#${owner}`, skPrefix: 'WEBHOOK#' });
+/** One delivery attempt of an event to a webhook, in time order (TTL: the delivery log's retention). */
+export const delivery = (webhookId: string, at: string, eventId: string, attempt: number): Key => ({
+  pk: `DELIVERIES#${webhookId}`,
+  sk: `DELIVERY#${at}#${eventId}#${String(attempt).padStart(2, '0')}`,
+});
+export const deliveriesOf = (webhookId: string) => ({ pk: `DELIVERIES#${webhookId}`, skPrefix: 'DELIVERY#' });
+/**
+ * Locally only (infra/local/event-poller.ts; in AWS the SQS queue holds them): a delivery waiting
+ * for its next attempt, one per webhook and event; gsi2 orders them by when they are due.
+ */
+export const dueDelivery = (webhookId: string, eventId: string): Key => ({ pk: 'WEBHOOKS#DUE', sk: `DUE#${webhookId}#${eventId}` });
+export const dueDeliveryAt = (dueAt: string, webhookId: string, eventId: string) => ({ gsi2pk: 'WEBHOOKS#DUE', gsi2sk: `${dueAt}#${webhookId}#${eventId}` });
+export const dueDeliveries = { gsi2pk: 'WEBHOOKS#DUE' } as const;
+/** Locally only: how far the stream poller has read a shard of the table's stream. */
+export const streamCheckpoint = (shardId: string): Key => ({ pk: 'STREAM#CHECKPOINT', sk: `SHARD#${shardId}` });
+export const streamCheckpoints = { pk: 'STREAM#CHECKPOINT', skPrefix: 'SHARD#' } as const;

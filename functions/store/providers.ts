@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from './ddb.ts';
 import { partyOf } from '../domain/accession.ts';
 import { REGIONAL_AGREEMENT_ID } from '../domain/disclosure.ts';
 import { principalId, type Principal } from '../domain/principal.ts';

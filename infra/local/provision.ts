@@ -7,7 +7,7 @@ import { TABLE } from '../../functions/store/table.ts';
 import { config } from '../../functions/store/config.ts';
 
 /**
- * Creates on DynamoDB Local and the S3 server the same table (keys, GSIs, TTL) and bucket that
+ * Creates on DynamoDB Local and the S3 server the same table (keys, GSIs, TTL, stream) and bucket that
  * infra/stack.ts declares, from the same definitions (functions/store/table.ts). Idempotent, and
  * whole whatever step a previous run was killed in: each step is checked, not only the first.
  */
@@ -21,6 +21,11 @@ export async function provisionTable(client = new DynamoDBClient({})): Promise<v
     }
   }
   await addMissingIndexes(client, TableName);
+  // the stream event delivery reads (infra/local/event-poller.ts), on a table made before it too
+  const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+  if (!Table?.StreamSpecification?.StreamEnabled) {
+    await client.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream } }));
+  }
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   if (status !== 'ENABLED' && status !== 'ENABLING') {
@@ -63,6 +68,7 @@ async function createTable(client: DynamoDBClient, TableName: string): Promise<v
     new CreateTableCommand({
       TableName,
       BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
       AttributeDefinitions,
       KeySchema: [
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },

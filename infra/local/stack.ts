@@ -34,9 +34,17 @@ export const LOCAL_ENV = {
  * (so cursors survive a restart), or made per run without one. In AWS it is a Secrets Manager
  * secret (infra/stack.ts, functions/store/config.ts).
  */
-export function localCursorSecret(dataDir?: string): string {
+export const localCursorSecret = (dataDir?: string): string => localSecret(dataDir, 'cursor-secret');
+
+/**
+ * The key that encrypts webhook signing secrets locally (functions/store/webhook-secrets.ts),
+ * kept like the cursor secret: a stored webhook must still open after a restart.
+ */
+export const localWebhookKey = (dataDir?: string): string => localSecret(dataDir, 'webhook-key');
+
+function localSecret(dataDir: string | undefined, name: string): string {
   if (!dataDir) return randomBytes(32).toString('base64url');
-  const file = join(dataDir, 'cursor-secret');
+  const file = join(dataDir, name);
   const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
   if (kept.length >= 32) return kept;
   const made = randomBytes(32).toString('base64url');
@@ -72,6 +80,7 @@ export async function startLocalStack(opts: { dataDir?: string; say?: (line: str
     const env = {
       ...LOCAL_ENV,
       CURSOR_SECRET: localCursorSecret(opts.dataDir),
+      WEBHOOK_KEY: localWebhookKey(opts.dataDir),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.value.endpoint,
       AWS_ENDPOINT_URL_S3: s3.value.endpoint,
     };

@@ -6,6 +6,7 @@ import { startGateway } from './gateway.ts';
 import { startLocalJobs } from './jobs.ts';
 import { seedDemoData, seedDemoKeys, seedDemoPeople } from './seed.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
+import { startEventDelivery, type EventDelivery } from './event-poller.ts';
 import { clearEndpoints, writeEndpoints } from '../../functions/cli/target.ts';
 
 /**
@@ -21,12 +22,14 @@ const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();
 
 let stack: LocalStack | undefined;
+let delivery: EventDelivery | undefined;
 let stopping = false;
 const stop = async (code = 0) => {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping the hub …');
   clearEndpoints();
+  await delivery?.stop();
   await stack?.stop();
   process.exit(code);
 };
@@ -51,6 +54,8 @@ try {
   await seedDemoPeople(peopleFile);
   const server = await startGateway(port, '127.0.0.1', { oidcDataDir: dataDir });
   startLocalJobs(); // the reminders job, on an interval (EventBridge's schedule in AWS)
+  // webhooks fire for real: the outbox read from the table's stream, from where it was left
+  delivery = startEventDelivery({ say: (line) => console.log(line) });
   const { port: listening } = server.address() as AddressInfo;
   writeEndpoints({ ...stack.env, HUB_OIDC_ISSUER: server.oidc.issuer });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -50,6 +50,8 @@ interface Tenant {
   noticeId: string;
   /** The notice of a placement in the next authority's area (AUTHORITIES order), delivered to that authority. */
   deliveredNoticeId: string;
+  /** A webhook of the authority's (a public https address, never called here). */
+  webhookId: string;
 }
 
 interface ProviderTenant {
@@ -101,10 +103,11 @@ async function setUpAuthority(who: string): Promise<Tenant> {
   const placement = await placed({ authority: slug as AuthoritySlug, home: HOMES.westminster });
   const next = slugOf(AUTHORITIES[(AUTHORITIES.indexOf(who) + 1) % AUTHORITIES.length]!);
   const hosted = await placed({ authority: slug as AuthoritySlug, home: { outcode: 'CM1', localAuthority: REFERENCE.find((a) => a.id === next)!.onsCode } });
+  const webhook = await created(call(who, 'POST', '/v1/webhooks', { body: { url: 'https://192.0.32.10/hooks/hub', events: ['offer.made'] } }), `${who} webhook`);
   return {
     who, slug, urn, vacancyId: vacancy.id, requestId: request.id, pendingId: pending.id, bedId, allocationId: allocation.id,
     endedAllocationId: ended.id, referralId: referral.id, offerId: offer.id, batchId: batch.batchId, batchBody, placementId: placement.id, noticeId: placement.notices[0]!.id,
-    deliveredNoticeId: hosted.notices[0]!.id,
+    deliveredNoticeId: hosted.notices[0]!.id, webhookId: webhook.id,
   };
 }
 
@@ -146,7 +149,28 @@ const approvalBody = () => ({
 /** An offer id of the hub's shape on a referral that does not exist. */
 const fakeOfferId = () => `off_${fakeUuid()}_${Date.now().toString(36)}abcdef123456`;
 
+/** A webhook id of the hub's shape that no one has. */
+const fakeWebhookId = () => `wh_${Date.now().toString(36).padStart(9, '0')}000000abcdef`;
+
 const allCells: Cell[] = [
+  {
+    name: 'GET webhook deliveries',
+    route: 'GET /v1/webhooks/{id}/deliveries',
+    attack: (a, v) => ({ id: v.webhookId, run: () => call(a, 'GET', `/v1/webhooks/${v.webhookId}/deliveries`) }),
+    missing: async (a) => {
+      const id = fakeWebhookId();
+      return { id, r: await call(a, 'GET', `/v1/webhooks/${id}/deliveries`) };
+    },
+  },
+  {
+    name: 'DELETE webhook',
+    route: 'DELETE /v1/webhooks/{id}',
+    attack: (a, v) => ({ id: v.webhookId, run: () => call(a, 'DELETE', `/v1/webhooks/${v.webhookId}`) }),
+    missing: async (a) => {
+      const id = fakeWebhookId();
+      return { id, r: await call(a, 'DELETE', `/v1/webhooks/${id}`) };
+    },
+  },
   {
     name: 'GET in-house home',
     route: 'GET /v1/homes/{urn}',

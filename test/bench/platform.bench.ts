@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { COMMON_ASSETS, LAMBDA_BUNDLING } from '../../infra/bundling.ts';
-import { handlers, jobs } from '../../functions/routes/index.ts';
+import { handlers, jobs, workers } from '../../functions/routes/index.ts';
 import { judge, median, percentile, round, timeMany, type BenchRow } from './harness.ts';
 
 /**
@@ -22,6 +22,7 @@ export async function bundleAll(): Promise<{ name: string; file: string; bytes: 
   const entries = [
     ...Object.entries(handlers).map(([n, def]) => ({ name: n, entry: `functions/handlers/${n}.ts`, assets: (def as { assets?: readonly string[] }).assets ?? [] })),
     ...Object.entries(jobs).map(([n, def]) => ({ name: `job:${n}`, entry: `functions/jobs/${n}.ts`, assets: (def as { assets?: readonly string[] }).assets ?? [] })),
+    ...Object.entries(workers).map(([n, def]) => ({ name: `worker:${n}`, entry: `functions/events/${n}.ts`, assets: (def as { assets?: readonly string[] }).assets ?? [] })),
   ];
   const out = [];
   for (const { name, entry, assets } of entries) {

@@ -3,14 +3,15 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HubStack } from '../../infra/stack.ts';
-import { CONSOLE_PATHS, handlers, jobs, routeList, type Grant } from '../../functions/routes/index.ts';
+import { CONSOLE_PATHS, handlers, jobs, routeList, workers, type Grant } from '../../functions/routes/index.ts';
+import { maxAttempts } from '../../functions/domain/webhooks.ts';
 
 let template: Template;
 
 beforeAll(() => {
   const app = new App();
   template = Template.fromStack(new HubStack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-2' } }));
-}, 120_000);
+}, 300_000); // synthesis bundles every Lambda (24 with event delivery): ~2 min on 2 shared cores
 
 describe('the CDK stack', () => {
   it('keeps data in an on-demand table with PITR, TTL and a customer-managed key', () => {
@@ -61,10 +62,12 @@ describe('the CDK stack', () => {
     const custom = methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM' && m.Properties.ApiKeyRequired === true);
     expect(custom).toHaveLength(routeList.length - publicCount);
     expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(publicCount);
+    // x-api-key or Authorization: Bearer, so no header is required by API Gateway, and no cache
+    // (a cache key needs every identity source present: functions/routes/index.ts)
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
-      IdentitySource: 'method.request.header.x-api-key',
-      AuthorizerResultTtlInSeconds: 300,
+      IdentitySource: '',
+      AuthorizerResultTtlInSeconds: 0,
     });
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
   });
@@ -102,7 +105,7 @@ describe('cdk-nag AwsSolutions', () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     new HubStack(app, 'Nagged', { env: { account: '111111111111', region: 'eu-west-2' } });
     expect(() => app.synth()).not.toThrow();
-  }, 120_000);
+  }, 300_000);
 
   it('does fail a stack with an unencrypted, public-by-default bucket (the check is live)', () => {
     const app = new App();
@@ -140,6 +143,7 @@ describe('each Lambda\'s IAM actions', () => {
     'offer-accept': ['table:read', 'table:write'], // reads the referral's partition, home, vacancies; writes the one accepting transaction (offer, referral, vacancy, home, placement, audit)
     spend: ['table:write', 'bucket:write'], // raw batches in S3
     rollups: ['table:write', 'bucket:write'],
+    webhooks: ['table:write'], // a principal's own webhooks (secrets sealed with the webhook key) and their delivery log
     placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry
     events: ['table:read'], // the caller's events and the referrals they are about; writes nothing (an event discloses no child's data, so no audit)
     providers: ['table:write'], // the directory reads profiles, homes and accessions; accession writes the register
@@ -147,7 +151,23 @@ describe('each Lambda\'s IAM actions', () => {
     'job:lapse-vacancies': ['table:write'],
     'job:rollup': ['table:write', 'bucket:write'], // rollup.published events with the run's write-once marker
     'job:reminders': ['table:write'], // each reminder's event with its write-once marker
+    'worker:stream': ['table:read'], // reads the recipient's webhooks; its stream and the queue it feeds are pinned in QUEUES below
+    'worker:sender': ['table:write'], // reads webhooks and referrals, writes delivery records, disables a webhook on 410
   };
+
+  /**
+   * What the event-delivery Lambdas may do beyond the table: the stream Lambda reads the table's
+   * stream and sends to the delivery queue (and, for a stream record it cannot queue, to the
+   * dead-letter queue); the sender consumes the delivery queue. Nothing else touches a queue.
+   */
+  const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+  const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+  const QUEUES: Record<string, Record<string, readonly string[]>> = {
+    'worker:stream': { DeliveryQueue: SEND, DeliveryDeadLetters: SEND },
+    'worker:sender': { DeliveryQueue: CONSUME },
+  };
+  /** The table-stream actions CDK's grantStreamRead gives (ListStreams takes no narrower resource than *). */
+  const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 
   /** The actions CDK's table/bucket grants expand to (aws-cdk-lib as pinned in package.json). */
   const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:Scan'];
@@ -166,6 +186,7 @@ describe('each Lambda\'s IAM actions', () => {
   const lambdas = () => [
     ...Object.entries(handlers).map(([name, def]) => ({ name, id: name, grants: def.grants as readonly Grant[] })),
     ...Object.entries(jobs).map(([name, def]) => ({ name: `job:${name}`, id: `job-${name}`, grants: def.grants as readonly Grant[] })),
+    ...Object.entries(workers).map(([name, def]) => ({ name: `worker:${name}`, id: `events-${name}`, grants: def.grants as readonly Grant[] })),
   ];
 
   /** The logical id of a stack resource a CloudFormation value points at (Ref or Fn::GetAtt), if any. */
@@ -196,7 +217,7 @@ describe('each Lambda\'s IAM actions', () => {
 
   /** Actions by family, each checked against the resources it may name. */
   function actionsOf(name: string, fn: Json, statements: Json[]) {
-    const found = { table: new Set<string>(), bucket: new Set<string>(), kms: new Set<string>(), logs: new Set<string>(), xray: new Set<string>(), config: new Set<string>() };
+    const found = { table: new Set<string>(), bucket: new Set<string>(), kms: new Set<string>(), logs: new Set<string>(), xray: new Set<string>(), config: new Set<string>(), stream: new Set<string>(), queues: new Set<string>() };
     const logGroup = target(fn.Properties.LoggingConfig?.LogGroup);
     for (const st of statements) {
       expect(st.NotAction ?? st.NotResource, `${name}: no NotAction/NotResource`).toBeUndefined();
@@ -205,9 +226,14 @@ describe('each Lambda\'s IAM actions', () => {
       for (const action of list<string>(st.Action)) {
         const on = (type: string) => resources.every((r) => typeOf(target(r)) === type);
         const where = `${name}: ${action} on ${JSON.stringify(resources)}`;
-        if (action.startsWith('dynamodb:')) {
+        if (STREAM_READ.includes(action) && (action === 'dynamodb:ListStreams' ? resources.every((r) => r === '*') : JSON.stringify(resources).includes('StreamArn'))) {
+          found.stream.add(action);
+        } else if (action.startsWith('dynamodb:')) {
           expect(on('AWS::DynamoDB::Table'), where).toBe(true);
           found.table.add(action);
+        } else if (action.startsWith('sqs:')) {
+          expect(on('AWS::SQS::Queue'), where).toBe(true);
+          for (const r of resources) found.queues.add(`${target(r)!.replace(/[0-9A-F]{8}$/, '')} ${action}`);
         } else if (action.startsWith('s3:')) {
           expect(on('AWS::S3::Bucket'), where).toBe(true);
           expect(resources.every((r) => !JSON.stringify(r).includes('AccessLogs')), where).toBe(true);
@@ -256,13 +282,17 @@ describe('each Lambda\'s IAM actions', () => {
     if (!tableRead) expect(actions.table, `${name} has no table grant, so no DynamoDB action at all`).toEqual([]);
     // the data key: to read what the table or bucket holds and to write it encrypted; kms:Decrypt
     // besides only to read the cursor secret it encrypts
-    const encrypt = has('table:write') || has('bucket:write');
+    // sending to a queue encrypts with the hub key too
+    const encrypt = has('table:write') || has('bucket:write') || Object.values(QUEUES[name] ?? {}).some((acts) => acts.includes('sqs:SendMessage'));
     const needed = [...(tableRead || bucketRead ? KMS_DECRYPT : []), ...(encrypt ? KMS_ENCRYPT : [])].sort();
     const extra = actions.kms.filter((a) => !needed.includes(a));
     expect(actions.kms, `${name} KMS`).toEqual(expect.arrayContaining(needed));
     expect(extra, `${name} KMS beyond its grants`).toEqual(actions.config.length > 0 ? extra.filter((a) => a === 'kms:Decrypt') : []);
     expect(actions.logs, `${name} logs`).toEqual(LOGS);
     expect(actions.xray, `${name} X-Ray`).toEqual(XRAY);
+    const queues = Object.entries(QUEUES[name] ?? {}).flatMap(([q, acts]) => acts.map((a) => `${q} ${a}`)).sort();
+    expect(actions.queues, `${name} SQS`).toEqual(queues);
+    expect(actions.stream, `${name} table stream`).toEqual(name === 'worker:stream' ? STREAM_READ : []);
   });
 });
 
@@ -277,10 +307,10 @@ describe('the cursor secret', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .map((s: any) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat() }));
   };
-  const secretId = () => Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0]!;
+  const secretId = () => Object.keys(template.findResources('AWS::SecretsManager::Secret')).find((id) => id.startsWith('CursorSecret'))!;
 
-  it('is a Secrets Manager secret with a generated value, encrypted with the hub key', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  it('is a Secrets Manager secret with a generated value, encrypted with the hub key (the webhook key beside it)', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ PasswordLength: Match.anyValue() }),
       KmsKeyId: Match.anyValue(),
@@ -304,11 +334,12 @@ describe('the cursor secret', () => {
     expect(without.map(([id]) => name(id))).toEqual(expect.arrayContaining(['health', 'openapi', 'authorizer']));
     for (const [id, f] of withArn) {
       expect(f.Properties.Environment.Variables.CURSOR_SECRET_ARN, id).toEqual({ Ref: secretId() });
-      const reads = grantsOf(f).filter((g) => g.actions.includes('secretsmanager:GetSecretValue'));
+      const reads = grantsOf(f).filter((g) => g.actions.includes('secretsmanager:GetSecretValue') && g.resources.some((r: any) => r.Ref === secretId()));
       expect(reads.map((g) => g.resources), id).toEqual([[{ Ref: secretId() }]]);
     }
     for (const [id, f] of without) {
-      expect(grantsOf(f).flatMap((g) => g.actions).filter((a) => a.startsWith('secretsmanager:')), id).toEqual([]);
+      const reads = grantsOf(f).filter((g) => g.actions.some((a) => a.startsWith('secretsmanager:')) && g.resources.some((r: any) => r.Ref === secretId()));
+      expect(reads, id).toEqual([]);
     }
   });
 
@@ -316,5 +347,60 @@ describe('the cursor secret', () => {
     for (const [id, f] of lambdas()) {
       expect(Object.keys(f.Properties.Environment.Variables), id).toEqual(expect.arrayContaining(['TABLE_NAME', 'BUCKET_NAME']));
     }
+  });
+});
+
+describe('the webhook key (sealing webhook signing secrets)', () => {
+  const lambdas = () => Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, f]) => f.Properties.Handler === 'index.handler');
+  const keyId = () => Object.keys(template.findResources('AWS::SecretsManager::Secret')).find((id) => id.startsWith('WebhookKey'))!;
+  const name = (id: string) => id.replace(/Fn[0-9A-F]{8}$/, '');
+
+  it('reaches, as an ARN and a read grant on it alone, exactly the webhook registration and the sender', () => {
+    const withArn = lambdas().filter(([, f]) => f.Properties.Environment?.Variables?.WEBHOOK_KEY_ARN);
+    expect(withArn.map(([id]) => name(id)).sort()).toEqual(['eventssender', 'webhooks']);
+    for (const [id, f] of withArn) expect(f.Properties.Environment.Variables.WEBHOOK_KEY_ARN, id).toEqual({ Ref: keyId() });
+    for (const [, f] of lambdas()) expect(JSON.stringify(f.Properties.Environment?.Variables ?? {})).not.toMatch(/WEBHOOK_KEY"|resolve:secretsmanager/);
+  });
+});
+
+describe('event delivery (issue 15)', () => {
+  const queues = () => template.findResources('AWS::SQS::Queue');
+  const queueId = (prefix: string) => Object.keys(queues()).find((id) => id.startsWith(prefix))!;
+
+  it('streams new images of the table', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+  });
+
+  it('queues deliveries encrypted, with a dead-letter queue after the schedule\'s last attempt, kept past the 3 days', () => {
+    expect(Object.keys(queues())).toHaveLength(2);
+    const main = queues()[queueId('DeliveryQueue')]!.Properties;
+    expect(main.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [queueId('DeliveryDeadLetters'), 'Arn'] }, maxReceiveCount: maxAttempts() });
+    expect(main.MessageRetentionPeriod).toBeGreaterThan(3.5 * 86_400);
+    expect(main.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 29);
+    for (const q of Object.values(queues())) expect(q.Properties.KmsMasterKeyId, 'KMS-encrypted').toBeDefined();
+  });
+
+  it('alarms on anything in the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId('DeliveryDeadLetters'), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('feeds the stream Lambda only new outbox records, and the sender the delivery queue with partial batch failures', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) => m.Properties);
+    expect(mappings).toHaveLength(2);
+    const stream = mappings.find((m) => JSON.stringify(m.EventSourceArn).includes('StreamArn'))!;
+    expect(JSON.parse(stream.FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'EVENTS#' }] } } } });
+    expect(stream.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(stream.BisectBatchOnFunctionError).toBe(true);
+    expect(stream.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [queueId('DeliveryDeadLetters'), 'Arn'] });
+    const sender = mappings.find((m) => JSON.stringify(m.EventSourceArn).includes('DeliveryQueue'))!;
+    expect(sender.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(JSON.stringify(stream.FunctionName)).toMatch(/eventsstream/);
+    expect(JSON.stringify(sender.FunctionName)).toMatch(/eventssender/);
   });
 });
