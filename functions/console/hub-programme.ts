@@ -16,6 +16,10 @@ import { endAllocation } from '../store/pool/end.ts';
 import { listRequests } from '../store/pool/requests.ts';
 import { loadLedger } from '../store/pool.ts';
 import { providersPage } from '../store/providers.ts';
+import { getObjectText } from '../store/objects.ts';
+import { publishedRollup, readManifest, ROLLUP_FILES } from '../store/rollups.ts';
+import { rollupsRoutes } from '../routes/rollups.ts';
+import { notFound } from '../domain/errors.ts';
 import type { ReasonPlaceChange } from '../../schemas/codes.ts';
 import type { Who } from './hub.ts';
 
@@ -90,3 +94,15 @@ export async function ledger(who: OfficeWho, from: string, to: string) {
 /** GET /v1/providers (handlers/providers.ts): the directory with accession status. */
 export const providers = (who: OfficeWho, limit: number, cursor: string | undefined) =>
   (as(who, providersRoutes['GET /v1/providers']), providersPage(who.principal, limit, cursor));
+
+/** GET /v1/rollups/{period} (handlers/rollups.ts): the programme office sees the published rollup, small counts as "c". */
+export const rollup = async (who: OfficeWho, period: string) => (as(who, rollupsRoutes['GET /v1/rollups/{period}']), (await publishedRollup(period)).rollup);
+
+/** The period's published provider-groups.csv (the run's immutable copy the manifest names), under the same rule as the rollup. */
+export async function rollupCsv(who: OfficeWho, period: string): Promise<string> {
+  as(who, rollupsRoutes['GET /v1/rollups/{period}']);
+  const o = (await readManifest(period))?.objects.find((x) => x.name === ROLLUP_FILES.csv);
+  const text = o ? await getObjectText(o.runKey) : undefined;
+  if (text === undefined) throw notFound(`${period} has not been rolled up.`);
+  return text;
+}

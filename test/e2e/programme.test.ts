@@ -72,6 +72,11 @@ describe('console: the programme office', () => {
     await axe.check(page, 'pointer');
     expect(await page.locator('svg[role=img] title').textContent()).toContain('Occupancy');
     expect(await page.getByRole('table').first().textContent()).toContain(bed.id);
+    await act.press(nav('Spend'));
+    await act.fill(page.getByLabel('Period'), '2019-13');
+    await act.press(page.getByRole('button', { name: 'Show spend' }));
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1); // the API's own period rule
+    await axe.check(page, 'pointer');
     await act.press(nav('Providers'));
     await axe.check(page, 'pointer');
     expect(await page.locator('main').textContent()).toContain('Harbour Care');

@@ -1,9 +1,10 @@
 import type { Hono } from 'hono';
 import type { z } from 'zod';
-import { badRequest, forbidden } from '../../domain/errors.ts';
+import { badRequest, forbidden, HubError } from '../../domain/errors.ts';
 import { zodErrors } from '../../http/edge.ts';
 import { poolAllocationsRoutes } from '../../routes/pool-allocations.ts';
 import { poolRoutes } from '../../routes/pool.ts';
+import { rollupsRoutes } from '../../routes/rollups.ts';
 import { REASON_PLACE_CHANGE_CODES } from '../../../schemas/codes.ts';
 import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
 import { Button, ErrorSummary, Form, Input, Select, Tag, type FormErrors } from '../forms.tsx';
@@ -131,6 +132,7 @@ export const programmeJourneys: Journeys = {
         { href: '/console/allocations', text: 'Allocations' },
         { href: '/console/beds', text: 'Beds' },
         { href: '/console/ledger', text: 'Ledger' },
+        { href: '/console/spend', text: 'Spend' },
         { href: '/console/providers', text: 'Providers' },
       ]
     : []),
@@ -311,6 +313,90 @@ export const programmeJourneys: Journeys = {
           ) : null}
         </>
       ), { hasErrors: !!problem });
+    });
+
+    app.get('/console/spend', async (c) => {
+      const who = officeWho(c);
+      const asked = c.req.query('period');
+      let rollup: Awaited<ReturnType<typeof hub.rollup>> | undefined;
+      let problem: ReturnType<typeof refusal>;
+      let missing: string | undefined;
+      if (asked !== undefined) {
+        try {
+          const { period } = parse(rollupsRoutes['GET /v1/rollups/{period}'].params, { period: asked });
+          rollup = await hub.rollup(who, period);
+        } catch (e) {
+          if (e instanceof HubError && e.code === 'not-found') missing = `${asked} has not been rolled up yet.`;
+          else {
+            problem = refusal(e);
+            if (!problem) throw e;
+          }
+        }
+      }
+      const cell = (v: number | string | null) => (v === null || v === 'c' ? 'c' : String(v));
+      return page(c, 'Spend', (
+        <>
+          <ErrorSummary errors={problem?.errors} detail={problem?.detail} fields={['period']} />
+          <h1 class="govuk-heading-l">Spend by period</h1>
+          <form method="get" action={href(c, '/console/spend')} novalidate>
+            <Input name="period" label="Period" hint="A month (2026-10), a quarter (2026-Q3) or a financial year (FY2026-27)" width={10} value={asked} errors={problem?.errors} />
+            <Button secondary>Show spend</Button>
+          </form>
+          {missing ? <p class="govuk-body">{missing}</p> : null}
+          {rollup ? (
+            <>
+              <p class="govuk-body">{money(rollup.totals.spend)} on {cell(rollup.totals.placements)} placements of {cell(rollup.totals.children)} children. Counts under the publication threshold are shown as "c".</p>
+              <p class="govuk-body"><a class="govuk-link" href={href(c, `/console/spend/${enc(rollup.period)}.csv`)} download>Download the provider-group spend as CSV</a></p>
+              <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--m">By provider group, {rollup.period}</caption>
+                <thead class="govuk-table__head"><tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Group</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Spend</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Share</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Authorities</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Placements</th>
+                </tr></thead>
+                <tbody class="govuk-table__body">
+                  {rollup.byProviderGroup.map((g) => (
+                    <tr class="govuk-table__row">
+                      <td class="govuk-table__cell">{g.group}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{money(g.spend)}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{g.share === null ? 'c' : `${(g.share * 100).toFixed(1)}%`}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{g.authorities}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{cell(g.placements)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--m">By authority</caption>
+                <thead class="govuk-table__head"><tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Authority</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Spend</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Placements</th>
+                </tr></thead>
+                <tbody class="govuk-table__body">
+                  {rollup.byAuthority.map((a) => (
+                    <tr class="govuk-table__row">
+                      <td class="govuk-table__cell">{a.authority}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{money(a.spend)}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{cell(a.placements)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
+        </>
+      ), { hasErrors: !!problem });
+    });
+
+    app.get('/console/spend/:file', async (c) => {
+      const file = c.req.param('file');
+      if (!file.endsWith('.csv')) return c.notFound();
+      const { period } = parse(rollupsRoutes['GET /v1/rollups/{period}'].params, { period: file.slice(0, -4) });
+      const csv = await hub.rollupCsv(officeWho(c), period);
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="provider-groups-${period}.csv"` });
     });
 
     app.get('/console/providers', async (c) => {
