@@ -124,6 +124,15 @@ describe('console: a provider', () => {
     await axe.check(page, 'pointer');
     await neverLeaks();
 
+    // another referral declined with a coded reason (the owner sees the response, through the API)
+    const declinedId = await seedReferral(api, `${childRef}-D`, [PROVIDER]);
+    await page.goto(url(`/console/shared/${encodeURIComponent(declinedId)}`));
+    await page.getByLabel('Why you cannot offer a home').selectOption('staffing');
+    await act.press(page.getByRole('button', { name: 'Decline the referral' }));
+    expect(new URL(page.url()).pathname).toBe('/console/shared');
+    const owned = await api('authority:essex', 'GET', `/v1/referrals/${encodeURIComponent(declinedId)}`);
+    expect(owned.responses).toEqual([expect.objectContaining({ response: 'declined', reason: 'staffing' })]);
+
     // an officer's page is not a provider's
     const res = await page.goto(url(`/console/referrals/${encodeURIComponent(referralId)}`));
     expect(res!.status()).toBe(403);
