@@ -164,7 +164,8 @@ export function createConsole(groups: Journeys[]): Hono<ConsoleEnv> {
     await next();
   });
 
-  app.get('/console', (c) => c.redirect(href(c, '/console/'), 301));
+  // hono/tiny's router is not strict: '/console' also matches '/console/', which must not redirect to itself
+  app.get('/console', async (c, next) => (c.req.path === '/console' ? c.redirect(href(c, '/console/'), 301) : next()));
 
   app.get('/console/sign-in', async (c) => {
     const asked = c.req.query('returnTo') ?? '/console/';

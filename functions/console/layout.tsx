@@ -65,7 +65,7 @@ export const Page: FC<PageProps> = ({ title, prefix, session, nav = [], current,
           <div class="govuk-width-container">
             <div class="govuk-service-navigation__container">
               <span class="govuk-service-navigation__service-name">
-                <span class="govuk-service-navigation__text">{organisationName(session.principal)}</span>
+                <span class="govuk-service-navigation__text">{organisationName(session.principal, session.organisation)}</span>
               </span>
               <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
                 <ul class="govuk-service-navigation__list" id="navigation">
@@ -89,7 +89,7 @@ export const Page: FC<PageProps> = ({ title, prefix, session, nav = [], current,
         {session ? (
           <div class="govuk-grid-row govuk-!-margin-top-3" id="signed-in">
             <p class="govuk-body-s govuk-grid-column-two-thirds">
-              Signed in as <strong>{session.email ?? session.sub}</strong> for <strong data-testid="organisation">{organisationName(session.principal)}</strong>
+              Signed in as <strong>{session.email ?? session.sub}</strong> for <strong data-testid="organisation">{organisationName(session.principal, session.organisation)}</strong>
               {session.roles.length > 0 ? ` (${session.roles.join(', ')})` : ''}
             </p>
             <form method="post" action={`${prefix}/console/sign-out`} class="govuk-grid-column-one-third govuk-!-text-align-right">

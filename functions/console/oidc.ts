@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { unauthorized } from '../domain/errors.ts';
 import { parsePrincipal, personRolesOf } from '../domain/principal.ts';
+import { providerName } from '../store/providers.ts';
 import { consoleConfig } from './config.ts';
 import { LOGIN_SECONDS, SESSION_SECONDS, newSid, type LoginState, type Session } from './session.ts';
 
@@ -81,6 +82,7 @@ export async function finishSignIn(currentUrl: URL, login: LoginState): Promise<
     ...(typeof id.email === 'string' ? { email: id.email } : typeof access.email === 'string' ? { email: access.email } : {}),
     principal,
     roles,
+    ...(principal.kind === 'provider' ? { organisation: await providerName(principal.id) } : {}),
     sid: newSid(),
     ...(tokens.id_token ? { idToken: tokens.id_token } : {}),
     exp,

@@ -18,6 +18,8 @@ export interface Session {
   email?: string;
   principal: Principal;
   roles: PersonRole[];
+  /** A provider's name as the hub's directory has it (read once at sign-in); others are named from the principal. */
+  organisation?: string;
   /** The CSRF secret bound to this session: every form carries a MAC of it (./csrf.ts). */
   sid: string;
   /** For the provider's end_session_endpoint (id_token_hint). */

@@ -1,0 +1,431 @@
+import type { Hono } from 'hono';
+import type { z } from 'zod';
+import { badRequest, forbidden, HubError } from '../../domain/errors.ts';
+import { zodErrors } from '../../http/edge.ts';
+import { poolAllocationsRoutes } from '../../routes/pool-allocations.ts';
+import { poolRoutes } from '../../routes/pool.ts';
+import { rollupsRoutes } from '../../routes/rollups.ts';
+import { REASON_PLACE_CHANGE_CODES } from '../../../schemas/codes.ts';
+import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
+import { Button, ErrorSummary, Form, Input, Select, Tag, type FormErrors } from '../forms.tsx';
+import * as hub from '../hub-programme.ts';
+import { ago, longDate, money, needLabel } from '../labels.ts';
+
+/**
+ * The programme office's journeys (CONTRACT "Console", issue 14): the allocation board (pending
+ * pool requests, most urgent and then oldest first, each with its ranked candidate beds →
+ * allocate), allocations (end; step down into a move-on bed), beds and their status, the ledger for
+ * a chosen period with its occupancy chart (an SVG, the table beside it), and the provider directory
+ * with accession status. Each form is parsed by the API route's own schema.
+ */
+
+type F = Record<string, string | string[]>;
+const one = (f: F, k: string): string | undefined => {
+  const v = f[k];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s === undefined || s.trim() === '' ? undefined : s.trim();
+};
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw badRequest('Check the answers marked below.', zodErrors(r.error));
+  return r.data;
+}
+function officeWho(c: Ctx): hub.OfficeWho {
+  const who = whoOf(c);
+  if (who.principal.kind !== 'programme-office') throw forbidden('These pages are for the programme office.');
+  return who as hub.OfficeWho;
+}
+const enc = encodeURIComponent;
+const londonToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+const daysBefore = (iso: string, n: number) => new Date(Date.parse(`${iso}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+const urgencyTag = (u: string) => <Tag colour={u === 'today' ? 'red' : u === 'within-5-days' ? 'orange' : 'grey'}>{u === 'today' ? 'Today' : u === 'within-5-days' ? 'Within 5 days' : 'Planned'}</Tag>;
+const statusTag = (s: string) => <Tag colour={s === 'active' || s === 'available' ? 'green' : s === 'occupied' ? 'blue' : 'grey'}>{s.replace(/-/g, ' ')}</Tag>;
+const REASONS = REASON_PLACE_CHANGE_CODES.map((r) => ({ value: r, text: r }));
+
+function Pager({ c, path, nextCursor }: { c: Ctx; path: string; nextCursor?: string | undefined }) {
+  return nextCursor ? (
+    <nav class="govuk-pagination" aria-label="Pages">
+      <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={`${href(c, path)}?cursor=${enc(nextCursor)}`} rel="next"><span class="govuk-pagination__link-title">Next page</span></a></div>
+    </nav>
+  ) : null;
+}
+
+type Board = Awaited<ReturnType<typeof hub.board>>;
+
+const BoardPage = ({ c, board, errors, detail }: { c: Ctx; board: Board; errors?: FormErrors | undefined; detail?: string | undefined }) => {
+  const s = c.get('session')!;
+  return (
+    <>
+      <ErrorSummary errors={errors} detail={detail} fields={['bedId', 'startDate', 'requestId']} />
+      <h1 class="govuk-heading-l">Allocation board</h1>
+      <p class="govuk-body">Requests for a pooled bed waiting for one, most urgent first and then oldest first, each with the beds that could take the child, best first.</p>
+      {board.length === 0 ? <p class="govuk-body">No request is waiting.</p> : board.map(({ request: r, candidates }) => (
+        <div class="govuk-summary-card">
+          <div class="govuk-summary-card__title-wrapper">
+            <h2 class="govuk-summary-card__title">{r.child.childRef} from {r.authority}: {r.kind} bed needed from {longDate(r.neededFrom)}</h2>
+          </div>
+          <div class="govuk-summary-card__content">
+            <p class="govuk-body">{urgencyTag(r.urgency)} Asked <time datetime={r.createdAt}>{ago(r.createdAt)}</time>. {r.child.age} years, {r.child.sex}; {r.child.needs.map(needLabel).join(', ') || 'no needs recorded'}{r.homeOutcode ? `; home ${r.homeOutcode}` : ''}.</p>
+            {candidates.length === 0 ? <p class="govuk-body">No pooled bed can take this child now.</p> : (
+              <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--s">Candidate beds for {r.child.childRef}, best first</caption>
+                <thead class="govuk-table__head"><tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Bed</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Score</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Distance</th>
+                  <th scope="col" class="govuk-table__header">Why</th>
+                  <th scope="col" class="govuk-table__header">Allocate</th>
+                </tr></thead>
+                <tbody class="govuk-table__body">
+                  {candidates.map((b) => (
+                    <tr class="govuk-table__row">
+                      <td class="govuk-table__cell">{b.bedId}<br /><span class="govuk-body-s">home {b.homeUrn}, {b.kind}</span></td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{b.score.toFixed(2)}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{b.distanceMiles === null ? '–' : `${b.distanceMiles} miles`}</td>
+                      <td class="govuk-table__cell"><ul class="govuk-list govuk-body-s">{b.reasons.map((x) => <li>{x}</li>)}</ul></td>
+                      <td class="govuk-table__cell">
+                        <Form action={href(c, '/console/board/allocations')} session={s}>
+                          <input type="hidden" name="requestId" value={r.id} />
+                          <input type="hidden" name="bedId" value={b.bedId} />
+                          <input type="hidden" name="startDate" value={r.neededFrom < londonToday() ? londonToday() : r.neededFrom} />
+                          <Button>Allocate bed {b.bedId} to {r.child.childRef}</Button>
+                        </Form>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </div>
+      ))}
+    </>
+  );
+};
+
+/** Occupancy per bed as horizontal bars (an SVG with a title and description; the same figures are in the table beside it). */
+const OccupancyChart = ({ lines }: { lines: { bedId: string; occupancy: number }[] }) => {
+  const row = 22;
+  const h = Math.max(1, lines.length) * row + 24;
+  return (
+    <svg role="img" aria-labelledby="occupancy-title occupancy-desc" viewBox={`0 0 420 ${h}`} width="100%" style="max-width:420px" xmlns="http://www.w3.org/2000/svg">
+      <title id="occupancy-title">Occupancy of each pooled bed</title>
+      <desc id="occupancy-desc">One bar per bed: the share of its contracted nights that were occupied. The table gives the same figures.</desc>
+      {lines.map((l, i) => (
+        <g>
+          <text x="0" y={i * row + 15} font-size="12" fill="#0b0c0c">{l.bedId.slice(0, 14)}</text>
+          <rect x="120" y={i * row + 4} width={Math.round(l.occupancy * 250)} height="14" fill="#1d70b8" />
+          <text x={126 + Math.round(l.occupancy * 250)} y={i * row + 15} font-size="12" fill="#0b0c0c">{`${Math.round(l.occupancy * 100)}%`}</text>
+        </g>
+      ))}
+      <line x1="120" x2="120" y1="0" y2={h - 20} stroke="#0b0c0c" />
+      <text x="120" y={h - 4} font-size="11" fill="#0b0c0c">0%</text>
+      <text x="350" y={h - 4} font-size="11" fill="#0b0c0c">100%</text>
+    </svg>
+  );
+};
+
+export const programmeJourneys: Journeys = {
+  nav: (s) => (s.principal.kind === 'programme-office'
+    ? [
+        { href: '/console/board', text: 'Allocation board' },
+        { href: '/console/allocations', text: 'Allocations' },
+        { href: '/console/beds', text: 'Beds' },
+        { href: '/console/ledger', text: 'Ledger' },
+        { href: '/console/spend', text: 'Spend' },
+        { href: '/console/providers', text: 'Providers' },
+      ]
+    : []),
+
+  register(app: Hono<ConsoleEnv>) {
+    app.use('/console/', async (c, next) => {
+      const s = c.get('session');
+      if (c.req.method !== 'GET' || s?.principal.kind !== 'programme-office') return next();
+      return page(c, 'Home', (
+        <>
+          <h1 class="govuk-heading-l">What do you want to do?</h1>
+          <ul class="govuk-list">{programmeJourneys.nav(s).map((l) => <li><a class="govuk-link" href={href(c, l.href)}>{l.text}</a></li>)}</ul>
+        </>
+      ));
+    });
+
+    app.get('/console/board', async (c) => page(c, 'Allocation board', <BoardPage c={c} board={await hub.board(officeWho(c))} />));
+
+    app.post('/console/board/allocations', async (c) => {
+      const who = officeWho(c);
+      const f = await formOf(c);
+      try {
+        const body = parse(poolAllocationsRoutes['POST /v1/pool/allocations'].body, { requestId: one(f, 'requestId'), bedId: one(f, 'bedId'), startDate: one(f, 'startDate') });
+        const a = await hub.allocate(who, body);
+        return seeOther(c, `/console/allocations#${enc(a.id)}`);
+      } catch (e) {
+        const r = refusal(e);
+        if (!r) throw e;
+        return page(c, 'Allocation board', <BoardPage c={c} board={await hub.board(who)} errors={r.errors} detail={r.detail ?? 'The hub refused this allocation.'} />, { status: 400, hasErrors: true });
+      }
+    });
+
+    app.get('/console/allocations', async (c) => {
+      const who = officeWho(c);
+      const { items, nextCursor } = await hub.allocations(who, 20, c.req.query('cursor'));
+      const s = c.get('session')!;
+      return page(c, 'Allocations', (
+        <>
+          <h1 class="govuk-heading-l">Allocations</h1>
+          {items.length === 0 ? <p class="govuk-body">No allocations yet.</p> : (
+            <table class="govuk-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">Allocations of pooled beds</caption>
+              <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header">Allocation</th>
+                <th scope="col" class="govuk-table__header">Authority</th>
+                <th scope="col" class="govuk-table__header">Bed</th>
+                <th scope="col" class="govuk-table__header">Dates</th>
+                <th scope="col" class="govuk-table__header">Status</th>
+                <th scope="col" class="govuk-table__header">End or step down</th>
+              </tr></thead>
+              <tbody class="govuk-table__body">
+                {items.map((a) => (
+                  <tr class="govuk-table__row" id={a.id}>
+                    <td class="govuk-table__cell">{a.id}</td>
+                    <td class="govuk-table__cell">{a.authority}</td>
+                    <td class="govuk-table__cell">{a.bedId}</td>
+                    <td class="govuk-table__cell">{longDate(a.startDate)}{a.endDate ? ` to ${longDate(a.endDate)}` : ''}</td>
+                    <td class="govuk-table__cell">{statusTag(a.status)}{a.reason ? ` (${a.reason})` : ''}</td>
+                    <td class="govuk-table__cell">
+                      {a.status === 'active' ? (
+                        <Form action={href(c, `/console/allocations/${enc(a.id)}/end`)} session={s}>
+                          <Input name="endDate" label={`End date for ${a.id}`} width={10} value={londonToday()} />
+                          <Select name="reason" label="Reason (SSDA903)" options={REASONS} value="CARPL" />
+                          <Input name="stepDownTo" label="Move-on bed to step down into (optional)" width={20} />
+                          <Button secondary>End or step down {a.id}</Button>
+                        </Form>
+                      ) : '–'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <Pager c={c} path="/console/allocations" nextCursor={nextCursor} />
+        </>
+      ));
+    });
+
+    app.post('/console/allocations/:id/end', async (c) => {
+      const who = officeWho(c);
+      const f = await formOf(c);
+      const body = parse(poolAllocationsRoutes['POST /v1/pool/allocations/{id}/end'].body, {
+        endDate: one(f, 'endDate'), reason: one(f, 'reason'), ...(one(f, 'stepDownTo') ? { stepDownTo: one(f, 'stepDownTo') } : {}),
+      });
+      await hub.end(who, c.req.param('id'), body);
+      return seeOther(c, '/console/allocations');
+    });
+
+    app.get('/console/beds', async (c) => {
+      const { items, nextCursor } = await hub.beds(officeWho(c), 50, c.req.query('cursor'));
+      return page(c, 'Beds', (
+        <>
+          <h1 class="govuk-heading-l">Pooled beds</h1>
+          {items.length === 0 ? <p class="govuk-body">No pooled beds.</p> : (
+            <table class="govuk-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">Beds and their status</caption>
+              <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header">Bed</th>
+                <th scope="col" class="govuk-table__header">Home</th>
+                <th scope="col" class="govuk-table__header">Kind</th>
+                <th scope="col" class="govuk-table__header">Status</th>
+                <th scope="col" class="govuk-table__header govuk-table__header--numeric">A week</th>
+                <th scope="col" class="govuk-table__header">Contract</th>
+              </tr></thead>
+              <tbody class="govuk-table__body">
+                {items.map((b) => (
+                  <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">{b.id}</td>
+                    <td class="govuk-table__cell">{b.homeUrn}</td>
+                    <td class="govuk-table__cell">{b.kind}</td>
+                    <td class="govuk-table__cell">{statusTag(b.status)}{b.allocation ? <><br /><span class="govuk-body-s">allocated to {(b.allocation as { authority?: string }).authority}</span></> : b.availableFrom ? <><br /><span class="govuk-body-s">free from {longDate(b.availableFrom)}</span></> : null}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{money(b.weeklyCost)}</td>
+                    <td class="govuk-table__cell">{b.contractRef}, {longDate(b.from)}{b.to ? ` to ${longDate(b.to)}` : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <Pager c={c} path="/console/beds" nextCursor={nextCursor} />
+        </>
+      ));
+    });
+
+    app.get('/console/ledger', async (c) => {
+      const who = officeWho(c);
+      const today = londonToday();
+      const q = { from: c.req.query('from') ?? daysBefore(today, 30), to: c.req.query('to') ?? today };
+      let ledger: Awaited<ReturnType<typeof hub.ledger>> | undefined;
+      let problem: ReturnType<typeof refusal>;
+      try {
+        const { from, to } = parse(poolRoutes['GET /v1/pool/ledger'].query, q);
+        ledger = await hub.ledger(who, from, to);
+      } catch (e) {
+        problem = refusal(e);
+        if (!problem) throw e;
+      }
+      return page(c, 'Ledger', (
+        <>
+          <ErrorSummary errors={problem?.errors} detail={problem?.detail} fields={['from', 'to']} />
+          <h1 class="govuk-heading-l">Pooled-bed ledger</h1>
+          <form method="get" action={href(c, '/console/ledger')} novalidate>
+            <div class="govuk-button-group">
+              <Input name="from" label="From" hint="For example, 2026-11-01" width={10} value={q.from} errors={problem?.errors} />
+              <Input name="to" label="To" hint="Not after today" width={10} value={q.to} errors={problem?.errors} />
+            </div>
+            <Button secondary>Show the ledger</Button>
+          </form>
+          {ledger ? (
+            <div class="govuk-grid-row">
+              <div class="govuk-grid-column-one-half">
+                <h2 class="govuk-heading-m">Occupancy</h2>
+                {ledger.beds.length ? <OccupancyChart lines={ledger.beds} /> : <p class="govuk-body">No bed was funded in this period.</p>}
+              </div>
+              <div class="govuk-grid-column-one-half">
+                <table class="govuk-table">
+                  <caption class="govuk-table__caption govuk-table__caption--m">Beds, {longDate(ledger.from)} to {longDate(ledger.to)}</caption>
+                  <thead class="govuk-table__head"><tr class="govuk-table__row">
+                    <th scope="col" class="govuk-table__header">Bed</th>
+                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Occupied nights</th>
+                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Void nights</th>
+                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Occupancy</th>
+                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Void cost</th>
+                  </tr></thead>
+                  <tbody class="govuk-table__body">
+                    {ledger.beds.map((b) => (
+                      <tr class="govuk-table__row">
+                        <td class="govuk-table__cell">{b.bedId}</td>
+                        <td class="govuk-table__cell govuk-table__cell--numeric">{b.occupiedNights}</td>
+                        <td class="govuk-table__cell govuk-table__cell--numeric">{b.voidNights}</td>
+                        <td class="govuk-table__cell govuk-table__cell--numeric">{`${(b.occupancy * 100).toFixed(1)}%`}</td>
+                        <td class="govuk-table__cell govuk-table__cell--numeric">{money(b.voidCost)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          ) : null}
+        </>
+      ), { hasErrors: !!problem });
+    });
+
+    app.get('/console/spend', async (c) => {
+      const who = officeWho(c);
+      const asked = c.req.query('period');
+      let rollup: Awaited<ReturnType<typeof hub.rollup>> | undefined;
+      let problem: ReturnType<typeof refusal>;
+      let missing: string | undefined;
+      if (asked !== undefined) {
+        try {
+          const { period } = parse(rollupsRoutes['GET /v1/rollups/{period}'].params, { period: asked });
+          rollup = await hub.rollup(who, period);
+        } catch (e) {
+          if (e instanceof HubError && e.code === 'not-found') missing = `${asked} has not been rolled up yet.`;
+          else {
+            problem = refusal(e);
+            if (!problem) throw e;
+          }
+        }
+      }
+      const cell = (v: number | string | null) => (v === null || v === 'c' ? 'c' : String(v));
+      return page(c, 'Spend', (
+        <>
+          <ErrorSummary errors={problem?.errors} detail={problem?.detail} fields={['period']} />
+          <h1 class="govuk-heading-l">Spend by period</h1>
+          <form method="get" action={href(c, '/console/spend')} novalidate>
+            <Input name="period" label="Period" hint="A month (2026-10), a quarter (2026-Q3) or a financial year (FY2026-27)" width={10} value={asked} errors={problem?.errors} />
+            <Button secondary>Show spend</Button>
+          </form>
+          {missing ? <p class="govuk-body">{missing}</p> : null}
+          {rollup ? (
+            <>
+              <p class="govuk-body">{money(rollup.totals.spend)} on {cell(rollup.totals.placements)} placements of {cell(rollup.totals.children)} children. Counts under the publication threshold are shown as "c".</p>
+              <p class="govuk-body"><a class="govuk-link" href={href(c, `/console/spend/${enc(rollup.period)}.csv`)} download>Download the provider-group spend as CSV</a></p>
+              <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--m">By provider group, {rollup.period}</caption>
+                <thead class="govuk-table__head"><tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Group</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Spend</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Share</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Authorities</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Placements</th>
+                </tr></thead>
+                <tbody class="govuk-table__body">
+                  {rollup.byProviderGroup.map((g) => (
+                    <tr class="govuk-table__row">
+                      <td class="govuk-table__cell">{g.group}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{money(g.spend)}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{g.share === null ? 'c' : `${(g.share * 100).toFixed(1)}%`}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{g.authorities}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{cell(g.placements)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--m">By authority</caption>
+                <thead class="govuk-table__head"><tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Authority</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Spend</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Placements</th>
+                </tr></thead>
+                <tbody class="govuk-table__body">
+                  {rollup.byAuthority.map((a) => (
+                    <tr class="govuk-table__row">
+                      <td class="govuk-table__cell">{a.authority}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{money(a.spend)}</td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{cell(a.placements)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
+        </>
+      ), { hasErrors: !!problem });
+    });
+
+    app.get('/console/spend/:file', async (c) => {
+      const file = c.req.param('file');
+      if (!file.endsWith('.csv')) return c.notFound();
+      const { period } = parse(rollupsRoutes['GET /v1/rollups/{period}'].params, { period: file.slice(0, -4) });
+      const csv = await hub.rollupCsv(officeWho(c), period);
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="provider-groups-${period}.csv"` });
+    });
+
+    app.get('/console/providers', async (c) => {
+      const { items, nextCursor } = await hub.providers(officeWho(c), 50, c.req.query('cursor'));
+      return page(c, 'Providers', (
+        <>
+          <h1 class="govuk-heading-l">Provider directory</h1>
+          <table class="govuk-table">
+            <caption class="govuk-table__caption govuk-table__caption--m">Providers and their accession to the regional agreement</caption>
+            <thead class="govuk-table__head"><tr class="govuk-table__row">
+              <th scope="col" class="govuk-table__header">Provider</th>
+              <th scope="col" class="govuk-table__header">Group</th>
+              <th scope="col" class="govuk-table__header govuk-table__header--numeric">Homes</th>
+              <th scope="col" class="govuk-table__header">Party to the regional agreement</th>
+            </tr></thead>
+            <tbody class="govuk-table__body">
+              {items.map((p) => (
+                <tr class="govuk-table__row">
+                  <td class="govuk-table__cell">{p.name}<br /><span class="govuk-body-s">{p.id}</span></td>
+                  <td class="govuk-table__cell">{p.group}</td>
+                  <td class="govuk-table__cell govuk-table__cell--numeric">{p.homes}</td>
+                  <td class="govuk-table__cell">{p.party ? <Tag colour="green">Yes</Tag> : <Tag colour="grey">Not yet</Tag>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager c={c} path="/console/providers" nextCursor={nextCursor} />
+        </>
+      ));
+    });
+  },
+};
