@@ -470,13 +470,13 @@ describe('optimistic writes raced', () => {
     const patches = await Promise.all(Array.from({ length: 10 }, (_, i) => call(who, 'PATCH', `/v1/vacancies/${vacancy.id}`, { body: { beds: i + 1 }, headers: { 'if-match': '"1"' } })));
     const won = patches.filter((r) => r.status === 200);
     expect(won).toHaveLength(1);
-    expect(patches.filter((r) => r.status === 412)).toHaveLength(9);
+    expect(patches.filter((r) => r.status === 412), JSON.stringify(patches.map((r) => [r.status, r.text.slice(0, 160)]))).toHaveLength(9);
     expect((await call(who, 'GET', `/v1/vacancies/${vacancy.id}`)).json).toMatchObject({ version: 2, beds: won[0]!.json.beds });
 
     const puts = await Promise.all(Array.from({ length: 10 }, (_, i) => call(who, 'PUT', `/v1/homes/${urn}`, { body: homeBody({ outcode: 'CM1', registeredPlaces: 10, weeklyPrice: 4000 + i }), headers: { 'if-match': '1' } })));
     const putWon = puts.filter((r) => r.status === 200);
     expect(putWon).toHaveLength(1);
-    expect(puts.filter((r) => r.status === 412)).toHaveLength(9);
+    expect(puts.filter((r) => r.status === 412), JSON.stringify(puts.map((r) => [r.status, r.text.slice(0, 160)]))).toHaveLength(9);
     expect((await call(who, 'GET', `/v1/homes/${urn}`)).json).toMatchObject({ version: 2, weeklyPrice: putWon[0]!.json.weeklyPrice });
     // without If-Match every write lands, one version each
     const free = await Promise.all(Array.from({ length: 5 }, (_, i) => call(who, 'PUT', `/v1/homes/${urn}`, { body: homeBody({ outcode: 'CM1', registeredPlaces: 10, weeklyPrice: 5000 + i }) })));

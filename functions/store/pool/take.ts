@@ -34,6 +34,30 @@ export function bedRefused(item: Record<string, unknown> | undefined, on: BedChe
  * claimed; a bed that does not exist is a 422, one that is not free a 409 with the reason.
  */
 export async function claimBed(bedId: string, claimId: string, now: number): Promise<Bed> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await claimOnce(bedId, claimId, now);
+    } catch (e) {
+      // an open bed claimed this moment by another allocation whose outcome is not known yet (its
+      // request may turn out cancelled, and the claim be released): look again shortly, a few
+      // times, rather than refuse a bed that stays free; once the bed is taken the refusal stands
+      if (!(e instanceof ClaimedNow) || attempt >= CLAIM_LOOKS) throw e instanceof ClaimedNow ? e.refusal : e;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+/** How many times an allocation looks at a bed another allocation has claimed but not yet taken. */
+const CLAIM_LOOKS = 6;
+
+/** The bed is open but claimed by another allocation right now: `refusal` is what to answer if it stays so. */
+class ClaimedNow extends Error {
+  constructor(readonly refusal: PoolRefusal) {
+    super('claimed by another allocation');
+  }
+}
+
+async function claimOnce(bedId: string, claimId: string, now: number): Promise<Bed> {
   try {
     const { Attributes } = await dynamo().send(
       new UpdateCommand({
@@ -50,7 +74,11 @@ export async function claimBed(bedId: string, claimId: string, now: number): Pro
     return record<Bed>(Attributes!);
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    throw bedRefused(e.Item ? unmarshall(e.Item) : undefined, { field: 'bedId', now });
+    const bed = e.Item ? unmarshall(e.Item) : undefined;
+    const refusal = bedRefused(bed, { field: 'bedId', now });
+    const claim = bed?.claim as { until?: number } | undefined;
+    const openButClaimed = bed?.status === 'available' && bed.allocation === undefined && claim !== undefined && Number(claim.until) >= now;
+    throw openButClaimed ? new ClaimedNow(refusal) : refusal;
   }
 }
 
