@@ -247,6 +247,10 @@ export class HubStack extends Stack {
     const consoleFn = fns.get('console')!;
     consoleFn.addEnvironment('HUB_OIDC_ISSUER', signIn.issuer);
     consoleFn.addEnvironment('HUB_CONSOLE_CLIENT_ID', signIn.clientId);
+    // its client secret is Cognito's alone: the console reads it once at cold start with the one
+    // action it may take on the pool (functions/console/config.ts), never from the template
+    consoleFn.addEnvironment('HUB_COGNITO_USER_POOL_ID', signIn.userPool.userPoolId);
+    signIn.userPool.grant(consoleFn, 'cognito-idp:DescribeUserPoolClient');
     for (const path of CONSOLE_PATHS) {
       this.api.root.resourceForPath(path).addMethod('ANY', new apigw.LambdaIntegration(consoleFn), { authorizationType: apigw.AuthorizationType.NONE });
     }
@@ -394,7 +398,7 @@ export class HubStack extends Stack {
   /**
    * People in AWS (CONTRACT "Organisations and people"): a Cognito user pool with MFA required and
    * threat protection enforced; the console's app client (authorization code + PKCE, its secret
-   * kept by Cognito); the hub API as a resource server with one scope; a pre-token-generation
+   * kept by Cognito alone, which the console reads at cold start); the hub API as a resource server with one scope; a pre-token-generation
    * trigger (V2) that puts `hub:principal` and `hub:roles` into access tokens
    * (functions/triggers/pre-token.ts); and, for each authority named in the `entra` context value,
    * its Microsoft Entra ID federated through OIDC:
@@ -402,7 +406,7 @@ export class HubStack extends Stack {
    * The authorizer checks Cognito's access tokens: issuer, keys, `token_use: access` and the
    * console's `client_id` (Cognito puts no `aud` in access tokens).
    */
-  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): { issuer: string; clientId: string } {
+  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): { issuer: string; clientId: string; userPool: cognito.UserPool } {
     const entra = (this.node.tryGetContext('entra') ?? {}) as Record<string, { issuer: string; clientId: string; secretName: string }>;
     const entraContext = typeof entra === 'string' ? (JSON.parse(entra) as typeof entra) : entra;
     const preToken = makeFunction('triggerpretoken', 'functions/triggers/pre-token.ts', { grants: [] });
@@ -467,6 +471,6 @@ export class HubStack extends Stack {
     new CfnOutput(this, 'OidcIssuer', { value: issuer });
     new CfnOutput(this, 'ConsoleClientId', { value: client.userPoolClientId });
     new CfnOutput(this, 'SignInDomain', { value: domain.baseUrl() });
-    return { issuer, clientId: client.userPoolClientId };
+    return { issuer, clientId: client.userPoolClientId, userPool: pool };
   }
 }

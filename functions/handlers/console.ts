@@ -1,6 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { loadAgreements } from '../store/agreements.ts';
 import { consoleApp } from '../console/index.ts';
+import { loadConsoleClientSecret } from '../console/config.ts';
 
 /**
  * The console's one Lambda: every page under /console/ (functions/console/), behind the same API
@@ -9,5 +10,6 @@ import { consoleApp } from '../console/index.ts';
  */
 
 loadAgreements(); // fail at cold start on an invalid agreement
+await loadConsoleClientSecret(); // in AWS, its OpenID client secret from Cognito, once
 
 export const handler = handle(consoleApp);

@@ -100,6 +100,24 @@ describe('the CDK stack', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', { Identifier: 'urn:commission-east:hub-api', Scopes: [Match.objectLike({ ScopeName: 'hub' })] });
   });
 
+  it("keeps the console's client secret out of the template and every environment: the console reads it from Cognito at cold start", () => {
+    const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
+    const [clientId] = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'));
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function'));
+    const [, consoleFn] = fns.find(([id]) => /^consoleFn[0-9A-F]{8}$/.test(id))!;
+    const env = consoleFn.Properties.Environment.Variables;
+    expect(env.HUB_COGNITO_USER_POOL_ID).toEqual({ Ref: poolId });
+    expect(env.HUB_CONSOLE_CLIENT_ID).toEqual({ Ref: clientId });
+    // no variable of any function carries a client secret, by name or by value
+    for (const [id, fn] of fns) {
+      const vars = fn.Properties.Environment?.Variables ?? {};
+      expect(Object.keys(vars).filter((k) => /CLIENT_SECRET/.test(k)), id).toEqual([]);
+    }
+    // nothing in the template reads the secret back out of Cognito (as userPoolClientSecret would, by a custom resource)
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/ClientSecret/);
+    template.resourceCountIs('Custom::DescribeCognitoUserPoolClient', 0);
+  });
+
   it('wires the authorizer to the pool: its issuer, its keys, the console client as the audience, and a people usage key per plan', () => {
     const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
     const [clientId] = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'));
@@ -207,7 +225,7 @@ describe('each Lambda\'s IAM actions', () => {
     placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry
     events: ['table:read'], // the caller's events and the referrals they are about; writes nothing (an event discloses no child's data, so no audit)
     providers: ['table:write'], // the directory reads profiles, homes and accessions; accession writes the register
-    console: ['table:write'], // the console's journeys: referrals, consent, offers declined and accepted, approvals, audit entries of its reads
+    console: ['table:write'], // the console's journeys: referrals, consent, offers declined and accepted, approvals, audit entries of its reads; and its client secret from Cognito (COGNITO below)
     'job:lapse-vacancies': ['table:write'],
     'job:rollup': ['table:write', 'bucket:write'], // rollup.published events with the run's write-once marker
     'job:reminders': ['table:write'], // each reminder's event with its write-once marker
@@ -227,6 +245,12 @@ describe('each Lambda\'s IAM actions', () => {
     'worker:stream': { DeliveryQueue: SEND, DeliveryDeadLetters: SEND },
     'worker:sender': { DeliveryQueue: CONSUME },
   };
+  /**
+   * What a Lambda may ask of the Cognito user pool: the console reads its own client's secret
+   * there once at cold start (functions/console/config.ts), so that the secret is in no
+   * environment variable or template. Nothing else touches the pool.
+   */
+  const COGNITO: Record<string, readonly string[]> = { console: ['cognito-idp:DescribeUserPoolClient'] };
   /** The table-stream actions CDK's grantStreamRead gives (ListStreams takes no narrower resource than *). */
   const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 
@@ -279,7 +303,7 @@ describe('each Lambda\'s IAM actions', () => {
 
   /** Actions by family, each checked against the resources it may name. */
   function actionsOf(name: string, fn: Json, statements: Json[]) {
-    const found = { table: new Set<string>(), bucket: new Set<string>(), kms: new Set<string>(), logs: new Set<string>(), xray: new Set<string>(), config: new Set<string>(), stream: new Set<string>(), queues: new Set<string>() };
+    const found = { cognito: new Set<string>(), table: new Set<string>(), bucket: new Set<string>(), kms: new Set<string>(), logs: new Set<string>(), xray: new Set<string>(), config: new Set<string>(), stream: new Set<string>(), queues: new Set<string>() };
     const logGroup = target(fn.Properties.LoggingConfig?.LogGroup);
     for (const st of statements) {
       expect(st.NotAction ?? st.NotResource, `${name}: no NotAction/NotResource`).toBeUndefined();
@@ -293,6 +317,9 @@ describe('each Lambda\'s IAM actions', () => {
         } else if (action.startsWith('dynamodb:')) {
           expect(on('AWS::DynamoDB::Table'), where).toBe(true);
           found.table.add(action);
+        } else if (action.startsWith('cognito-idp:')) {
+          expect(on('AWS::Cognito::UserPool'), where).toBe(true);
+          found.cognito.add(action);
         } else if (action.startsWith('sqs:')) {
           expect(on('AWS::SQS::Queue'), where).toBe(true);
           for (const r of resources) found.queues.add(`${target(r)!.replace(/[0-9A-F]{8}$/, '')} ${action}`);
@@ -354,6 +381,7 @@ describe('each Lambda\'s IAM actions', () => {
     expect(actions.xray, `${name} X-Ray`).toEqual(XRAY);
     const queues = Object.entries(QUEUES[name] ?? {}).flatMap(([q, acts]) => acts.map((a) => `${q} ${a}`)).sort();
     expect(actions.queues, `${name} SQS`).toEqual(queues);
+    expect(actions.cognito, `${name} Cognito`).toEqual([...(COGNITO[name] ?? [])].sort());
     expect(actions.stream, `${name} table stream`).toEqual(name === 'worker:stream' ? STREAM_READ : []);
   });
 });
