@@ -56,7 +56,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 // ------------------------------------------------------------------ homes and vacancies
 
 /** The URNs of the register's children's homes, read the way the importer reads them. */
-async function childrensHomeUrns(file: string): Promise<string[]> {
+export async function childrensHomeUrns(file: string): Promise<string[]> {
   const { rows, header } = await readRegister(file);
   return rows
     .slice(header.row + 1)
