@@ -38,7 +38,7 @@ export function consoleConfig(): ConsoleConfig {
  */
 export async function loadConsoleClientSecret(): Promise<void> {
   if (!inLambda() || cognitoSecret) return;
-  cognitoSecret = await describeClientSecret(required('HUB_COGNITO_USER_POOL_ID', /^[\w-]+_[0-9a-zA-Z]+$/), required('HUB_CONSOLE_CLIENT_ID', /^[\w+]+$/));
+  cognitoSecret = await describeClientSecret(required('HUB_COGNITO_USER_POOL_ID', /^[\w-]+_[0-9a-zA-Z]+$/), required('HUB_CONSOLE_CLIENT_ID', /^[\w+-]+$/));
 }
 
 /**
