@@ -16,9 +16,10 @@ import { ttlAfter } from './table.ts';
  * them, the acceptance's own transaction also writes the rest as one or more tail items (per
  * rival: its hold release, if any, and to whom its event goes), and this module writes them: at
  * once after the commit, and — for a tail some crash left behind — again from the reminders job
- * (functions/jobs/reminders.ts) once it is older than a minute. Each rival is written in one
- * transaction with a write-once mark of its own (keys.supersededSent), so writing a tail twice, or
- * two writers at once, makes each event and release exactly once; the event is dated
+ * (functions/jobs/reminders.ts) once it is older than a minute. Each rival is written with a
+ * write-once mark of its own (keys.supersededSent) in the same transaction (25 rivals to one; one
+ * by one should any condition fail), so writing a tail twice, or two writers at once, makes each
+ * event and release exactly once; the event is dated
  * when it is written, so the feed (which reads by date) never has one appear behind a reader.
  * The tail item is deleted once every rival is written.
  */
@@ -29,7 +30,7 @@ export const TAIL_GROUPS = 100;
 export const TAIL_STALE_MS = 60_000;
 
 /** Test-only fault seams: a throw here stands for a process dying at that point. Never set outside tests. */
-export const tailFaults: { afterCommit?: () => void; beforeRival?: (index: number) => void } = {};
+export const tailFaults: { afterCommit?: () => void; beforeBatch?: (index: number) => void } = {};
 
 /** One rival as a tail keeps it: its hold release (no table name: the writer's own is used), and its offer.superseded. */
 export interface TailRival {
@@ -69,41 +70,60 @@ export function tailPuts(referralId: string, rivals: readonly TailRival[], now: 
   return { puts, tails };
 }
 
-/**
- * Writes a rival of a tail once: a write-once mark (keys.supersededSent), the hold release, the
- * event. A failed mark condition: written before. A failed release condition (the hold already
- * gone: released, or the vacancy withdrawn): the mark and the event are written without it.
- */
-async function writeRival(r: TailRival): Promise<void> {
+/** A rival's write-once mark, hold release (if any) and event, as transaction items in that order. */
+function rivalItems(r: TailRival, withRelease = true): TransactItem[] {
   const mark: TransactItem = {
     Put: {
       TableName: config.tableName, Item: { ...keys.supersededSent(r.offerId), type: 'superseded-sent', ttl: ttlAfter(EVENT_RETENTION_DAYS * 86_400) },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
-  const event = eventPuts(addressed('offer.superseded', r.offerId, [r.recipient], new Date(), () => newId()));
-  const release: TransactItem[] = r.release ? [{ Update: { ...r.release, TableName: config.tableName } as NonNullable<TransactItem['Update']> }] : [];
-  for (const items of [[mark, ...release, ...event], [mark, ...event]]) {
+  const release: TransactItem[] = withRelease && r.release ? [{ Update: { ...r.release, TableName: config.tableName } as NonNullable<TransactItem['Update']> }] : [];
+  return [mark, ...release, ...eventPuts(addressed('offer.superseded', r.offerId, [r.recipient], new Date(), () => newId()))];
+}
+
+/**
+ * Writes one rival once, on its own. A failed mark condition: written before. A failed release
+ * condition (the hold already gone: released, or the vacancy withdrawn): the mark and the event
+ * are written without it.
+ */
+async function writeRival(r: TailRival): Promise<void> {
+  for (const withRelease of r.release ? [true, false] : [false]) {
     try {
-      await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+      await dynamo().send(new TransactWriteCommand({ TransactItems: rivalItems(r, withRelease) }));
       return;
     } catch (e) {
       const reasons = cancelled(e);
       if (!reasons) throw e;
       if (reasons[0] === 'ConditionalCheckFailed') return; // written before
-      if (!(release.length > 0 && reasons[1] === 'ConditionalCheckFailed' && items.length > 2)) throw e; // a conflict: the tail stays, tried again
+      if (!(withRelease && reasons[1] === 'ConditionalCheckFailed')) throw e; // a conflict: the tail stays, tried again
     }
   }
 }
 
-/** Rivals written at once. */
-const WIDTH = 8;
+/** Rivals written in one transaction (≤ 3 items each, under the 100 of a transaction). */
+const BATCH = 25;
+/** Batches, and rivals written one by one, at once. */
+const WIDTH = 4;
+
+/** A batch in one transaction; should any condition fail (a rival written before, a hold gone), each rival on its own. */
+async function writeBatch(rivals: readonly TailRival[]): Promise<void> {
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: rivals.flatMap((r) => rivalItems(r)) }));
+    return;
+  } catch (e) {
+    if (!cancelled(e)) throw e;
+  }
+  await mapBounded(rivals, WIDTH, writeRival);
+}
 
 /** Writes every rival of a tail, then deletes it. Throws (leaving the tail for the job) when one cannot be written now. */
 export async function finishTail(t: Tail): Promise<void> {
-  await mapBounded(t.rivals, WIDTH, async (r, i) => {
-    tailFaults.beforeRival?.(i);
-    await writeRival(r);
+  const batches: TailRival[][] = [];
+  for (let i = 0; i < t.rivals.length; i += BATCH) batches.push(t.rivals.slice(i, i + BATCH));
+  await mapBounded(batches, WIDTH, async (b, i) => {
+    tailFaults.beforeBatch?.(i);
+    await writeBatch(b);
   });
   await dynamo().send(new DeleteCommand({ TableName: config.tableName, Key: keys.supersedeTail(t.referralId, t.n) }));
 }

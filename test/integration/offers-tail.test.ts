@@ -21,14 +21,15 @@ import { HARBOUR, homesOf, offer, pooled, referral } from './offers-fixtures.ts'
  * (the seam is this process's), the reads go over HTTP.
  */
 
-const RIVALS = 60; // each holds a bed: 2 items each, past the 100 items of one transaction
+/** Each holds a bed (2 items each), well past the 100 items of one transaction: the tail holds ~45, two batches of its writes. */
+const RIVALS = 90;
 const crash = () => {
   throw new Error('simulated crash');
 };
 
 afterEach(() => {
   delete tailFaults.afterCommit;
-  delete tailFaults.beforeRival;
+  delete tailFaults.beforeBatch;
 });
 
 /** offer.superseded events per rival offer, read from the provider's outbox partition. */
@@ -77,16 +78,18 @@ describe('an acceptance\'s tail survives a crash between its transaction and the
     expect(await finishStaleTails(new Date())).toEqual({ finished: 0, failed: [] });
     expect(await tailItem(referralId)).toBeDefined();
 
-    // the job's run dies part-way through (after a few rivals are written): the tail stays
+    // the job's run dies part-way through (its first batch of rivals written, not its second): the tail stays
     const later = new Date(Date.now() + TAIL_STALE_MS + 5_000);
-    let started = 0;
-    tailFaults.beforeRival = () => {
-      if (++started > 3) crash();
+    tailFaults.beforeBatch = (i) => {
+      if (i > 0) crash();
     };
     await expect(finishStaleTails(later)).resolves.toMatchObject({ finished: 0, failed: [expect.stringContaining('simulated crash')] });
-    delete tailFaults.beforeRival;
-    await new Promise((r) => setTimeout(r, 1_000)); // rivals already in flight settle
+    delete tailFaults.beforeBatch;
+    await new Promise((r) => setTimeout(r, 2_000)); // the first batch, in flight when the second threw, settles
     expect(await tailItem(referralId)).toBeDefined();
+    const midway = await supersededCounts(rivals);
+    expect(midway.filter((n) => n === 1).length).toBeGreaterThan(before.filter((n) => n === 1).length);
+    expect(midway.filter((n) => n === 0).length).toBeGreaterThan(0);
 
     // the next runs of the reminders job finish it; a run after that finds nothing to do
     expect((await reminders(undefined, later)).tails).toBe(1);
@@ -99,7 +102,7 @@ describe('an acceptance\'s tail survives a crash between its transaction and the
 
   it('no crash: the acceptance writes its tail itself and deletes it, each rival superseded exactly once', async () => {
     const referralId = await referral();
-    const homes = await homesOf('harbour-care', RIVALS + 1);
+    const homes = await homesOf('harbour-care', 61);
     const vacancies = await pooled(homes, 8, (urn) => postVacancy(HARBOUR, urn, { beds: 1 }));
     const offers = await pooled(homes, 8, (urn, i) => offer(HARBOUR, referralId, urn, { vacancyId: vacancies[i] }));
     const [mine, ...rivals] = offers.map((o) => o.id as string);
