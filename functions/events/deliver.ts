@@ -17,6 +17,9 @@ import { mayStillRead } from './readable.ts';
  * poller onto the job's due time). Every attempt is recorded in the webhook's delivery log.
  */
 
+/** Why an attempt was withheld, in the delivery log (names no consent state: the recipient may not know it). */
+export const WITHHELD = 'not sent: the recipient may no longer read the referral this event is about';
+
 /** What comes after an attempt. */
 export type Next = { next: 'done' } | { next: 'retry'; inMs: number } | { next: 'give-up' };
 
@@ -41,7 +44,7 @@ export async function attemptDelivery(job: DeliveryJob, attempt: number, now = n
   if (!found || found.webhook.status !== 'active') return { next: 'done' };
   const at = now.toISOString();
   if (!(await mayStillRead(job.owner, job.event, now))) {
-    await recordDelivery(job.webhookId, job.event, { attempt, at, result: 'withheld' });
+    await recordDelivery(job.webhookId, job.event, { attempt, at, result: 'withheld', error: WITHHELD });
     return { next: 'done' };
   }
   const body = JSON.stringify(job.event);

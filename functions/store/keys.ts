@@ -260,6 +260,16 @@ export const eventsOf = (recipient: string) => ({ pk: `EVENTS#${recipient}`, skP
  * while a deadline that moves (a vacancy reconfirmed) is reminded of again.
  */
 export const reminderSent = (type: string, subjectId: string, deadline: string): Key => ({ pk: `REMINDER#${type}#${subjectId}`, sk: `DUE#${deadline}` });
+/**
+ * The durable tail of an acceptance (store/supersede-tail.ts): the rivals' hold releases and
+ * `offer.superseded` events its transaction had no room for, written in that transaction and
+ * deleted once written; indexed by when, so a job finishes one an acceptance left behind.
+ */
+export const supersedeTail = (referralId: string, n: number): Key => ({ pk: `REFERRAL#${referralId}`, sk: `SUPERSEDE-TAIL#${n}` });
+export const supersedeTailAt = (createdAt: string, referralId: string, n: number) => ({ gsi2pk: 'SUPERSEDE#TAILS', gsi2sk: `${createdAt}#${referralId}#${n}` });
+export const supersedeTails = { gsi2pk: 'SUPERSEDE#TAILS' } as const;
+/** A rival of a tail written (its offer.superseded and hold release), once: an offer is superseded once. */
+export const supersededSent = (offerId: string): Key => ({ pk: `SUPERSEDED#${offerId}`, sk: 'SENT' });
 /** A rollup run whose `rollup.published` events were written (once per period and run). */
 export const rollupPublished = (period: string, runId: string): Key => ({ pk: `ROLLUPPUBLISHED#${period}`, sk: `RUN#${runId}` });
 

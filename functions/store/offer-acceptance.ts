@@ -21,6 +21,7 @@ import { backoff, cancelled, MAX_ATTEMPTS, offerItem, openOfferChange, referralU
 import { placementRecords } from './placement-record.ts';
 import { queryAll } from './query.ts';
 import { toItem as toReferral, type ReferralItem } from './referrals.ts';
+import { finishTail, tailFaults, tailPuts, tailRival, tailsFor, type TailRival } from './supersede-tail.ts';
 import { toVacancy } from './vacancy-record.ts';
 import { bedTakenWrites, releaseHoldWrite } from './vacancies.ts';
 
@@ -65,8 +66,8 @@ export async function referralAndOffers(referralId: string, offerId: string, now
  * and its hold released; the placement's items; an audit entry of the check that the provider may
  * still read the referral. Every rival reads as superseded from the placed referral (domain/offers.ts
  * `offerStatus`: every read of an offer goes through it), and the hold of each rival that holds a
- * bed is released in the same transaction — up to the 100 items one takes (over ~90 such rivals,
- * the rest right after it); the events it makes (offer.accepted, offer.superseded to each open
+ * bed is released in the same transaction — up to the 100 items one takes (the rest are written
+ * in it as a durable tail, ./supersede-tail.ts, and released right after); the events it makes (offer.accepted, offer.superseded to each open
  * rival's provider, placement.created, notice.delivered).
  * 404 when the caller does not own the referral; 409 when the offer is not open, its hold has
  * passed, the referral is placed, or the provider may no longer read it. A transaction that
@@ -142,19 +143,26 @@ export async function acceptOffer(owner: Principal & { kind: 'authority' }, offe
     ];
     // each open rival reads as superseded from the placed referral (domain/offers.ts `offerStatus`), so
     // only its hold (when it holds a bed) and its `offer.superseded` are written: in the transaction,
-    // as many rivals as it has room for (at most 100 items)
+    // as many rivals as it has room for (at most 100 items); the rest as durable tail items in it too
+    // (store/supersede-tail.ts), written right after and, should this process die first, by the reminders job
     const supersededAt = new Date();
     const groups = open.map((r) => [...releaseOf(r), ...eventPuts(addressed('offer.superseded', r.id, [providerRecipient(r.provider.id)], supersededAt, () => newId()))]);
-    const later: TransactItem[][] = [];
-    for (const group of groups) {
-      if (writes.length + group.length <= TRANSACTION_LIMIT) writes.push(...group);
-      else later.push(group);
+    const fits = writes.length + groups.reduce((n, g) => n + g.length, 0) <= TRANSACTION_LIMIT;
+    const room = fits ? TRANSACTION_LIMIT : TRANSACTION_LIMIT - tailsFor(groups.length);
+    const later: TailRival[] = [];
+    for (const [i, group] of groups.entries()) {
+      const r = open[i]!;
+      if (later.length === 0 && writes.length + group.length <= room) writes.push(...group);
+      else later.push(tailRival(r.id, providerRecipient(r.provider.id), releaseOf(r)[0]));
     }
+    const tail = tailPuts(referralId, later, now);
+    writes.push(...tail.puts);
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: writes }));
-      // more rivals holding beds than that (over ~90): the rest released right after, each while still the
-      // rival's; should this stop part-way, a hold left still lapses by itself at its holdUntil
-      await Promise.all(later.map((group) => dynamo().send(new TransactWriteCommand({ TransactItems: group })).catch(() => undefined)));
+      tailFaults.afterCommit?.();
+      // the rest released right after, each while still the rival's; a tail not finished here (a conflict,
+      // a crash) stays in the table, and the reminders job finishes it
+      await Promise.all(tail.tails.map((t) => finishTail(t).catch(() => undefined)));
       return placement;
     } catch (e) {
       if (!cancelled(e)) throw e;

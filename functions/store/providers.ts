@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand } from './ddb.ts';
+import { mapBounded } from './bounded.ts';
 import { partyOf } from '../domain/accession.ts';
 import { REGIONAL_AGREEMENT_ID } from '../domain/disclosure.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
@@ -40,19 +41,6 @@ async function homesOf(owner: string): Promise<number> {
     start = out.LastEvaluatedKey;
   } while (start);
   return count;
-}
-
-/** `fn` over `items`, at most `width` at a time, answers in order. */
-async function mapBounded<T, R>(items: readonly T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
-  return out;
 }
 
 /** One page of the directory; the cursor is sealed to this list and caller. */

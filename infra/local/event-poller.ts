@@ -17,6 +17,8 @@ import { jobsForAll } from '../../functions/events/jobs.ts';
  * a change and its delivery reads the outbox again from there when it starts: nothing is lost
  * (a batch read again may deliver an event twice; the `webhook-id` lets a receiver see that).
  */
+/** How long a finished delivery is not started again from the due index (which may lag its removal). */
+const FINISHED_MS = 10_000;
 /** Due records written at once from one stream batch. */
 const ENQUEUE_WIDTH = 16;
 
@@ -84,7 +86,12 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
     const items = records.flatMap((r) => (r.eventName === 'INSERT' && r.dynamodb?.NewImage ? [unmarshall(r.dynamodb.NewImage as Parameters<typeof unmarshall>[0])] : []));
     const jobs = await jobsForAll(items);
     for (let i = 0; i < jobs.length; i += ENQUEUE_WIDTH) {
-      await Promise.all(jobs.slice(i, i + ENQUEUE_WIDTH).map((job) => enqueueDue(job.webhookId, job.event.id, job, new Date())));
+      await Promise.all(jobs.slice(i, i + ENQUEUE_WIDTH).map(async (job) => {
+        const dueAt = new Date();
+        await enqueueDue(job.webhookId, job.event.id, job, dueAt);
+        // queued (durable): its first attempt starts now when there is room, not at the next look at the queue
+        start({ job, attempt: 1, dueAt: dueAt.toISOString(), webhookId: job.webhookId, eventId: job.event.id });
+      }));
     }
   }
 
@@ -131,6 +138,8 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
 
   // ------------------------------------------------------------ the retry queue → receivers
   const keyOf = (d: Due<DeliveryJob>) => `${d.webhookId}#${d.eventId}`;
+  /** Deliveries just finished, by when: the due index may still show one a moment after its removal. */
+  const finished = new Map<string, number>();
 
   async function attempt(d: Due<DeliveryJob>): Promise<void> {
     const next = await attemptDelivery(d.job, d.attempt);
@@ -138,6 +147,7 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
     else {
       if (next.next === 'give-up') opts.say?.(`event delivery: gave up ${d.eventId} to ${d.webhookId} after ${d.attempt} attempts`);
       await removeDue(d);
+      finished.set(keyOf(d), Date.now());
     }
   }
 
@@ -145,12 +155,19 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
   async function sendDue(): Promise<boolean> {
     const room = width - inFlight.size;
     if (room <= 0) return false;
+    for (const [k, at] of finished) if (Date.now() - at > FINISHED_MS) finished.delete(k);
     const due = (await dueBy<DeliveryJob>(new Date(), room + inFlight.size)).filter((d) => !inFlight.has(keyOf(d))).slice(0, room);
-    for (const d of due) {
-      const k = keyOf(d);
-      inFlight.set(k, attempt(d).catch((e) => report(`attempt of ${d.eventId}`, e)).finally(() => inFlight.delete(k)));
-    }
-    return due.length > 0;
+    let started = 0;
+    for (const d of due) if (start(d)) started++;
+    return started > 0;
+  }
+
+  /** Starts an attempt unless one of the same delivery is in flight or there is no room; true when started. */
+  function start(d: Due<DeliveryJob>): boolean {
+    const k = keyOf(d);
+    if (stopped || inFlight.has(k) || finished.has(k) || inFlight.size >= width) return false;
+    inFlight.set(k, attempt(d).catch((e) => report(`attempt of ${d.eventId}`, e)).finally(() => inFlight.delete(k)));
+    return true;
   }
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request, type Server } from 'node:http';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { addressed, type HubEvent } from '../../functions/domain/events.ts';
 import { writeEvents } from '../../functions/store/events.ts';
 import { newId } from '../../functions/store/ids.ts';
@@ -11,13 +14,14 @@ import { judge, percentile, round, type BenchContext, type BenchRow } from './ha
 /**
  * Webhook delivery end to end (issue 15), through the local hub's delivery (infra/local/deliver.ts,
  * its own process, as `npm start` runs it: the table's stream → the retry queue in the table →
- * signed POST) to a receiver on loopback that answers 204. Each event is committed in its own
+ * signed POST) to an HTTPS receiver on loopback that answers 204 (a certificate for 127.0.0.1 made
+ * for the run with openssl, which the delivery process trusts through NODE_EXTRA_CA_CERTS). Each event is committed in its own
  * transaction through the store, as a change writes its outbox record. Latency runs from each
  * commit to the receiver's answer: (1) on an idle hub, one at a time; (2) with EVENTS committed as
  * fast as WRITERS writers can, so that they queue. (3) Sender throughput: EVENTS written while
- * delivery is stopped, drained from its start, beside the bare rate of the same POSTs (same body,
- * a new connection each as the sender makes them, WIDTH in flight) to the same receiver in the
- * same run.
+ * delivery is stopped, drained from its start, beside the bare rate of the same HTTPS POSTs (same
+ * body, a new connection each as the sender makes them, WIDTH in flight) to the same receiver in
+ * the same run.
  *
  * Assumes this process's environment points the store at the bench's DynamoDB Local (run.ts).
  */
@@ -38,11 +42,28 @@ interface Receiver {
   server: Server;
   url: string;
   arrived: Map<string, number>;
+  /** The receiver's certificate file (PEM), for the sender to trust. */
+  caFile: string;
+  ca: Buffer;
+  dir: string;
+}
+
+/** A throwaway self-signed certificate for 127.0.0.1 (P-256), in a temporary directory. */
+function certificate(): { dir: string; key: Buffer; cert: Buffer; caFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-tls-'));
+  const keyFile = join(dir, 'key.pem');
+  const caFile = join(dir, 'cert.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', caFile,
+  ], { stdio: 'ignore' });
+  return { dir, key: readFileSync(keyFile), cert: readFileSync(caFile), caFile };
 }
 
 async function startReceiver(): Promise<Receiver> {
   const arrived = new Map<string, number>();
-  const server = createServer((req, res) => {
+  const tls = certificate();
+  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     req.resume();
     req.on('end', () => {
       const id = req.headers['webhook-id'];
@@ -51,12 +72,12 @@ async function startReceiver(): Promise<Receiver> {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, arrived };
+  return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, arrived, caFile: tls.caFile, ca: tls.cert, dir: tls.dir };
 }
 
-function startDelivery(env: Record<string, string>): Promise<ChildProcess> {
+function startDelivery(env: Record<string, string>, caFile: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/deliver.ts'], {
-    env: { ...process.env, ...env, HUB_WEBHOOKS_ALLOW_LOOPBACK: '1', LOG_LEVEL: 'SILENT' },
+    env: { ...process.env, ...env, HUB_WEBHOOKS_ALLOW_LOOPBACK: '1', LOG_LEVEL: 'SILENT', NODE_EXTRA_CA_CERTS: caFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -65,10 +86,10 @@ function startDelivery(env: Record<string, string>): Promise<ChildProcess> {
   });
 }
 
-/** One bare POST of `body` on a new connection; resolves on the answer. */
-const barePost = (url: URL, body: string) =>
+/** One bare HTTPS POST of `body` on a new connection (a TLS handshake each, as the sender makes them); resolves on the answer. */
+const barePost = (url: URL, body: string, ca: Buffer) =>
   new Promise<void>((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(url, { method: 'POST', agent: false, ca, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
       res.on('end', resolve);
     });
@@ -98,7 +119,7 @@ const seconds = (ms: number) => round(ms / 1000, 2);
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   process.env.HUB_WEBHOOKS_ALLOW_LOOPBACK = '1';
   const receiver = await startReceiver();
-  let delivery = await startDelivery(ctx.env);
+  let delivery = await startDelivery(ctx.env, receiver.caFile);
   const stop = async () => {
     delivery.kill('SIGTERM');
     await new Promise((r) => delivery.once('exit', r));
@@ -133,7 +154,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     const backlog: HubEvent[] = [];
     await emit(EVENTS, new Map(), backlog);
     const drainStart = performance.now();
-    delivery = await startDelivery(ctx.env);
+    delivery = await startDelivery(ctx.env, receiver.caFile);
     await until(`${EVENTS} backlog deliveries`, arrivedAll(backlog), 600_000);
     const drained = Math.max(...backlog.map((e) => receiver.arrived.get(e.id)!));
     const throughput = round(EVENTS / ((drained - drainStart) / 1000), 0);
@@ -142,7 +163,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     const body = JSON.stringify(events[0]);
     const url = new URL(receiver.url);
     const bareStart = performance.now();
-    await pooled(Array.from({ length: EVENTS }, (_, i) => i), WIDTH, () => barePost(url, body));
+    await pooled(Array.from({ length: EVENTS }, (_, i) => i), WIDTH, () => barePost(url, body, receiver.ca));
     const bareRate = round(EVENTS / ((performance.now() - bareStart) / 1000), 0);
 
     const p50 = seconds(percentile(latencies, 50));
@@ -156,7 +177,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       { name: `commit → receiver 2xx p99, ${EVENTS} queued`, value: p99, unit: 's', ...judge(p99, '≤', BACKLOG_P99_S, 's') },
       {
         name: `sender throughput, draining ${EVENTS} queued (signed deliveries/s)`, value: throughput, unit: '/s',
-        baseline: { name: `bare POST rate, ${WIDTH} in flight`, value: bareRate },
+        baseline: { name: `bare HTTPS POST rate, ${WIDTH} in flight`, value: bareRate },
         // relative to the bare rate measured in the same run: the machine's load moves both
         ...judge(throughput, '≥', round(SENDER_SHARE_OF_BARE * bareRate, 0), '/s', `${SENDER_SHARE_OF_BARE}× bare POST rate`),
       },
@@ -164,5 +185,6 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   } finally {
     delivery.kill('SIGTERM');
     receiver.server.close();
+    rmSync(receiver.dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,9 @@
 import { expect } from 'vitest';
 import { londonToday } from '../../functions/domain/calendar-days.ts';
+import type { HomeItem } from '../../functions/domain/homes.ts';
+import { putHomeRecords } from '../../functions/store/homes.ts';
 import { call, unique } from '../support/hub.ts';
+import { newUrn } from './homes-fixtures.ts';
 
 /** Shared fixtures for the offers tests (not a test file). */
 
@@ -41,6 +44,18 @@ export async function offer(who: string, referralId: string, homeUrn: string, ov
   const r = await call(who, 'POST', `/v1/referrals/${referralId}/offers`, { body: offerBody(homeUrn, over) });
   expect(r.status, r.text).toBe(201);
   return r.json;
+}
+
+/** Homes of a provider written straight to the store (test data: 200 of them through HTTP would only slow the test). */
+export async function homesOf(provider: 'harbour-care' | 'fenland-childrens-homes', n: number): Promise<string[]> {
+  const now = new Date().toISOString();
+  const homes: HomeItem[] = Array.from({ length: n }, (_, i) => ({
+    urn: newUrn(), name: `Rival ${i}`, owner: `provider:${provider}`, provider: { id: provider, name: provider, group: provider }, placementType: 'K2',
+    outcode: 'CM1', registeredPlaces: 4, ofstedRating: 'good', ageRange: { min: 10, max: 17 }, sexes: ['female', 'male'], supports: [], excludes: [],
+    version: 1, updatedAt: now, sector: 'private', source: 'api',
+  }));
+  await putHomeRecords(homes);
+  return homes.map((h) => h.urn);
 }
 
 export { pooled } from '../support/pooled.ts';

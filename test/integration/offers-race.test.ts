@@ -1,11 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { config, dynamo } from '../../functions/store/config.ts';
-import { getHome, putHomeRecords, type HomeItem } from '../../functions/store/homes.ts';
+import { getHome } from '../../functions/store/homes.ts';
 import * as keys from '../../functions/store/keys.ts';
 import { call, pageAll } from '../support/hub.ts';
-import { newUrn, postVacancy, putHome } from './homes-fixtures.ts';
-import { FENLAND, HARBOUR, OWNER, offer, offerBody, pooled, referral } from './offers-fixtures.ts';
+import { postVacancy, putHome } from './homes-fixtures.ts';
+import { FENLAND, HARBOUR, OWNER, homesOf, offer, offerBody, pooled, referral } from './offers-fixtures.ts';
 
 /**
  * Acceptance under concurrency, with real requests racing over HTTP on DynamoDB Local
@@ -22,18 +22,6 @@ async function placementsOf(referralId: string): Promise<number> {
     ExpressionAttributeValues: { ':p': pk, ':s': skPrefix, ':r': referralId }, ConsistentRead: true,
   }));
   return out.Items?.length ?? 0;
-}
-
-/** Homes of a provider written straight to the store (test data: 200 of them through HTTP would only slow the test). */
-async function homesOf(provider: 'harbour-care' | 'fenland-childrens-homes', n: number): Promise<string[]> {
-  const now = new Date().toISOString();
-  const homes: HomeItem[] = Array.from({ length: n }, (_, i) => ({
-    urn: newUrn(), name: `Rival ${i}`, owner: `provider:${provider}`, provider: { id: provider, name: provider, group: provider }, placementType: 'K2',
-    outcode: 'CM1', registeredPlaces: 4, ofstedRating: 'good', ageRange: { min: 10, max: 17 }, sexes: ['female', 'male'], supports: [], excludes: [],
-    version: 1, updatedAt: now, sector: 'private', source: 'api',
-  }));
-  await putHomeRecords(homes);
-  return homes.map((h) => h.urn);
 }
 
 describe('racing acceptances', () => {

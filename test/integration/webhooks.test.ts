@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressed, type EventType, type HubEvent } from '../../functions/domain/events.ts';
+import { addressed, EVENT_SETTLE_MS, type EventType, type HubEvent } from '../../functions/domain/events.ts';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { writeEvents } from '../../functions/store/events.ts';
 import { newId } from '../../functions/store/ids.ts';
@@ -34,6 +34,8 @@ let delivery: ChildProcess | undefined;
 const received: Received[] = [];
 /** Status answers per path, in turn (the last one repeats); 204 for a path not listed. */
 const answers = new Map<string, number[]>();
+/** Work done before a path's next answer (once), e.g. a change made while an attempt waits for its answer. */
+const beforeAnswer = new Map<string, () => Promise<void>>();
 
 function startDelivery(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/deliver.ts'], { env: { ...process.env, LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -80,7 +82,10 @@ beforeAll(async () => {
       const path = req.url ?? '/';
       received.push({ path, headers: req.headers as Record<string, string>, body });
       const list = answers.get(path) ?? [204];
-      res.writeHead(list.length > 1 ? list.shift()! : list[0]!).end();
+      const status = list.length > 1 ? list.shift()! : list[0]!;
+      const first = beforeAnswer.get(path);
+      beforeAnswer.delete(path);
+      void (first ?? (async () => undefined))().then(() => res.writeHead(status).end(), (e: Error) => res.writeHead(599, e.message).end());
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -175,6 +180,81 @@ describe('a registered webhook (Standard Webhooks)', () => {
     delivery = await startDelivery();
     const got = await until('the delivery after the restart', () => at('/after-restart').find((r) => r.headers['webhook-id'] === event.id));
     expect(new Webhook(hook.secret).verify(got.body, got.headers)).toEqual(event);
+  });
+});
+
+describe('consent withdrawn before delivery (CONTRACT "Events": not delivered, not even as a retry)', () => {
+  const OWNER = 'authority:essex';
+  /** A real referral on this hub, shared with `provider` (and one other provider). */
+  async function sharedReferral(provider: string): Promise<string> {
+    const r = await as(OWNER, 'POST', '/v1/referrals', {
+      body: {
+        agreementId: 'commission-east-placements-isp',
+        purpose: 'placement-matching',
+        child: { childRef: `ESX-${unique()}`, age: 14, sex: 'female', needs: ['self-harm'], homeOutcode: 'CM1', urgency: 'within-5-days' },
+        lawfulBasis: { article6: '6(1)(e)', article9: '9(2)(g)', schedule1Condition: 'part2-para18' },
+        shareWith: [provider.slice('provider:'.length), 'meadowview-care'],
+      },
+    });
+    expect(r.status, r.text).toBe(201);
+    return r.json.id;
+  }
+  const withdraw = async (referralId: string) => {
+    const w = await as(OWNER, 'POST', `/v1/referrals/${referralId}/consent`, { body: { status: 'withdrawn', recordedAt: new Date().toISOString() } });
+    expect(w.status, w.text).toBe(200);
+  };
+  const deliveries = async (who: string, hookId: string) => (await as(who, 'GET', `/v1/webhooks/${hookId}/deliveries`)).json.items as any[];
+  /** The provider's whole feed, past the settle window (domain/events.ts EVENT_SETTLE_MS). */
+  async function feed(who: string): Promise<HubEvent[]> {
+    await new Promise((r) => setTimeout(r, EVENT_SETTLE_MS + 500));
+    const r = await as(who, 'GET', '/v1/events', { query: { limit: 100 } });
+    expect(r.status, r.text).toBe(200);
+    return r.json.items;
+  }
+
+  it('a 500 first; consent withdrawn before the retry: the retry is withheld and logged so, never sent, and the feed no longer offers it', async () => {
+    const me = 'provider:harbour-care';
+    const hook = await register(me, '/consent-retry', ['referral.shared']);
+    answers.set('/consent-retry', [500, 204]);
+    let referralId = '';
+    // the first attempt's answer waits until the withdrawal has committed: the retry comes after it
+    beforeAnswer.set('/consent-retry', () => until('the referral id', () => referralId).then(withdraw));
+    referralId = await sharedReferral(me);
+    const first = await until('the first attempt', () => at('/consent-retry')[0]);
+    expect(JSON.parse(first.body)).toMatchObject({ type: 'referral.shared', subject: { kind: 'referral', id: referralId } });
+    expect(new Webhook(hook.secret).verify(first.body, first.headers)).toMatchObject({ subject: { id: referralId } });
+    const log = await until('the withheld retry', async () => {
+      const items = await deliveries(me, hook.id);
+      return items.length >= 2 && items;
+    });
+    expect(log.map((d) => [d.attempt, d.status, d.result])).toEqual([[2, undefined, 'withheld'], [1, 500, 'failed']]);
+    expect(log[0].error).toMatch(/may no longer read/);
+    // well past the schedule's next retries: the receiver never hears of it again
+    await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 20));
+    expect(at('/consent-retry')).toHaveLength(1);
+    expect(await deliveries(me, hook.id)).toHaveLength(2);
+    expect((await feed(me)).filter((e) => e.subject.id === referralId)).toEqual([]);
+    // the owner still reads its referral: only the provider's copy is withheld
+    expect((await as(OWNER, 'GET', `/v1/referrals/${referralId}`)).status).toBe(200);
+  });
+
+  it('consent withdrawn before the first attempt: nothing is sent, the attempt is logged withheld', async () => {
+    const me = 'provider:fenland-childrens-homes';
+    const hook = await register(me, '/consent-first', ['referral.shared']);
+    delivery!.kill('SIGKILL');
+    await new Promise((r) => delivery!.once('exit', r));
+    const referralId = await sharedReferral(me);
+    await withdraw(referralId);
+    delivery = await startDelivery();
+    const log = await until('the withheld attempt', async () => {
+      const items = await deliveries(me, hook.id);
+      return items.length > 0 && items;
+    });
+    expect(log).toEqual([expect.objectContaining({ attempt: 1, result: 'withheld', eventType: 'referral.shared' })]);
+    await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 10));
+    expect(at('/consent-first')).toEqual([]);
+    expect(await deliveries(me, hook.id)).toHaveLength(1);
+    expect((await feed(me)).filter((e) => e.subject.id === referralId)).toEqual([]);
   });
 });
 
