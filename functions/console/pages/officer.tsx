@@ -14,6 +14,7 @@ import { Button, Choices, ErrorSummary, Form, Input, Select, SummaryList, Tag, T
 import * as hub from '../hub.ts';
 import { homePlaces, outcodePlace } from '../hub-map.ts';
 import { RegionMap } from '../map.tsx';
+import { reminderBanner } from '../banner.tsx';
 import { ago, dateTime, longDate, money, needLabel, NEED_LABELS, OFSTED_LABELS, ofstedLabel, timeLeft } from '../labels.ts';
 import type { Session } from '../session.ts';
 
@@ -279,11 +280,12 @@ export const officerJourneys: Journeys = {
     : []),
 
   register(app: Hono<ConsoleEnv>) {
-    app.get('/console/', (c) => {
+    app.get('/console/', async (c) => {
       const s = c.get('session')!;
       const links = officerJourneys.nav(s);
       return page(c, 'Home', (
         <>
+          {await reminderBanner(c)}
           <h1 class="govuk-heading-l">What do you want to do?</h1>
           {links.length ? <ul class="govuk-list">{links.map((l) => <li><a class="govuk-link" href={href(c, l.href)}>{l.text}</a></li>)}</ul> : <p class="govuk-body">There is nothing here for your organisation yet.</p>}
         </>
@@ -450,6 +452,7 @@ export const officerJourneys: Journeys = {
       const { items, nextCursor } = await hub.placements(who, 20, c.req.query('cursor'));
       return page(c, 'Placements', (
         <>
+          {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Placements</h1>
           {items.length === 0 ? <p class="govuk-body">Your council has no placements in the hub yet.</p> : (
             <table class="govuk-table" data-module="moj-sortable-table">
