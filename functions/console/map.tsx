@@ -30,7 +30,7 @@ export const REGION_MAP = REGION as { attribution: string; grid: RegionGrid; wid
 export const toMapUnits = ([e, n]: Point, grid: RegionGrid = REGION_MAP.grid): [number, number] => [(e - grid.e0) / grid.metresPerUnit, (grid.n0 - n) / grid.metresPerUnit];
 
 /** Marker radius and the radius markers at one spot are spread around it, in map units. */
-export const MARKER_RADIUS = 13;
+export const MARKER_RADIUS = 17;
 const SPREAD = MARKER_RADIUS * 1.25;
 
 export interface Marker {
@@ -89,7 +89,7 @@ const HOME = '#0b0c0c';
 export const RegionMap: FC<{ outcode?: string | undefined; home?: Point | undefined; results: readonly (Point | undefined)[]; id?: string }> = ({ outcode, home, results, id = 'region-map' }) => {
   const { markers, offMap } = placeMarkers(results);
   const homeAt = home ? placeMarkers([home]).markers[0] : undefined;
-  const h = MARKER_RADIUS * 1.3;
+  const h = MARKER_RADIUS * 1.6;
   return (
     <figure class="govuk-!-margin-0 govuk-!-margin-bottom-6" data-testid="region-map">
       <div class="govuk-grid-row">
@@ -108,7 +108,7 @@ export const RegionMap: FC<{ outcode?: string | undefined; home?: Point | undefi
             {markers.map((m) => (
               <g data-marker="result" data-n={String(m.n)}>
                 <circle cx={String(m.x)} cy={String(m.y)} r={String(MARKER_RADIUS)} fill={RESULT} stroke="#ffffff" stroke-width="2" />
-                <text x={String(m.x)} y={String(m.y)} dy="0.35em" text-anchor="middle" font-size="15" font-weight="bold" font-family="arial, sans-serif" fill="#ffffff">{String(m.n)}</text>
+                <text x={String(m.x)} y={String(m.y)} dy="0.35em" text-anchor="middle" font-size="20" font-weight="bold" font-family="arial, sans-serif" fill="#ffffff">{String(m.n)}</text>
               </g>
             ))}
           </svg>
