@@ -280,6 +280,13 @@ export const rollupPublished = (period: string, runId: string): Key => ({ pk: `R
 export const accession = (agreementId: string, version: string, providerId: string): Key => ({ pk: `ACCESSIONS#${agreementId}`, sk: `ACCESSION#${version}#${providerId}` });
 export const accessionsOf = (agreementId: string) => ({ pk: `ACCESSIONS#${agreementId}`, skPrefix: 'ACCESSION#' });
 
+// --- the console (issue 14) ---
+/**
+ * When a person last viewed one of the console's lists (`list`, e.g. `referrals-shared`), under
+ * their organisation and `sub`: the provider's "new since my last visit" (store/last-viewed.ts).
+ */
+export const lastViewed = (p: Principal, sub: string, list: string): Key => ({ pk: `LASTVIEWED#${principalId(p)}#${sub}`, sk: `LIST#${list}` });
+
 // --- webhooks (issue 15) ---
 /**
  * A principal's webhook, in the owner's partition: the webhooks an event's recipient has are one

@@ -12,6 +12,9 @@ import type { z } from 'zod';
 import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
 import { Button, Choices, ErrorSummary, Form, Input, Select, SummaryList, Tag, Textarea, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub.ts';
+import { homePlaces, outcodePlace } from '../hub-map.ts';
+import { RegionMap } from '../map.tsx';
+import { reminderBanner } from '../banner.tsx';
 import { ago, dateTime, longDate, money, needLabel, NEED_LABELS, OFSTED_LABELS, ofstedLabel, timeLeft } from '../labels.ts';
 import type { Session } from '../session.ts';
 
@@ -91,7 +94,7 @@ const SearchForm = ({ c, q, errors }: { c: Ctx; q: Form; errors?: FormErrors | u
 
 type SearchItem = Awaited<ReturnType<typeof hub.search>>['items'][number];
 
-const Results = ({ c, q, items, nextCursor }: { c: Ctx; q: Form; items: SearchItem[]; nextCursor?: string | undefined }) => {
+const Results = ({ c, q, items, nextCursor, places }: { c: Ctx; q: Form; items: SearchItem[]; nextCursor?: string | undefined; places: Awaited<ReturnType<typeof homePlaces>> }) => {
   const carry: [string, string][] = [
     ['child.age', one(q, 'child.age') ?? ''], ['child.sex', one(q, 'child.sex') ?? ''], ['child.homeOutcode', one(q, 'near.outcode') ?? ''],
     ...many(q, 'child.needs').map((n) => ['child.needs', n] as [string, string]),
@@ -101,6 +104,7 @@ const Results = ({ c, q, items, nextCursor }: { c: Ctx; q: Form; items: SearchIt
   return (
     <>
       <h2 class="govuk-heading-m" id="results">{items.length === 0 ? 'No homes match' : `${items.length} ${items.length === 1 ? 'home' : 'homes'}${nextCursor ? ' on this page' : ''}, best match first`}</h2>
+      {items.length > 0 ? <RegionMap outcode={one(q, 'near.outcode')?.toUpperCase()} home={outcodePlace(one(q, 'near.outcode'))} results={places} /> : null}
       {items.length > 0 ? (
         <form method="get" action={href(c, '/console/referrals/new')}>
           {carry.filter(([, v]) => v !== '').map(([k, v]) => <input type="hidden" name={k} value={v} />)}
@@ -130,7 +134,7 @@ const Results = ({ c, q, items, nextCursor }: { c: Ctx; q: Form; items: SearchIt
                     </div>
                   </td>
                   <td class="govuk-table__cell" data-sort-value={r.homeName}>
-                    <strong>{r.homeName}</strong><br />
+                    <strong><span data-result-n={String(i + 1)}>{i + 1}.</span> {r.homeName}</strong><br />
                     <span class="govuk-body-s">{r.provider.name} · {r.placementType} · {r.beds} {r.beds === 1 ? 'bed' : 'beds'} from {longDate(r.availableFrom)}</span>
                   </td>
                   <td class="govuk-table__cell">{ofstedLabel(r.ofstedRating)}</td>
@@ -276,11 +280,12 @@ export const officerJourneys: Journeys = {
     : []),
 
   register(app: Hono<ConsoleEnv>) {
-    app.get('/console/', (c) => {
+    app.get('/console/', async (c) => {
       const s = c.get('session')!;
       const links = officerJourneys.nav(s);
       return page(c, 'Home', (
         <>
+          {await reminderBanner(c)}
           <h1 class="govuk-heading-l">What do you want to do?</h1>
           {links.length ? <ul class="govuk-list">{links.map((l) => <li><a class="govuk-link" href={href(c, l.href)}>{l.text}</a></li>)}</ul> : <p class="govuk-body">There is nothing here for your organisation yet.</p>}
         </>
@@ -313,7 +318,7 @@ export const officerJourneys: Journeys = {
               </div>
             </div>
             <div class="moj-filter-layout__content">
-              {results ? <Results c={c} q={q} items={results.items} nextCursor={results.nextCursor} /> : <p class="govuk-body">Describe the child to see the homes that can care for them, best match first.</p>}
+              {results ? <Results c={c} q={q} items={results.items} nextCursor={results.nextCursor} places={await homePlaces(whoOf(c), results.items.map((r) => r.homeUrn))} /> : <p class="govuk-body">Describe the child to see the homes that can care for them, best match first.</p>}
             </div>
           </div>
         </>
@@ -447,6 +452,7 @@ export const officerJourneys: Journeys = {
       const { items, nextCursor } = await hub.placements(who, 20, c.req.query('cursor'));
       return page(c, 'Placements', (
         <>
+          {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Placements</h1>
           {items.length === 0 ? <p class="govuk-body">Your council has no placements in the hub yet.</p> : (
             <table class="govuk-table" data-module="moj-sortable-table">

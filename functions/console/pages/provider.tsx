@@ -9,6 +9,9 @@ import { DeclineReason } from '../../../schemas/referrals.ts';
 import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
 import { Button, ErrorSummary, Form, Input, Select, SummaryList, Tag, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub-provider.ts';
+import { reminderBanner } from '../banner.tsx';
+import { readSinceLastVisit } from '../hub-visits.ts';
+import { newSinceFirst } from '../../domain/new-since.ts';
 import { ago, dateTime, longDate, money, needLabel, ofstedLabel, timeLeft } from '../labels.ts';
 import type { Session } from '../session.ts';
 
@@ -181,6 +184,7 @@ export const providerJourneys: Journeys = {
       if (c.req.method !== 'GET' || s?.principal.kind !== 'provider') return next();
       return page(c, 'Home', (
         <>
+          {await reminderBanner(c)}
           <h1 class="govuk-heading-l">What do you want to do?</h1>
           <ul class="govuk-list">{providerJourneys.nav(s).map((l) => <li><a class="govuk-link" href={href(c, l.href)}>{l.text}</a></li>)}</ul>
         </>
@@ -189,13 +193,19 @@ export const providerJourneys: Journeys = {
 
     app.get('/console/shared', async (c) => {
       const who = providerWho(c);
-      const { items, nextCursor } = await hub.sharedReferrals(who, 20, c.req.query('cursor'));
+      const cursor = c.req.query('cursor');
+      // the first page marks what was shared since this person's last visit (and records this one)
+      const { result: { items, nextCursor }, lastViewedAt } = cursor
+        ? { result: await hub.sharedReferrals(who, 20, cursor), lastViewedAt: undefined }
+        : await readSinceLastVisit(who, 'referrals-shared', () => hub.sharedReferrals(who, 20, undefined));
+      const rows = cursor ? items.map((item) => ({ item, isNew: false })) : newSinceFirst(items, (r) => r.createdAt, lastViewedAt);
       return page(c, 'Referrals shared with you', (
         <>
+          {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Referrals shared with you</h1>
           {items.length === 0 ? <p class="govuk-body">No referral is shared with you now.</p> : (
-            <table class="govuk-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Newest first</caption>
+            <table class="govuk-table" data-testid="shared-referrals">
+              <caption class="govuk-table__caption govuk-table__caption--m">{cursor ? 'Newest first' : 'New since your last visit first, then newest first'}</caption>
               <thead class="govuk-table__head"><tr class="govuk-table__row">
                 <th scope="col" class="govuk-table__header">Referral</th>
                 <th scope="col" class="govuk-table__header">From</th>
@@ -204,11 +214,11 @@ export const providerJourneys: Journeys = {
                 <th scope="col" class="govuk-table__header">Your offers</th>
               </tr></thead>
               <tbody class="govuk-table__body">
-                {items.map((r) => {
+                {rows.map(({ item: r, isNew }) => {
                   const child = childOf(r.view);
                   return (
-                    <tr class="govuk-table__row">
-                      <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/shared/${enc(r.id)}`)}>{`${child.age ?? '?'} years, ${child.sex ?? 'not disclosed'}`}<span class="govuk-visually-hidden">, shared {ago(r.createdAt)}</span></a><br />{statusTag(r.view.status)}</td>
+                    <tr class="govuk-table__row" data-new={isNew ? 'true' : undefined}>
+                      <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/shared/${enc(r.id)}`)}>{`${child.age ?? '?'} years, ${child.sex ?? 'not disclosed'}`}<span class="govuk-visually-hidden">, shared {ago(r.createdAt)}{isNew ? ', new since your last visit' : ''}</span></a><br />{isNew ? <><Tag colour="light-blue">New</Tag>{' '}</> : null}{statusTag(r.view.status)}</td>
                       <td class="govuk-table__cell">{(r.view as { authority?: string }).authority ?? ''}</td>
                       <td class="govuk-table__cell">{child.needs ? child.needs.map(needLabel).join(', ') || 'None recorded' : 'Not disclosed'}</td>
                       <td class="govuk-table__cell"><time datetime={r.createdAt}>{ago(r.createdAt)}</time></td>
@@ -265,6 +275,7 @@ export const providerJourneys: Journeys = {
       const rows = items.flatMap((r) => r.offers.map((o) => ({ r, o })));
       return page(c, 'Your offers', (
         <>
+          {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Your offers</h1>
           {rows.length === 0 ? <p class="govuk-body">You have no offers on the referrals shared with you now.</p> : (
             <table class="govuk-table">
@@ -301,9 +312,10 @@ export const providerJourneys: Journeys = {
       const withVacancies = await Promise.all(items.map(async (h) => ({ h, vacancies: await hub.vacanciesOf(who, h.urn) })));
       return page(c, 'Your homes', (
         <>
+          {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Your homes</h1>
           {withVacancies.length === 0 ? <p class="govuk-body">You have no homes in the hub yet.</p> : withVacancies.map(({ h, vacancies }) => (
-            <div class="govuk-summary-card">
+            <div class="govuk-summary-card" id={`home-${h.urn}`}>
               <div class="govuk-summary-card__title-wrapper">
                 <h2 class="govuk-summary-card__title">{h.name} ({h.urn})</h2>
                 <ul class="govuk-summary-card__actions"><li class="govuk-summary-card__action"><a class="govuk-link" href={href(c, `/console/homes/${enc(h.urn)}`)}>Edit<span class="govuk-visually-hidden"> {h.name}</span></a></li></ul>
