@@ -22,11 +22,12 @@ import { pageOf, type AuthorityCaller, type Caller } from './caller.ts';
  * under the regional agreement's `host-authority-notification`: decided, then audited, then shown.
  */
 
+type ViewOf<P extends Principal> = P extends { kind: 'provider' } ? ReturnType<typeof providerPlacementView> : ReturnType<typeof placementView>;
 /** A provider sees the placements in its homes without the placing authority's case details. */
-const view = (who: Principal, p: Placement) => (who.kind === 'provider' ? providerPlacementView(p) : placementView(p));
+const view = <P extends Principal>(who: P, p: Placement) => (who.kind === 'provider' ? providerPlacementView(p) : placementView(p)) as ViewOf<P>;
 
 /** GET /v1/placements: the caller's (an authority's own, a provider's in its homes, the region's). */
-export async function placements(c: Caller, filter: Omit<PlacementFilter, 'today'>, limit: number, cursor: string | undefined) {
+export async function placements<P extends Principal>(c: Caller<P>, filter: Omit<PlacementFilter, 'today'>, limit: number, cursor: string | undefined) {
   return pageOf(await listPlacements(c.principal, { ...filter, today: londonToday() }, limit, cursor), (p) => view(c.principal, p));
 }
 
@@ -38,7 +39,7 @@ export async function episodesExport(c: AuthorityCaller, yearText: string) {
 }
 
 /** GET /v1/placements/{id}. */
-export const placement = async (c: Caller, id: string) => view(c.principal, await readPlacement(c.principal, id));
+export const placement = async <P extends Principal>(c: Caller<P>, id: string) => view(c.principal, await readPlacement(c.principal, id));
 
 /**
  * POST /v1/placements/{id}/approval: a signed-in person approves only in a role they hold

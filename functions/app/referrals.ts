@@ -5,11 +5,12 @@ import { notFound } from '../domain/errors.ts';
 import { principalId, type Principal } from '../domain/principal.ts';
 import * as rules from '../domain/referrals.ts';
 import { accessionsFor, accessionsOfCaller } from '../store/accessions.ts';
-import { agreementInForce, agreementsInForce } from '../store/agreements.ts';
+import { agreementInForce, agreementsInForce, loadAgreements } from '../store/agreements.ts';
 import { writeAuditEntries, writeAuditEntry } from '../store/audit.ts';
 import { getHome } from '../store/homes.ts';
 import * as store from '../store/referrals.ts';
 import type { ConsentChange, CreateReferral, ProviderResponseBody } from '../../schemas/referrals.ts';
+import type { SharingAgreement } from '../../schemas/sharing-agreement.ts';
 import type { AuthorityCaller, Caller, ProviderCaller } from './caller.ts';
 
 /**
@@ -29,6 +30,14 @@ export const decideWithRegister = async (r: store.ReferralItem, p: Principal, no
 export const audited = (a: rules.Decided, action: AuditAction, c: Caller, disclosed?: string[]) =>
   auditRecord({ ...a, action, requestId: c.requestId, person: c.person, disclosed });
 
+/** The agreements in force that the caller is a party to, with their purposes (a referral form's choices). */
+export function agreementsFor(p: Principal): SharingAgreement[] {
+  const ids = [...new Set(loadAgreements().map((a) => a.id))];
+  return ids
+    .map((id) => agreementInForce(id))
+    .filter((a): a is SharingAgreement => !!a && a.status === 'active' && a.parties.some((party) => party.principal === principalId(p)));
+}
+
 /** POST /v1/referrals: admitted under its agreement (422 naming each rule broken), then written. */
 export async function createReferral(c: AuthorityCaller, body: z.output<typeof CreateReferral>): Promise<{ id: string }> {
   const now = new Date();
@@ -47,15 +56,21 @@ export async function sharedPage(c: ProviderCaller, limit: number, cursor: strin
   return page;
 }
 
+/** What a listed referral shows the provider it is shared with: the fields its decision allows. */
+export const sharedViewOf = (a: rules.Decided<store.ReferralItem>) => rules.sharedView(a.referral, a.decision.fields);
+
+/** GET /v1/referrals as an authority: its own, each in the owner's view. */
+export async function ownReferrals(c: AuthorityCaller, limit: number, cursor: string | undefined) {
+  const now = new Date();
+  const page = await store.ownReferralsPage(c.principal, limit, cursor);
+  return { ...page, items: page.items.map((r) => rules.ownerView(r, decide(r, c.principal, now).decision.fields)) };
+}
+
 /** GET /v1/referrals: an authority's own; a provider's what is shared with it, each as its single read would show it. */
 export async function listReferrals(c: Caller<Extract<Principal, { kind: 'authority' | 'provider' }>>, limit: number, cursor: string | undefined) {
-  if (c.principal.kind === 'authority') {
-    const now = new Date();
-    const page = await store.ownReferralsPage(c.principal, limit, cursor);
-    return { ...page, items: page.items.map((r) => rules.ownerView(r, decide(r, c.principal, now).decision.fields)) };
-  }
+  if (c.principal.kind === 'authority') return ownReferrals(c as AuthorityCaller, limit, cursor);
   const page = await sharedPage(c as ProviderCaller, limit, cursor);
-  return { ...page, items: page.items.map((a) => rules.sharedView(a.referral, a.decision.fields)) };
+  return { ...page, items: page.items.map(sharedViewOf) };
 }
 
 /** GET /v1/referrals/{id}: the owner's view; anyone else's read is audited, and shown only what its decision allows (denied 404). */
