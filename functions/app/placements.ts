@@ -4,14 +4,13 @@ import { londonToday } from '../domain/calendar-days.ts';
 import { decideNoticeDisclosure, HOST_NOTIFICATION_PURPOSE, REGIONAL_AGREEMENT_ID } from '../domain/disclosure.ts';
 import { forbidden } from '../domain/errors.ts';
 import {
-  approvedPlacement, endedPlacement, episodeSourceOf, hostNoticeView, mayEnd, NOTICE_CHILD_FIELDS, noticeSentPlacement, placementView,
+  approvedPlacement, endedPlacement, hostNoticeView, mayEnd, NOTICE_CHILD_FIELDS, noticeSentPlacement, placementView,
   providerPlacementView, type Placement,
 } from '../domain/placement-record.ts';
 import type { Principal } from '../domain/principal.ts';
-import { episodeRows, episodesCsv, requireExportYear } from '../domain/ssda903.ts';
 import { agreementInForce } from '../store/agreements.ts';
 import { writeAuditEntries } from '../store/audit.ts';
-import { allPlacements, changePlacement, endPlacement, listDeliveredNotices, listPlacements, readPlacement, type PlacementFilter } from '../store/placements.ts';
+import { changePlacement, endPlacement, listDeliveredNotices, listPlacements, readPlacement, type PlacementFilter } from '../store/placements.ts';
 import type { ApprovalBody, EndBody, NoticeSentBody } from '../../schemas/placements.ts';
 import { pageOf, type AuthorityCaller, type Caller } from './caller.ts';
 
@@ -29,13 +28,6 @@ const view = <P extends Principal>(who: P, p: Placement) => (who.kind === 'provi
 /** GET /v1/placements: the caller's (an authority's own, a provider's in its homes, the region's). */
 export async function placements<P extends Principal>(c: Caller<P>, filter: Omit<PlacementFilter, 'today'>, limit: number, cursor: string | undefined) {
   return pageOf(await listPlacements(c.principal, { ...filter, today: londonToday() }, limit, cursor), (p) => view(c.principal, p));
-}
-
-/** GET /v1/placements/ssda903: the year's SSDA903 episodes as CSV, and the file's name. */
-export async function episodesExport(c: AuthorityCaller, yearText: string) {
-  const year = requireExportYear(yearText);
-  const all = await allPlacements(c.principal.id, { today: londonToday() });
-  return { csv: episodesCsv(episodeRows(all.map(episodeSourceOf), year)), filename: `ssda903-episodes-${c.principal.id}-${year}.csv` };
 }
 
 /** GET /v1/placements/{id}. */

@@ -1,6 +1,7 @@
 import { lambda } from '../http/edge.ts';
 import { placementsRoutes } from '../routes/placements.ts';
 import * as placements from '../app/placements.ts';
+import { episodesExport } from '../app/placements-export.ts';
 import { loadAgreements } from '../store/agreements.ts';
 
 /**
@@ -16,7 +17,7 @@ export const handler = lambda(placementsRoutes, {
     return { body: await placements.placements(c, filter, query.limit, query.cursor) };
   },
   'GET /v1/placements/ssda903': async (req) => {
-    const { csv, filename } = await placements.episodesExport(req, req.query.year);
+    const { csv, filename } = await episodesExport(req, req.query.year);
     return { body: csv, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'x-content-type-options': 'nosniff' } };
   },
   'GET /v1/placements/{id}': async (req) => ({ body: await placements.placement(req, req.params.id) }),
