@@ -4,9 +4,7 @@ import { episodeRows, episodesCsv, requireExportYear } from '../domain/ssda903.t
 import { allPlacements } from '../store/placements.ts';
 import type { AuthorityCaller } from './caller.ts';
 
-/** The SSDA903 export (apart from ./placements.ts, which the console carries without it). */
-
-/** GET /v1/placements/ssda903: the year's SSDA903 episodes as CSV, and the file's name. */
+/** GET /v1/placements/ssda903: the year's SSDA903 episodes as CSV, and the file's name (apart from ./placements.ts, which the console carries without it). */
 export async function episodesExport(c: AuthorityCaller, yearText: string) {
   const year = requireExportYear(yearText);
   const all = await allPlacements(c.principal.id, { today: londonToday() });
