@@ -57,7 +57,7 @@ const cookieOptions = (maxAge: number) => ({ httpOnly: true, sameSite: 'Lax' as 
 /** The acting person as the hub's code takes them. */
 export function whoOf(c: Ctx): Who {
   const s = c.get('session')!;
-  return { principal: s.principal, by: byOf(s.principal, s.sub), roles: s.roles, requestId: c.get('requestId') };
+  return { principal: s.principal, by: byOf(s.principal, s.sub), person: s.sub, roles: s.roles, requestId: c.get('requestId') };
 }
 
 let journeys: Journeys[] = [];

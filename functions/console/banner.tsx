@@ -1,7 +1,6 @@
 import type { FC } from 'hono/jsx';
-import { londonToday } from '../domain/calendar-days.ts';
 import type { BannerReminder } from '../domain/reminder-banner.ts';
-import { remindersThatApply } from '../store/reminder-banner.ts';
+import { remindersFor } from '../app/reminders.ts';
 import { href, type Ctx } from './app.tsx';
 import { dateTime, longDate, timeLeft } from './labels.ts';
 
@@ -60,5 +59,5 @@ export const ReminderBanner: FC<{ c: Ctx; reminders: readonly BannerReminder[] }
 export async function reminderBanner(c: Ctx, now = new Date()) {
   const session = c.get('session');
   if (!session) return null;
-  return <ReminderBanner c={c} reminders={await remindersThatApply(session.principal, now, londonToday(now))} />;
+  return <ReminderBanner c={c} reminders={await remindersFor(session.principal, now)} />;
 }

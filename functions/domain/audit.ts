@@ -66,23 +66,46 @@ export interface Access {
 
 /** The one entry for one access: who, what action, allowed or denied, which fields, which rules failed, under which agreement version. */
 export function auditRecord(a: Access): AuditRecord {
+  return record(a, { action: a.action, referralId: a.referral.id }, {
+    agreementId: a.referral.agreementId,
+    agreementVersion: a.agreement?.version ?? a.referral.agreementVersion,
+    purpose: a.referral.purpose,
+  }, a.disclosed ?? a.decision.fields, a.referral.owner);
+}
+
+/** Who read, acting for whom, when and how it was decided: what every entry records, whatever it is about. */
+interface Read {
+  now: Date;
+  principal: Principal;
+  person?: string | undefined;
+  decision: Decision;
+  requestId: string;
+  agreement: Pick<SharingAgreement, 'version' | 'audit'> | undefined;
+}
+
+/**
+ * The one builder of an entry: its head (when, who, and the person), what was accessed and under
+ * which agreement, the decision (allowed or denied; the fields `shown` when allowed, else none; the
+ * rules that failed), the request, and the record's owner and retention.
+ */
+function record(
+  a: Read, what: Pick<AuditEntry, 'action' | 'referralId' | 'placementId'>, under: Pick<AuditEntry, 'agreementId' | 'agreementVersion' | 'purpose'>,
+  shown: readonly string[], owner: string,
+): AuditRecord {
   const allowed = a.decision.allowed;
   return {
     entry: {
       at: a.now.toISOString(),
       principal: principalId(a.principal),
       ...(a.person ? { person: a.person } : {}),
-      action: a.action,
-      referralId: a.referral.id,
-      agreementId: a.referral.agreementId,
-      agreementVersion: a.agreement?.version ?? a.referral.agreementVersion,
-      purpose: a.referral.purpose,
+      ...what,
+      ...under,
       outcome: allowed ? 'allowed' : 'denied',
-      fields: allowed ? [...(a.disclosed ?? a.decision.fields)] : [],
+      fields: allowed ? [...shown] : [],
       reasons: failedRules(a.decision),
       requestId: a.requestId,
     },
-    owner: a.referral.owner,
+    owner,
     retentionDays: auditRetentionDays(a.agreement),
   };
 }
@@ -110,26 +133,8 @@ export interface NoticeRead {
  * the purpose it was disclosed under and the child's fields shown.
  */
 export function noticeReadRecord(a: NoticeRead): AuditRecord {
-  const allowed = a.decision.allowed;
-  return {
-    entry: {
-      at: a.now.toISOString(),
-      principal: principalId(a.principal),
-      ...(a.person ? { person: a.person } : {}),
-      action: 'notice-read',
-      ...(a.notice.referralId !== undefined ? { referralId: a.notice.referralId } : {}),
-      placementId: a.notice.placementId,
-      agreementId: a.agreementId,
-      agreementVersion: a.agreement?.version ?? 'none',
-      purpose: a.purpose,
-      outcome: allowed ? 'allowed' : 'denied',
-      fields: allowed ? [...a.decision.fields] : [],
-      reasons: failedRules(a.decision),
-      requestId: a.requestId,
-    },
-    owner: `authority:${a.notice.from}`,
-    retentionDays: auditRetentionDays(a.agreement),
-  };
+  const what = { action: 'notice-read' as const, ...(a.notice.referralId !== undefined ? { referralId: a.notice.referralId } : {}), placementId: a.notice.placementId };
+  return record(a, what, { agreementId: a.agreementId, agreementVersion: a.agreement?.version ?? 'none', purpose: a.purpose }, a.decision.fields, `authority:${a.notice.from}`);
 }
 
 export type AuditScope = { referralId: string } | { owner: string } | { region: true };

@@ -1,7 +1,6 @@
 import { lambda } from '../http/edge.ts';
 import { referralsRoutes } from '../routes/referrals.ts';
-import { auditListName, auditScope } from '../domain/audit.ts';
-import { listAudit, trailOwner } from '../store/audit.ts';
+import { trail } from '../app/audit.ts';
 
 /**
  * The disclosure audit trail (CONTRACT.md "Consent-governed sharing"): an authority reads the
@@ -9,8 +8,5 @@ import { listAudit, trailOwner } from '../store/audit.ts';
  * office the region's. Another authority's referral is 404, as if it did not exist.
  */
 export const handler = lambda(referralsRoutes, {
-  'GET /v1/audit': async ({ principal, query: { referralId, limit, cursor } }) => {
-    const scope = auditScope(principal, referralId, referralId === undefined ? undefined : await trailOwner(referralId));
-    return { body: await listAudit(scope, { list: auditListName(principal, scope), limit, cursor }) };
-  },
+  'GET /v1/audit': async (req) => ({ body: await trail(req, req.query) }),
 });

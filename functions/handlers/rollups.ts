@@ -1,9 +1,9 @@
 import { lambda } from '../http/edge.ts';
 import { idempotency } from '../store/idempotency.ts';
 import { rollupsRoutes } from '../routes/rollups.ts';
-import { rollupFor } from '../domain/rollup.ts';
+import { rollup } from '../app/rollups.ts';
 import { mappingPage, putHubMapping } from '../store/provider-groups.ts';
-import { publishedRollup, runRollup } from '../store/rollups.ts';
+import { runRollup } from '../store/rollups.ts';
 
 /** Rollups of pooled spend, and the provider-group mapping they use. */
 export const handler = lambda(rollupsRoutes, {
@@ -12,11 +12,7 @@ export const handler = lambda(rollupsRoutes, {
     return { status: 201, body: { period: run.period, generatedAt: run.generatedAt, objects: run.objects } };
   },
 
-  'GET /v1/rollups/{period}': async (req) => {
-    const found = await publishedRollup(req.params.period);
-    const own = req.principal.kind === 'authority' ? req.principal.id : undefined;
-    return { body: rollupFor(found.rollup, found.authorityPlacements, own) };
-  },
+  'GET /v1/rollups/{period}': async (req) => ({ body: await rollup(req, req.params.period) }),
 
   'GET /v1/provider-groups': async (req) => ({ body: await mappingPage(req.principal, req.query) }),
 

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
 import { Button, Choices, ErrorSummary, Form, Input, Select, SummaryList, Tag, Textarea, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub.ts';
-import { homePlaces, outcodePlace } from '../hub-map.ts';
+import { homePlaces, outcodePlace } from '../../app/home-places.ts';
 import { RegionMap } from '../map.tsx';
 import { reminderBanner } from '../banner.tsx';
 import { ago, dateTime, longDate, money, needLabel, NEED_LABELS, OFSTED_LABELS, ofstedLabel, timeLeft } from '../labels.ts';

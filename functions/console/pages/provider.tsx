@@ -10,7 +10,7 @@ import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx
 import { Button, ErrorSummary, Form, Input, Select, SummaryList, Tag, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub-provider.ts';
 import { reminderBanner } from '../banner.tsx';
-import { readSinceLastVisit } from '../hub-visits.ts';
+import { readSinceLastVisit } from '../../app/visits.ts';
 import { newSinceFirst } from '../../domain/new-since.ts';
 import { ago, dateTime, longDate, money, needLabel, ofstedLabel, timeLeft } from '../labels.ts';
 import type { Session } from '../session.ts';

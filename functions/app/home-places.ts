@@ -1,7 +1,7 @@
 import { locateHome, outcodeCentroid, type Point } from '../domain/geo.ts';
 import { canSeeHome } from '../domain/visibility.ts';
 import { getHomes } from '../store/homes.ts';
-import type { Who } from './hub.ts';
+import type { Caller } from './caller.ts';
 
 /**
  * Where the search results' homes are, for the results page's map (./map.tsx): each home's
@@ -10,7 +10,7 @@ import type { Who } from './hub.ts';
  * shown only where the caller may see the home as search does (domain/visibility.ts); a home
  * the caller may not see, or that is gone, has no place (undefined).
  */
-export async function homePlaces(who: Who, urns: readonly string[]): Promise<(Point | undefined)[]> {
+export async function homePlaces(who: Caller, urns: readonly string[]): Promise<(Point | undefined)[]> {
   if (urns.length === 0) return [];
   const homes = await getHomes([...new Set(urns)]);
   return urns.map((urn) => {
