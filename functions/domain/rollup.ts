@@ -112,6 +112,14 @@ export class RollupAggregator {
   private childCount = 0;
   private lastAuthority = '';
   private lastA = -1;
+  /**
+   * The child of the previous line with a childRef (and its authority): in a finance export a
+   * child's invoices come together, so most lines name the child of the line before, found by
+   * one string comparison instead of hashing the ref for a Map lookup.
+   */
+  private lastRef = '';
+  private lastRefA = -1;
+  private lastChild = -1;
 
   constructor(readonly period: string, readonly months: string[], mapping: MappingIndex) {
     this.firstMonth = months[0]!;
@@ -138,7 +146,7 @@ export class RollupAggregator {
     const childRef = row[CHILD_REF] as string | null;
     // A child's lines mostly name the provider of its previous line: try that entry first.
     const byRef = childRef === null ? undefined : this.children[a]!;
-    const child = byRef === undefined ? undefined : byRef.get(childRef!);
+    const child = byRef === undefined ? undefined : childRef === this.lastRef && a === this.lastRefA ? this.lastChild : byRef.get(childRef!);
     let entry: number;
     const base = child === undefined ? -1 : child * SLOT;
     if (base !== -1 && this.resolver.sameAs(this.slab[base]!, group, urn, company, name)) {
@@ -173,6 +181,9 @@ export class RollupAggregator {
     if (child === undefined) {
       const id = this.childCount++;
       byRef.set(childRef!, id);
+      this.lastRef = childRef!;
+      this.lastRefA = a;
+      this.lastChild = id;
       this.childAuth.push(a);
       if ((id + 1) * SLOT > this.slab.length) {
         const grown = new Int32Array(this.slab.length * 2);
@@ -185,6 +196,9 @@ export class RollupAggregator {
       this.slab[b + 2] = code;
       return true;
     }
+    this.lastRef = childRef!;
+    this.lastRefA = a;
+    this.lastChild = child;
     const slab = this.slab;
     slab[base] = entry;
     const n = slab[base + 1]!;

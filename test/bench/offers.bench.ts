@@ -174,7 +174,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       baseline: { name: `raw 5-item TransactWriteItems/s, ${RIVALS} at once, distinct keys (median)`, value: round(rawRate, 1) },
     },
     {
-      name: `offers: one uncontended acceptance over HTTP (median of ${SINGLES}: 1 Query, 1 BatchGet, the transaction, idempotency and audit)`,
+      name: `offers: one uncontended acceptance over HTTP (median of ${SINGLES}: 1 BatchGet of the referral and offer, the claim, 1 Query, 1 BatchGet, the transaction, idempotency and audit)`,
       value: round(median(singles), 1),
       unit: 'ms',
       baseline: { name: 'one raw 5-item TransactWriteItems (median)', value: round(median(rawSingles), 1) },

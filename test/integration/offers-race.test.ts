@@ -4,7 +4,10 @@ import { config, dynamo } from '../../functions/store/config.ts';
 import { getHome } from '../../functions/store/homes.ts';
 import * as keys from '../../functions/store/keys.ts';
 import { call, pageAll } from '../support/hub.ts';
-import { postVacancy, putHome } from './homes-fixtures.ts';
+import { HubError } from '../../functions/domain/errors.ts';
+import { byOf } from '../../functions/domain/principal.ts';
+import { acceptOffer } from '../../functions/store/offer-acceptance.ts';
+import { newUrn, postVacancy, putHome } from './homes-fixtures.ts';
 import { FENLAND, HARBOUR, OWNER, homesOf, offer, offerBody, pooled, referral } from './offers-fixtures.ts';
 
 /**
@@ -50,6 +53,31 @@ describe('racing acceptances', () => {
       // the winner's bed is taken; a rival's hold is released
       expect(v).toMatchObject(winner.homeUrn === urn ? { beds: 0, status: 'filled' } : { beds: 1, heldBeds: 0, status: 'open' });
     }
+  }, 120_000);
+
+  it('rival acceptances racing for one referral fail fast on its claim: only the one acceptance that wins sends its transaction (of up to 100 items)', async () => {
+    const id = await referral();
+    const urns = [...(await homesOf('harbour-care', 12)), ...(await homesOf('fenland-childrens-homes', 12))];
+    const offers = await pooled(urns, 8, (urn, i) => offer(i < 12 ? HARBOUR : FENLAND, id, urn));
+    // the store's acceptance called in this process, so that its DynamoDB calls can be counted
+    const transactions: number[] = [];
+    const name = 'countAcceptanceTransactions';
+    dynamo().middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand') transactions.push((args.input as { TransactItems: unknown[] }).TransactItems.length);
+      return next(args);
+    }, { step: 'initialize', name });
+    try {
+      const owner = { kind: 'authority' as const, id: 'essex' as const };
+      const answers = await Promise.allSettled(offers.map((o, i) => acceptOffer(owner, o.id, `race-${i}`, byOf(owner))));
+      expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+      const refused = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason] : []));
+      expect(refused.map((e) => (e instanceof HubError ? e.code : String(e)))).toEqual(Array(23).fill('conflict'));
+      // before the claim, every rival that read the referral open sent its own transaction (28 items here), all but one cancelled
+      expect(transactions).toHaveLength(1);
+    } finally {
+      dynamo().middlewareStack.remove(name);
+    }
+    expect(await placementsOf(id)).toBe(1);
   }, 120_000);
 
   it('more rivals holding beds than one transaction has room for (100 items): the acceptance still places once, and every rival hold is released', async () => {
