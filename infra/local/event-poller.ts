@@ -19,6 +19,8 @@ import { jobsForAll } from '../../functions/events/jobs.ts';
  */
 /** How long a finished delivery is not started again from the due index (which may lag its removal). */
 const FINISHED_MS = 10_000;
+/** How often the table's stream and its shards are described again (a new shard is read within this). */
+const DESCRIBE_MS = 2_000;
 /** Due records written at once from one stream batch. */
 const ENQUEUE_WIDTH = 16;
 
@@ -44,6 +46,7 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
   const iterators = new Map<string, string>();
   let done = new Map<string, Checkpoint>();
   let loaded = false;
+  let described: { at: number; arn: string; shards: Shard[] } | undefined;
 
   const report = (what: string, e: unknown) => {
     if (!stopped) opts.say?.(`event delivery: ${what}: ${(e as Error).message}`);
@@ -101,11 +104,16 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
       done = await checkpoints();
       loaded = true;
     }
-    const table = await ddb.send(new DescribeTableCommand({ TableName: config.tableName }));
-    const StreamArn = table.Table?.LatestStreamArn;
-    if (!StreamArn) return false;
+    // the stream and its shards are described again only now and then (or when a shard ends), not on
+    // every look: on a busy DynamoDB Local those two calls cost more than the GetRecords themselves
+    if (!described || Date.now() - described.at > DESCRIBE_MS) {
+      const table = await ddb.send(new DescribeTableCommand({ TableName: config.tableName }));
+      const arn = table.Table?.LatestStreamArn;
+      if (!arn) return false;
+      described = { at: Date.now(), arn, shards: await shardsOf(arn) };
+    }
+    const { arn: StreamArn, shards } = described;
     let any = false;
-    const shards = await shardsOf(StreamArn);
     for (const shard of shards) {
       const id = shard.ShardId!;
       if (done.get(id)?.closed) continue;
@@ -130,7 +138,10 @@ export function startEventDelivery(opts: EventDeliveryOptions = {}): EventDelive
       done.set(id, checkpoint);
       iterator = out.NextShardIterator;
       if (iterator) iterators.set(id, iterator);
-      else iterators.delete(id);
+      else {
+        iterators.delete(id);
+        described = undefined; // a shard ended: its children are new
+      }
       any ||= records.length > 0;
     }
     return any;

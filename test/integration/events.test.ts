@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_SETTLE_MS } from '../../functions/domain/events.ts';
+import { EVENT_SETTLE_MS, EVENT_TYPES } from '../../functions/domain/events.ts';
+import { AUTHORITY_SLUGS } from '../../functions/domain/reference/authorities.ts';
 import type { HomeItem } from '../../functions/domain/homes.ts';
 import { handler as reminders } from '../../functions/jobs/reminders.ts';
 import { call, pageAll, unique } from '../support/hub.ts';
@@ -135,6 +136,13 @@ describe('each event in exactly its recipients\' feeds (CONTRACT "Events")', () 
     expect(h).toEqual({ [OWNER]: 1, [OTHER_LA]: 1, [THURROCK]: 1, [HERTS]: 1, [PO]: 1 });
   });
 
+  it('rollup.published to each of the 11 authorities once (providers are in no feed above)', async () => {
+    for (const slug of AUTHORITY_SLUGS) {
+      const feed = feeds.get(`authority:${slug}`) ?? (await pageAll<Ev>(`authority:${slug}`, '/v1/events'));
+      expect(feed.filter((e) => e.type === 'rollup.published' && e.subject.id === made.period), slug).toHaveLength(1);
+    }
+  });
+
   it('an event is {id, type, occurredAt, subject} and nothing else: no child data, no storage keys', () => {
     for (const [, list] of feeds) {
       for (const e of list) {
@@ -237,5 +245,7 @@ describe('reminders (the job, run in this process against the same store)', () =
     expect(holders('notice.due', notice.id)).toEqual({ [THURROCK]: 1 });
     // no reminder before its time: the vacancy was not reminded of by the runs at "now"
     expect(holders('hold.expiring', made.heldOffer!)).toEqual({});
+    // every event type of the contract was checked above, in exactly its recipients' feeds
+    expect([...new Set([...feeds.values()].flat().map((e) => e.type))].sort()).toEqual([...EVENT_TYPES].sort());
   }, 60_000);
 });
