@@ -100,34 +100,22 @@ async function claimOnce(bedId: string, claimId: string, now: number): Promise<B
  * the child, so only the transaction is left (contenders are then refused without looking again).
  * A claim that is no longer ours is left alone: the transaction re-checks it and refuses.
  */
-export async function firmClaim(bedId: string, claimId: string): Promise<void> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.poolBed(bedId),
-        UpdateExpression: 'SET #c.#f = :t',
-        ConditionExpression: '#c.id = :claim',
-        ExpressionAttributeNames: { '#c': 'claim', '#f': 'firm' },
-        ExpressionAttributeValues: { ':claim': claimId, ':t': true },
-      }),
-    );
-  } catch (e) {
-    if (!(e instanceof ConditionalCheckFailedException)) throw e;
-  }
-}
+export const firmClaim = (bedId: string, claimId: string): Promise<void> => onOwnClaim(bedId, claimId, 'SET #c.firm = :t', { ':t': true });
 
 /** Gives up a claim that did not become an allocation (only while it is still ours). */
-export async function releaseClaim(bedId: string, claimId: string): Promise<void> {
+export const releaseClaim = (bedId: string, claimId: string): Promise<void> => onOwnClaim(bedId, claimId, 'REMOVE #c');
+
+/** One update of the bed while `claimId` is its claim; nothing when it no longer is. */
+async function onOwnClaim(bedId: string, claimId: string, UpdateExpression: string, values: Record<string, unknown> = {}): Promise<void> {
   try {
     await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.poolBed(bedId),
-        UpdateExpression: 'REMOVE #c',
+        UpdateExpression,
         ConditionExpression: '#c.id = :claim',
         ExpressionAttributeNames: { '#c': 'claim' },
-        ExpressionAttributeValues: { ':claim': claimId },
+        ExpressionAttributeValues: { ':claim': claimId, ...values },
       }),
     );
   } catch (e) {
