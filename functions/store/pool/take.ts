@@ -38,9 +38,10 @@ export function bedRefused(item: Record<string, unknown> | undefined, on: BedChe
  * under such a claim looks again, a few times within ~0.5 s, rather than refuse a bed that stays
  * free. Once the holder has read its request and home and found nothing in the way it marks its
  * claim firm (firmClaim), and a contender that finds a firm claim is refused at once: it would
- * only be looking at a bed that is being taken. Each look waits about as long as the contender's
- * own last look took (the holder's next step is one such round trip), so that under load, when
- * every round trip is slow, contenders do not spend the store's capacity looking.
+ * only be looking at a bed that is being taken. Each look waits two to three times as long as the
+ * contender's own last look took (the holder's steps to a firm claim are two such round trips:
+ * its read, then the mark), so that under load, when every round trip is slow, contenders do not
+ * spend the store's capacity looking.
  */
 export async function claimBed(bedId: string, claimId: string, now: number): Promise<Bed> {
   const started = Date.now();
@@ -54,7 +55,7 @@ export async function claimBed(bedId: string, claimId: string, now: number): Pro
       const roundTrip = Date.now() - sent;
       const left = CLAIM_LOOK_MS - (Date.now() - started);
       if (!(e instanceof ClaimedNow) || attempt >= CLAIM_LOOKS || left <= 0) throw e instanceof ClaimedNow ? e.refusal : e;
-      await new Promise((r) => setTimeout(r, Math.min(left, Math.max(5, roundTrip) * (1 + Math.random()))));
+      await new Promise((r) => setTimeout(r, Math.min(left, Math.max(5, roundTrip) * (2 + Math.random()))));
     }
   }
 }
