@@ -79,7 +79,7 @@ export interface Bed {
   availableFrom: string;
   allocation?: AllocationSummary;
   /** An allocation taking the bed at this moment (the store's claim); never shown by the API. */
-  claim?: { id: string; until: number };
+  claim?: { id: string; until: number; firm?: boolean };
   createdAt: string;
   createdBy: string;
   version: number;
@@ -268,7 +268,7 @@ export interface BedState {
   status: BedStatus;
   availableFrom: string;
   allocation?: unknown;
-  claim?: { id?: string; until?: number };
+  claim?: { id?: string; until?: number; firm?: boolean };
 }
 
 /** What a bed is being checked for: the input it concerns, the night it is wanted from, the moment, and whose claim is ours. */

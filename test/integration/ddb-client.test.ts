@@ -96,5 +96,24 @@ describe('the store DynamoDB client', () => {
       expect(v).toBeInstanceOf(DynamoDBServiceException);
       expect([invalid.calls(), (v as Error).name, (v as DynamoDBServiceException).$metadata.httpStatusCode]).toEqual([1, 'ValidationException', 400]);
     });
+
+    it('an answer cut off mid-body is a network failure, retried; never half an answer', async () => {
+      let calls = 0;
+      server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          const body = JSON.stringify({ Item: { pk: { S: 'x' }, n: { N: String(++calls) } } });
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(Buffer.byteLength(body)) });
+          if (calls < 3) {
+            res.write(body.slice(0, 10));
+            setTimeout(() => res.socket?.destroy(), 5);
+          } else res.end(body);
+        });
+      });
+      await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as { port: number };
+      const out = await withEndpoint(`http://127.0.0.1:${port}`, (c) => c.send(new GetCommand({ TableName: 't', Key: { pk: 'x' } })));
+      expect([calls, out.$metadata.attempts, out.Item]).toEqual([3, 3, { pk: 'x', n: 3 }]);
+    });
   });
 });

@@ -10,13 +10,14 @@ import * as keys from '../keys.ts';
 import { putAllocation, summaryOf } from './allocations.ts';
 import { auditPut } from './audit.ts';
 import { placedHomeOf, putPlacement } from './placements.ts';
-import { bedRefused, claimBed, releaseClaim, takeBed } from './take.ts';
+import { bedRefused, claimBed, firmClaim, releaseClaim, takeBed } from './take.ts';
 import { newId, recordOf, transact } from './records.ts';
 import { markAllocated, requestKey } from './requests.ts';
 
 /**
  * Allocating a pooled bed: one conditional claim on the bed, one BatchGet of the request and the
- * bed's home, one transaction (which writes the requesting authority's placement too). Its
+ * bed's home, the claim marked firm, one transaction (which writes the requesting authority's
+ * placement too). Its
  * refusals become PoolRefusals (409 with a reason) from the items as they stood.
  */
 
@@ -49,6 +50,7 @@ export interface AllocateInput {
  *      (allocationRefusal: request pending, bed suits it, home can care for the child, the
  *      setting is lawful for the child's age — regs 27A/27C) and builds the requesting
  *      authority's placement (allocationPlacement: host, location, approval, reg 13(4) notice);
+ *      nothing standing in the way, it marks its claim firm (contenders stop looking again);
  *   3. one transaction: the bed (still free and claimed by us) becomes occupied, the request
  *      (still pending) becomes allocated, and the allocation (naming its placement), the
  *      placement (with any notice delivered to a host of the 11), a write-once audit entry and
@@ -68,6 +70,7 @@ export async function allocate(input: AllocateInput): Promise<Allocation> {
     if (refusal) throw refusal;
     if (!request) throw new Error('unreachable: allocationRefusal refuses an unknown request');
     if (!home) throw new PoolRefusal('unprocessable', 'unknown home', 'bedId', "The bed's home is not in the hub, so the placement cannot be recorded.");
+    await firmClaim(bedId, claimId);
     const by = input.by ?? byOf(input.who);
     const id = `alc_${request.authority}_${newId(now.getTime())}`;
     const placementId = newPlacementId(request.authority, now.getTime());

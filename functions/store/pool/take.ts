@@ -32,25 +32,39 @@ export function bedRefused(item: Record<string, unknown> | undefined, on: BedChe
  * anything else and instead of each running (and failing) a four-item transaction; in DynamoDB a
  * cancelled transaction still consumes write capacity for every item. Answers the bed as
  * claimed; a bed that does not exist is a 422, one that is not free a 409 with the reason.
+ *
+ * A claim is made before its holder has read its request, so it may yet be released (the
+ * request cancelled, the home unable to take the child): a contender that finds an open bed
+ * under such a claim looks again, a few times within ~0.5 s, rather than refuse a bed that stays
+ * free. Once the holder has read its request and home and found nothing in the way it marks its
+ * claim firm (firmClaim), and a contender that finds a firm claim is refused at once: it would
+ * only be looking at a bed that is being taken. Each look waits two to three times as long as the
+ * contender's own last look took (the holder's steps to a firm claim are two such round trips:
+ * its read, then the mark), so that under load, when every round trip is slow, contenders do not
+ * spend the store's capacity looking.
  */
 export async function claimBed(bedId: string, claimId: string, now: number): Promise<Bed> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
+    const sent = Date.now();
     try {
       return await claimOnce(bedId, claimId, now);
     } catch (e) {
-      // an open bed claimed this moment by another allocation whose outcome is not known yet (its
-      // request may turn out cancelled, and the claim be released): look again shortly, a few
-      // times, rather than refuse a bed that stays free; once the bed is taken the refusal stands
-      if (!(e instanceof ClaimedNow) || attempt >= CLAIM_LOOKS) throw e instanceof ClaimedNow ? e.refusal : e;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+      // an open bed claimed this moment by another allocation that has not yet found its request
+      // pending (it may turn out cancelled, and the claim be released): look again shortly
+      const roundTrip = Date.now() - sent;
+      const left = CLAIM_LOOK_MS - (Date.now() - started);
+      if (!(e instanceof ClaimedNow) || attempt >= CLAIM_LOOKS || left <= 0) throw e instanceof ClaimedNow ? e.refusal : e;
+      await new Promise((r) => setTimeout(r, Math.min(left, Math.max(5, roundTrip) * (2 + Math.random()))));
     }
   }
 }
 
-/** How many times an allocation looks at a bed another allocation has claimed but not yet taken. */
+/** How many times, and for how long (ms), an allocation looks at a bed another allocation has claimed but not yet firmly. */
 const CLAIM_LOOKS = 6;
+const CLAIM_LOOK_MS = 500;
 
-/** The bed is open but claimed by another allocation right now: `refusal` is what to answer if it stays so. */
+/** The bed is open but claimed, not yet firmly, by another allocation: `refusal` is what to answer if it stays so. */
 class ClaimedNow extends Error {
   constructor(readonly refusal: PoolRefusal) {
     super('claimed by another allocation');
@@ -76,23 +90,33 @@ async function claimOnce(bedId: string, claimId: string, now: number): Promise<B
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
     const bed = e.Item ? unmarshall(e.Item) : undefined;
     const refusal = bedRefused(bed, { field: 'bedId', now });
-    const claim = bed?.claim as { until?: number } | undefined;
+    const claim = bed?.claim as { until?: number; firm?: boolean } | undefined;
     const openButClaimed = bed?.status === 'available' && bed.allocation === undefined && claim !== undefined && Number(claim.until) >= now;
-    throw openButClaimed ? new ClaimedNow(refusal) : refusal;
+    throw openButClaimed && claim.firm !== true ? new ClaimedNow(refusal) : refusal;
   }
 }
 
+/**
+ * Marks a claim firm: its holder has read its request pending and the bed's home able to take
+ * the child, so only the transaction is left (contenders are then refused without looking again).
+ * A claim that is no longer ours is left alone: the transaction re-checks it and refuses.
+ */
+export const firmClaim = (bedId: string, claimId: string): Promise<void> => onOwnClaim(bedId, claimId, 'SET #c.firm = :t', { ':t': true });
+
 /** Gives up a claim that did not become an allocation (only while it is still ours). */
-export async function releaseClaim(bedId: string, claimId: string): Promise<void> {
+export const releaseClaim = (bedId: string, claimId: string): Promise<void> => onOwnClaim(bedId, claimId, 'REMOVE #c');
+
+/** One update of the bed while `claimId` is its claim; nothing when it no longer is. */
+async function onOwnClaim(bedId: string, claimId: string, UpdateExpression: string, values: Record<string, unknown> = {}): Promise<void> {
   try {
     await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.poolBed(bedId),
-        UpdateExpression: 'REMOVE #c',
+        UpdateExpression,
         ConditionExpression: '#c.id = :claim',
         ExpressionAttributeNames: { '#c': 'claim' },
-        ExpressionAttributeValues: { ':claim': claimId },
+        ExpressionAttributeValues: { ':claim': claimId, ...values },
       }),
     );
   } catch (e) {
