@@ -247,6 +247,7 @@ export class HubStack extends Stack {
     const consoleFn = fns.get('console')!;
     consoleFn.addEnvironment('HUB_OIDC_ISSUER', signIn.issuer);
     consoleFn.addEnvironment('HUB_CONSOLE_CLIENT_ID', signIn.clientId);
+    consoleFn.addEnvironment('HUB_OIDC_SIGN_IN_ORIGIN', signIn.signInOrigin); // its sign-out page: the CSP's form-action
     for (const path of CONSOLE_PATHS) {
       this.api.root.resourceForPath(path).addMethod('ANY', new apigw.LambdaIntegration(consoleFn), { authorizationType: apigw.AuthorizationType.NONE });
     }
@@ -402,7 +403,7 @@ export class HubStack extends Stack {
    * The authorizer checks Cognito's access tokens: issuer, keys, `token_use: access` and the
    * console's `client_id` (Cognito puts no `aud` in access tokens).
    */
-  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): { issuer: string; clientId: string } {
+  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): { issuer: string; clientId: string; signInOrigin: string } {
     const entra = (this.node.tryGetContext('entra') ?? {}) as Record<string, { issuer: string; clientId: string; secretName: string }>;
     const entraContext = typeof entra === 'string' ? (JSON.parse(entra) as typeof entra) : entra;
     const preToken = makeFunction('triggerpretoken', 'functions/triggers/pre-token.ts', { grants: [] });
@@ -467,6 +468,6 @@ export class HubStack extends Stack {
     new CfnOutput(this, 'OidcIssuer', { value: issuer });
     new CfnOutput(this, 'ConsoleClientId', { value: client.userPoolClientId });
     new CfnOutput(this, 'SignInDomain', { value: domain.baseUrl() });
-    return { issuer, clientId: client.userPoolClientId };
+    return { issuer, clientId: client.userPoolClientId, signInOrigin: domain.baseUrl() };
   }
 }
