@@ -58,6 +58,8 @@ export const ErrorSummary: FC<{ errors?: FormErrors | undefined; detail?: string
 
 export interface InputProps {
   name: string;
+  /** The field's id when one page has the field more than once (one form per table row); else from its name. */
+  id?: string;
   label: string;
   value?: string | number | undefined;
   hint?: string;
@@ -69,8 +71,8 @@ export interface InputProps {
   required?: boolean;
 }
 
-export const Input: FC<InputProps> = ({ name, label, value, hint, type = 'text', width, errors, inputmode, autocomplete, required }) => {
-  const id = fieldId(name);
+export const Input: FC<InputProps> = ({ name, id: given, label, value, hint, type = 'text', width, errors, inputmode, autocomplete, required }) => {
+  const id = given ?? fieldId(name);
   const error = errorFor(errors, name);
   return (
     <Field id={id} label={label} hint={hint} error={error}>
@@ -134,8 +136,8 @@ export const Choices: FC<{
   );
 };
 
-export const Select: FC<{ name: string; label: string; options: readonly Option[]; value?: string | undefined; hint?: string; errors?: FormErrors | undefined }> = ({ name, label, options, value, hint, errors }) => {
-  const id = fieldId(name);
+export const Select: FC<{ name: string; id?: string; label: string; options: readonly Option[]; value?: string | undefined; hint?: string; errors?: FormErrors | undefined }> = ({ name, id: given, label, options, value, hint, errors }) => {
+  const id = given ?? fieldId(name);
   const error = errorFor(errors, name);
   return (
     <Field id={id} label={label} hint={hint} error={error}>

@@ -155,9 +155,9 @@ export const programmeJourneys: Journeys = {
                   <>{statusTag(a.status)}{a.reason ? ` (${a.reason})` : ''}</>,
                   a.status === 'active' ? (
                     <Form action={href(c, `/console/allocations/${enc(a.id)}/end`)} session={s}>
-                      <Input name="endDate" label={`End date for ${a.id}`} width={10} value={londonToday()} />
-                      <Select name="reason" label="Reason (SSDA903)" options={REASONS} value="CARPL" />
-                      <Input name="stepDownTo" label="Move-on bed to step down into (optional)" width={20} />
+                      <Input name="endDate" id={`${a.id}-endDate`} label={`End date for ${a.id}`} width={10} value={londonToday()} />
+                      <Select name="reason" id={`${a.id}-reason`} label="Reason (SSDA903)" options={REASONS} value="CARPL" />
+                      <Input name="stepDownTo" id={`${a.id}-stepDownTo`} label="Move-on bed to step down into (optional)" width={20} />
                       <Button secondary>End or step down {a.id}</Button>
                     </Form>
                   ) : '–',
