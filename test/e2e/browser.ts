@@ -35,10 +35,12 @@ export function accessibility(browser: () => Browser) {
       seen.add(key);
       let target = page;
       if (mode === 'no-js') {
-        const html = (await (await page.request.get(page.url())).text()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
+        // without its #fragment: a route never matches one, and the page would be fetched without the person's session
+        const address = page.url().split('#')[0]!;
+        const html = (await (await page.request.get(address)).text()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
         target = await (helper ??= browser().newContext().then((c) => c.newPage()));
-        await target.route(page.url(), (r) => r.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
-        await target.goto(page.url(), { waitUntil: 'load' });
+        await target.route(address, (r) => r.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+        await target.goto(address, { waitUntil: 'load' });
         await target.unrouteAll();
         if (await target.evaluate(() => (globalThis as unknown as { document: { body: { className: string } } }).document.body.className.includes('js-enabled'))) {
           throw new Error(`the no-JavaScript rendering ran a script: ${page.url()} shown as ${target.url()} "${await target.title()}"`);
