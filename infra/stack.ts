@@ -251,6 +251,7 @@ export class HubStack extends Stack {
     // action it may take on the pool (functions/console/config.ts), never from the template
     consoleFn.addEnvironment('HUB_COGNITO_USER_POOL_ID', signIn.userPool.userPoolId);
     signIn.userPool.grant(consoleFn, 'cognito-idp:DescribeUserPoolClient');
+    consoleFn.addEnvironment('HUB_OIDC_SIGN_IN_ORIGIN', signIn.signInOrigin); // its sign-out page: the CSP's form-action
     for (const path of CONSOLE_PATHS) {
       this.api.root.resourceForPath(path).addMethod('ANY', new apigw.LambdaIntegration(consoleFn), { authorizationType: apigw.AuthorizationType.NONE });
     }
@@ -406,7 +407,7 @@ export class HubStack extends Stack {
    * The authorizer checks Cognito's access tokens: issuer, keys, `token_use: access` and the
    * console's `client_id` (Cognito puts no `aud` in access tokens).
    */
-  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): { issuer: string; clientId: string; userPool: cognito.UserPool } {
+  private people(authorizer: lambda.Function, makeFunction: (name: string, entry: string, def: HandlerDef) => lambda.Function): { issuer: string; clientId: string; userPool: cognito.UserPool; signInOrigin: string } {
     const entra = (this.node.tryGetContext('entra') ?? {}) as Record<string, { issuer: string; clientId: string; secretName: string }>;
     const entraContext = typeof entra === 'string' ? (JSON.parse(entra) as typeof entra) : entra;
     const preToken = makeFunction('triggerpretoken', 'functions/triggers/pre-token.ts', { grants: [] });
@@ -471,6 +472,6 @@ export class HubStack extends Stack {
     new CfnOutput(this, 'OidcIssuer', { value: issuer });
     new CfnOutput(this, 'ConsoleClientId', { value: client.userPoolClientId });
     new CfnOutput(this, 'SignInDomain', { value: domain.baseUrl() });
-    return { issuer, clientId: client.userPoolClientId, userPool: pool };
+    return { issuer, clientId: client.userPoolClientId, userPool: pool, signInOrigin: domain.baseUrl() };
   }
 }

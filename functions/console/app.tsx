@@ -8,7 +8,8 @@ import { PROBLEM_STATUS, problemTitle } from '../http/problems.ts';
 import { asset, ASSET_VERSION } from './assets.ts';
 import { consoleConfig } from './config.ts';
 import { formErrors, type FormErrors } from './forms.tsx';
-import { Page, type NavItem } from './layout.tsx';
+import { inlineScripts, Page, type NavItem } from './layout.tsx';
+import { securityHeaders } from './security.ts';
 import { beginSignIn, endSessionUrl, finishSignIn } from './oidc.ts';
 import { csrfTokenMatches, LOGIN_COOKIE, LOGIN_SECONDS, SESSION_COOKIE, SESSION_SECONDS, seal, unseal, type LoginState, type Session } from './session.ts';
 import type { Who } from './hub.ts';
@@ -120,10 +121,10 @@ export function createConsole(groups: Journeys[]): Hono<ConsoleEnv> {
     c.set('session', unseal<Session>(SESSION_COOKIE, getCookie(c, SESSION_COOKIE)));
     await next();
     c.header('x-request-id', c.get('requestId'));
-    c.header('x-content-type-options', 'nosniff');
-    c.header('x-frame-options', 'DENY');
-    c.header('referrer-policy', 'same-origin');
-    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+    // every response: CSP (inline scripts by hash; forms to this site and the OpenID provider), nosniff,
+    // same-origin referrers, no framing; no-store unless the response says how it may be cached (assets)
+    const headers = securityHeaders({ inlineScripts: inlineScripts(c.get('prefix')), formOrigins: consoleConfig().providerOrigins });
+    for (const [k, v] of Object.entries(headers)) if (k !== 'cache-control' || !c.res.headers.has(k)) c.header(k, v);
   });
 
   // assets are public (the OpenID provider's sign-in page uses the stylesheet too) and never start a sign-in

@@ -25,14 +25,19 @@ export const CONSOLE_ASSET_FILES = {
   'moj-frontend.min.css': 'node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css',
   'moj-frontend.min.js': 'node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js',
 } as const;
-export type AssetName = keyof typeof CONSOLE_ASSET_FILES;
+/**
+ * The console's own few rules, beside the design systems' (a stylesheet, not `style` attributes:
+ * the Content-Security-Policy allows styles from this site only). Served like the files above.
+ */
+export const CONSOLE_CSS = '.app-table-scroll{overflow-x:auto;margin-bottom:20px}.app-table-scroll .govuk-table{margin-bottom:0}\n';
+export type AssetName = keyof typeof CONSOLE_ASSET_FILES | 'console.css';
 
 /** The path (under the console) of an asset, versioned so that it may be cached for good. */
 export const ASSET_VERSION = `${GOVUK_VERSION}-${MOJ_VERSION}`;
 export const assetPath = (name: AssetName): string => `/console/assets/${ASSET_VERSION}/${name}`;
 
 const root = (): string => process.env.LAMBDA_TASK_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
-const fileOf = (name: AssetName): string =>
+const fileOf = (name: keyof typeof CONSOLE_ASSET_FILES): string =>
   process.env.LAMBDA_TASK_ROOT ? join(root(), basename(CONSOLE_ASSET_FILES[name])) : join(root(), CONSOLE_ASSET_FILES[name]);
 
 /** No GDS Transport outside GOV.UK: its @font-face rules removed and its name dropped from font stacks. */
@@ -44,10 +49,12 @@ const cache = new Map<string, { body: string; type: string }>();
 
 /** The asset at a versioned path, or undefined (an old or unknown version is not served: 404). */
 export function asset(version: string, name: string): { body: string; type: string } | undefined {
-  if (version !== ASSET_VERSION || !(name in CONSOLE_ASSET_FILES)) return undefined;
+  if (version !== ASSET_VERSION) return undefined;
+  if (name === 'console.css') return { body: CONSOLE_CSS, type: 'text/css; charset=utf-8' };
+  if (!(name in CONSOLE_ASSET_FILES)) return undefined;
   let a = cache.get(name);
   if (!a) {
-    const text = readFileSync(fileOf(name as AssetName), 'utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, '');
+    const text = readFileSync(fileOf(name as keyof typeof CONSOLE_ASSET_FILES), 'utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, '');
     a = name.endsWith('.css')
       ? { body: withoutGdsTransport(text).replace(/\/\*# sourceMappingURL=\S+ \*\/\s*$/, ''), type: 'text/css; charset=utf-8' }
       : { body: text, type: 'text/javascript; charset=utf-8' };

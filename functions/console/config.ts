@@ -11,6 +11,9 @@ import { inLambda, required, signedHeaders } from '../store/env.ts';
  *   the console's role may take there), never from an environment variable or the template;
  *   elsewhere HUB_OIDC_CONSOLE_CLIENT_SECRET (or HUB_CONSOLE_CLIENT_SECRET), the local provider's;
  *   without one the console is a public client with PKCE;
+ * - HUB_OIDC_SIGN_IN_ORIGIN: where that provider's sign-in and sign-out pages are, when not at the
+ *   issuer's origin (Cognito's domain): the console's forms may lead there (sign-out), so its
+ *   Content-Security-Policy's form-action names it;
  * - cookies are `Secure` in AWS (HTTPS only) and wherever HUB_CONSOLE_SECURE_COOKIES=1.
  */
 export interface ConsoleConfig {
@@ -18,9 +21,18 @@ export interface ConsoleConfig {
   clientId: string;
   clientSecret: string | undefined;
   secureCookies: boolean;
+  /** The OpenID provider's origins a console form may post or be redirected to (the issuer's, its sign-in domain's). */
+  providerOrigins: string[];
 }
 
 let cognitoSecret: string | undefined;
+const originOf = (url: string | undefined): string[] => {
+  try {
+    return url ? [new URL(url).origin] : [];
+  } catch {
+    return [];
+  }
+};
 
 export function consoleConfig(): ConsoleConfig {
   return {
@@ -28,6 +40,7 @@ export function consoleConfig(): ConsoleConfig {
     clientId: process.env.HUB_CONSOLE_CLIENT_ID || CONSOLE_CLIENT_ID,
     clientSecret: inLambda() ? cognitoSecret : process.env.HUB_OIDC_CONSOLE_CLIENT_SECRET || process.env.HUB_CONSOLE_CLIENT_SECRET || undefined,
     secureCookies: inLambda() || process.env.HUB_CONSOLE_SECURE_COOKIES === '1',
+    providerOrigins: [...new Set([...originOf(process.env.HUB_OIDC_ISSUER), ...originOf(process.env.HUB_OIDC_SIGN_IN_ORIGIN)])],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Child, FC } from 'hono/jsx';
 import type { FieldError } from '../domain/errors.ts';
 import { csrfToken, type Session } from './session.ts';
+import { describedBy, Field } from './components.tsx';
 
 /**
  * GOV.UK form patterns, once: the error summary, labelled inputs, fieldsets of radios and
@@ -55,17 +56,10 @@ export const ErrorSummary: FC<{ errors?: FormErrors | undefined; detail?: string
   );
 };
 
-const ErrorMessage: FC<{ id: string; message?: string | undefined }> = ({ id, message }) =>
-  message ? (
-    <p id={`${id}-error`} class="govuk-error-message">
-      <span class="govuk-visually-hidden">Error:</span> {message}
-    </p>
-  ) : null;
-
-const describedBy = (id: string, hint?: string, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-
 export interface InputProps {
   name: string;
+  /** The field's id when one page has the field more than once (one form per table row); else from its name. */
+  id?: string;
   label: string;
   value?: string | number | undefined;
   hint?: string;
@@ -77,21 +71,18 @@ export interface InputProps {
   required?: boolean;
 }
 
-export const Input: FC<InputProps> = ({ name, label, value, hint, type = 'text', width, errors, inputmode, autocomplete, required }) => {
-  const id = fieldId(name);
+export const Input: FC<InputProps> = ({ name, id: given, label, value, hint, type = 'text', width, errors, inputmode, autocomplete, required }) => {
+  const id = given ?? fieldId(name);
   const error = errorFor(errors, name);
   return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label" for={id}>{label}</label>
-      {hint ? <div id={`${id}-hint`} class="govuk-hint">{hint}</div> : null}
-      <ErrorMessage id={id} message={error} />
+    <Field id={id} label={label} hint={hint} error={error}>
       <input
         class={`govuk-input${width ? ` govuk-input--width-${width}` : ''}${error ? ' govuk-input--error' : ''}`}
         id={id} name={name} type={type} value={value === undefined ? '' : String(value)}
         aria-describedby={describedBy(id, hint, error)} inputmode={inputmode} autocomplete={autocomplete} spellcheck={type === 'text' ? false : undefined}
         required={required}
       />
-    </div>
+    </Field>
   );
 };
 
@@ -105,12 +96,9 @@ export const Textarea: FC<{ name: string; label: string; value?: string | undefi
   const id = fieldId(name);
   const error = errorFor(errors, name);
   return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label" for={id}>{label}</label>
-      {hint ? <div id={`${id}-hint`} class="govuk-hint">{hint}</div> : null}
-      <ErrorMessage id={id} message={error} />
+    <Field id={id} label={label} hint={hint} error={error}>
       <textarea class={`govuk-textarea${error ? ' govuk-textarea--error' : ''}`} id={id} name={name} rows={3} aria-describedby={describedBy(id, hint, error)}>{value ?? ''}</textarea>
-    </div>
+    </Field>
   );
 };
 
@@ -131,40 +119,32 @@ export const Choices: FC<{
   const on = new Set(typeof checked === 'string' ? [checked] : (checked ?? []));
   const k = kind === 'radios' ? 'radios' : 'checkboxes';
   return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <fieldset class="govuk-fieldset" aria-describedby={describedBy(id, hint, error)}>
-        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
-        {hint ? <div id={`${id}-hint`} class="govuk-hint">{hint}</div> : null}
-        <ErrorMessage id={id} message={error} />
-        <div class={`govuk-${k}${small ? ` govuk-${k}--small` : ''}${inline ? ` govuk-${k}--inline` : ''}`} data-module={`govuk-${k}`}>
-          {options.map((o, i) => {
-            const oid = i === 0 ? id : `${id}-${i + 1}`;
-            return (
-              <div class={`govuk-${k}__item`}>
-                <input class={`govuk-${k}__input`} id={oid} name={name} type={kind === 'radios' ? 'radio' : 'checkbox'} value={o.value} checked={on.has(o.value)} aria-describedby={o.hint ? `${oid}-item-hint` : undefined} />
-                <label class={`govuk-label govuk-${k}__label`} for={oid}>{o.text}</label>
-                {o.hint ? <div id={`${oid}-item-hint`} class={`govuk-hint govuk-${k}__hint`}>{o.hint}</div> : null}
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
+    <Field id={id} legend={legend} hint={hint} error={error}>
+      <div class={`govuk-${k}${small ? ` govuk-${k}--small` : ''}${inline ? ` govuk-${k}--inline` : ''}`} data-module={`govuk-${k}`}>
+        {options.map((o, i) => {
+          const oid = i === 0 ? id : `${id}-${i + 1}`;
+          return (
+            <div class={`govuk-${k}__item`}>
+              <input class={`govuk-${k}__input`} id={oid} name={name} type={kind === 'radios' ? 'radio' : 'checkbox'} value={o.value} checked={on.has(o.value)} aria-describedby={o.hint ? `${oid}-item-hint` : undefined} />
+              <label class={`govuk-label govuk-${k}__label`} for={oid}>{o.text}</label>
+              {o.hint ? <div id={`${oid}-item-hint`} class={`govuk-hint govuk-${k}__hint`}>{o.hint}</div> : null}
+            </div>
+          );
+        })}
+      </div>
+    </Field>
   );
 };
 
-export const Select: FC<{ name: string; label: string; options: readonly Option[]; value?: string | undefined; hint?: string; errors?: FormErrors | undefined }> = ({ name, label, options, value, hint, errors }) => {
-  const id = fieldId(name);
+export const Select: FC<{ name: string; id?: string; label: string; options: readonly Option[]; value?: string | undefined; hint?: string; errors?: FormErrors | undefined }> = ({ name, id: given, label, options, value, hint, errors }) => {
+  const id = given ?? fieldId(name);
   const error = errorFor(errors, name);
   return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label" for={id}>{label}</label>
-      {hint ? <div id={`${id}-hint`} class="govuk-hint">{hint}</div> : null}
-      <ErrorMessage id={id} message={error} />
+    <Field id={id} label={label} hint={hint} error={error}>
       <select class={`govuk-select${error ? ' govuk-select--error' : ''}`} id={id} name={name} aria-describedby={describedBy(id, hint, error)}>
         {options.map((o) => <option value={o.value} selected={o.value === value}>{o.text}</option>)}
       </select>
-    </div>
+    </Field>
   );
 };
 
@@ -180,16 +160,8 @@ export const Form: FC<{ action: string; session: Session; children?: Child; nova
   </form>
 );
 
-export const SummaryList: FC<{ rows: readonly (readonly [string, Child])[] }> = ({ rows }) => (
-  <dl class="govuk-summary-list">
-    {rows.map(([k, v]) => (
-      <div class="govuk-summary-list__row">
-        <dt class="govuk-summary-list__key">{k}</dt>
-        <dd class="govuk-summary-list__value">{v}</dd>
-      </div>
-    ))}
-  </dl>
-);
+/** The summary list lives with the other components; re-exported for the pages that import it from here. */
+export { SummaryList } from './components.tsx';
 
 export const Tag: FC<{ colour?: 'grey' | 'green' | 'turquoise' | 'blue' | 'light-blue' | 'purple' | 'pink' | 'red' | 'orange' | 'yellow'; children?: Child }> = ({ colour, children }) => (
   <strong class={`govuk-tag${colour ? ` govuk-tag--${colour}` : ''}`}>{children}</strong>

@@ -9,7 +9,7 @@ import {
   consolePostLogoutUris, consoleRedirectUri,
 } from '../../functions/domain/sign-in.ts';
 import { writeFileAtomic } from './stack.ts';
-import { errorPage, signedOutPage, signInPage, signOutPage } from './oidc-pages.ts';
+import { errorPage, PAGE_HEADERS, signedOutPage, signInPage, signOutPage } from './oidc-pages.tsx';
 
 /**
  * The local OpenID provider: `oidc-provider` (a certified OpenID provider library) mounted on the
@@ -81,7 +81,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 function html(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
+  res.writeHead(status, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' });
   res.end(body);
 }
 
@@ -140,10 +140,12 @@ export function startLocalOidc(opts: { origin: string; dataDir?: string; accessT
         enabled: true,
         logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
           ctx.type = 'html';
+          ctx.set(PAGE_HEADERS);
           ctx.body = signOutPage(form);
         },
         postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => {
           ctx.type = 'html';
+          ctx.set(PAGE_HEADERS);
           ctx.body = signedOutPage();
         },
       },
@@ -177,6 +179,7 @@ export function startLocalOidc(opts: { origin: string; dataDir?: string; accessT
     },
     renderError: (ctx, out) => {
       ctx.type = 'html';
+      ctx.set(PAGE_HEADERS);
       ctx.body = errorPage(out.error_description ?? out.error);
     },
   };

@@ -35,13 +35,15 @@ export function accessibility(browser: () => Browser) {
       seen.add(key);
       let target = page;
       if (mode === 'no-js') {
-        const html = (await (await page.request.get(page.url())).text()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
+        // without its #fragment: a route never matches one, and the page would be fetched without the person's session
+        const address = page.url().split('#')[0]!;
+        const html = (await (await page.request.get(address)).text()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
         target = await (helper ??= browser().newContext().then((c) => c.newPage()));
-        await target.route(page.url(), (r) => r.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
-        await target.goto(page.url(), { waitUntil: 'load' });
+        await target.route(address, (r) => r.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+        await target.goto(address, { waitUntil: 'load' });
         await target.unrouteAll();
         if (await target.evaluate(() => (globalThis as unknown as { document: { body: { className: string } } }).document.body.className.includes('js-enabled'))) {
-          throw new Error('the no-JavaScript rendering ran a script');
+          throw new Error(`the no-JavaScript rendering ran a script: ${page.url()} shown as ${target.url()} "${await target.title()}"`);
         }
       }
       const result = await new AxeBuilder({ page: target }).withTags(WCAG_TAGS).analyze();
@@ -106,4 +108,49 @@ export async function signIn(page: Page, mode: Mode, who: DemoPerson): Promise<v
   await act.fill(page.getByLabel('Password'), who.password);
   await act.press(page.getByRole('button', { name: 'Sign in' }));
   await page.waitForURL(/\/console\//);
+}
+
+/**
+ * Watches a page for what the console's security headers promise (issue 14): every document it
+ * is shown (console pages and the sign-in pages) carries the Content-Security-Policy, nosniff, a
+ * same-origin Referrer-Policy and no-store, and the browser reports no CSP violation on any of
+ * them — seen both as the browser's own console messages and, where scripts run, as
+ * `securitypolicyviolation` events.
+ */
+export async function watchSecurity(page: Page) {
+  const violations: string[] = [];
+  const documents: string[] = [];
+  page.on('console', (m) => {
+    if (/Content[ -]Security[ -]Policy|securitypolicyviolation|Refused to/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    const req = r.request();
+    if (!req.isNavigationRequest() || req.frame() !== page.mainFrame() || (r.status() >= 300 && r.status() < 400)) return;
+    const h = r.headers();
+    const csp = h['content-security-policy'] ?? '';
+    const path = new URL(r.url()).pathname;
+    documents.push(path);
+    const problems = [
+      ...["default-src 'self'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"].filter((d) => !csp.includes(d)).map((d) => `no ${d}`),
+      ...(/'unsafe-inline'|'unsafe-eval'/.test(csp) ? ['unsafe-inline or unsafe-eval'] : []),
+      ...(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')*(;|$)/.test(csp) ? [] : ['script-src not self plus hashes']),
+      ...(h['x-content-type-options'] === 'nosniff' ? [] : ['no nosniff']),
+      ...(h['referrer-policy'] === 'same-origin' ? [] : ['no same-origin referrer policy']),
+      ...(h['cache-control'] === 'no-store' ? [] : ['not no-store']),
+    ];
+    if (problems.length) violations.push(`${path}: ${problems.join(', ')}`);
+  });
+  await page.addInitScript(() => {
+    const g = globalThis as unknown as { document: { addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void }; console: { error(s: string): void } };
+    g.document.addEventListener('securitypolicyviolation', (e) => g.console.error(`securitypolicyviolation ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return {
+    violations,
+    documents,
+    /** No violation so far, and at least `min` documents seen. */
+    expectClean(min = 1) {
+      expect(violations).toEqual([]);
+      expect(documents.length).toBeGreaterThanOrEqual(min);
+    },
+  };
 }

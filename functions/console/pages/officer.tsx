@@ -10,7 +10,8 @@ import { referralsRoutes } from '../../routes/referrals.ts';
 import { APPROVAL_CHECKLIST, APPROVAL_ROLES, CARE_ALONGSIDE, DECLINE_REASONS, NEEDS_CODES, OFSTED_RATINGS, PLACE_CODES, SEXES, URGENCIES } from '../../../schemas/codes.ts';
 import type { z } from 'zod';
 import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
-import { Button, Choices, ErrorSummary, Form, Input, Select, SummaryList, Tag, Textarea, type FormErrors } from '../forms.tsx';
+import { Pager, sortBy, StartPage, SummaryCard, SummaryList, Table } from '../components.tsx';
+import { Button, Choices, ErrorSummary, Form, Input, Select, Tag, Textarea, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub.ts';
 import { homePlaces, outcodePlace } from '../../app/home-places.ts';
 import { RegionMap } from '../map.tsx';
@@ -259,14 +260,6 @@ function referralBody(f: Form, session: Session) {
 
 const statusTag = (s: string) => <Tag colour={s === 'placed' || s === 'confirmed' || s === 'accepted' ? 'green' : s === 'open' ? 'blue' : s === 'awaiting-approval' ? 'orange' : 'grey'}>{s.replace(/-/g, ' ')}</Tag>;
 
-function Pager({ c, path, nextCursor }: { c: Ctx; path: string; nextCursor?: string | undefined }) {
-  return nextCursor ? (
-    <nav class="govuk-pagination" aria-label="Pages">
-      <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={`${href(c, path)}?cursor=${encodeURIComponent(nextCursor)}`} rel="next"><span class="govuk-pagination__link-title">Next page</span></a></div>
-    </nav>
-  ) : null;
-}
-
 // ---------------------------------------------------------------- registration
 
 export const officerJourneys: Journeys = {
@@ -286,8 +279,7 @@ export const officerJourneys: Journeys = {
       return page(c, 'Home', (
         <>
           {await reminderBanner(c)}
-          <h1 class="govuk-heading-l">What do you want to do?</h1>
-          {links.length ? <ul class="govuk-list">{links.map((l) => <li><a class="govuk-link" href={href(c, l.href)}>{l.text}</a></li>)}</ul> : <p class="govuk-body">There is nothing here for your organisation yet.</p>}
+          <StartPage links={links.map((l) => ({ href: href(c, l.href), text: l.text }))} />
         </>
       ));
     });
@@ -352,30 +344,21 @@ export const officerJourneys: Journeys = {
           <h1 class="govuk-heading-l">My referrals</h1>
           <p class="govuk-body"><a class="govuk-link" href={href(c, '/console/search')}>Find a home</a> to start a new referral.</p>
           {items.length === 0 ? <p class="govuk-body">Your council has no referrals yet.</p> : (
-            <table class="govuk-table" data-module="moj-sortable-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Referrals, newest first</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header" aria-sort="none">Child</th>
-                <th scope="col" class="govuk-table__header">Needs</th>
-                <th scope="col" class="govuk-table__header" aria-sort="none">Status</th>
-                <th scope="col" class="govuk-table__header" aria-sort="descending">Made</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {items.map((r) => {
-                  const child = r.child as { childRef?: string; age?: number; sex?: string; needs?: string[] };
-                  return (
-                    <tr class="govuk-table__row">
-                      <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/referrals/${encodeURIComponent(r.id)}`)}>{child.childRef ?? r.id}</a><br /><span class="govuk-body-s">{child.age} years, {child.sex}</span></td>
-                      <td class="govuk-table__cell">{(child.needs ?? []).map(needLabel).join(', ') || 'None recorded'}</td>
-                      <td class="govuk-table__cell" data-sort-value={r.status}>{statusTag(r.status ?? 'open')}</td>
-                      <td class="govuk-table__cell" data-sort-value={r.createdAt}>{dateTime(r.createdAt)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <Table
+              caption="Referrals, newest first" sortable
+              head={[{ text: 'Child', sort: 'none' }, 'Needs', { text: 'Status', sort: 'none' }, { text: 'Made', sort: 'descending' }]}
+              rows={items.map((r) => {
+                const child = r.child as { childRef?: string; age?: number; sex?: string; needs?: string[] };
+                return [
+                  <><a class="govuk-link" href={href(c, `/console/referrals/${encodeURIComponent(r.id)}`)}>{child.childRef ?? r.id}</a><br /><span class="govuk-body-s">{child.age} years, {child.sex}</span></>,
+                  (child.needs ?? []).map(needLabel).join(', ') || 'None recorded',
+                  sortBy(statusTag(r.status ?? 'open'), r.status ?? 'open'),
+                  sortBy(dateTime(r.createdAt), r.createdAt),
+                ];
+              })}
+            />
           )}
-          <Pager c={c} path="/console/referrals" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/referrals')} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -406,29 +389,19 @@ export const officerJourneys: Journeys = {
           <h1 class="govuk-heading-l">Who has seen this referral</h1>
           <p class="govuk-body">Every time anyone outside your council asked to see this referral, whether it was shown or refused.</p>
           {items.length === 0 ? <p class="govuk-body">Nobody outside your council has asked to see it yet.</p> : (
-            <table class="govuk-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Audit trail, oldest first</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">When</th>
-                <th scope="col" class="govuk-table__header">Who</th>
-                <th scope="col" class="govuk-table__header">What</th>
-                <th scope="col" class="govuk-table__header">Outcome</th>
-                <th scope="col" class="govuk-table__header">Fields shown</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {items.map((e) => (
-                  <tr class="govuk-table__row">
-                    <td class="govuk-table__cell">{dateTime(e.at)}</td>
-                    <td class="govuk-table__cell">{e.principal}{(e as { person?: string }).person ? <><br /><span class="govuk-body-s">{(e as { person?: string }).person}</span></> : null}</td>
-                    <td class="govuk-table__cell">{e.action}</td>
-                    <td class="govuk-table__cell">{e.outcome === 'allowed' ? <Tag colour="green">shown</Tag> : <Tag colour="red">refused</Tag>}</td>
-                    <td class="govuk-table__cell govuk-body-s">{e.fields.join(', ') || '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              caption="Audit trail, oldest first"
+              head={['When', 'Who', 'What', 'Outcome', 'Fields shown']}
+              rows={items.map((e) => [
+                dateTime(e.at),
+                <>{e.principal}{(e as { person?: string }).person ? <><br /><span class="govuk-body-s">{(e as { person?: string }).person}</span></> : null}</>,
+                e.action,
+                e.outcome === 'allowed' ? <Tag colour="green">shown</Tag> : <Tag colour="red">refused</Tag>,
+                <span class="govuk-body-s">{e.fields.join(', ') || '–'}</span>,
+              ])}
+            />
           )}
-          <Pager c={c} path={`/console/referrals/${encodeURIComponent(id)}/audit`} nextCursor={nextCursor} />
+          <Pager base={href(c, `/console/referrals/${encodeURIComponent(id)}/audit`)} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -455,27 +428,18 @@ export const officerJourneys: Journeys = {
           {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Placements</h1>
           {items.length === 0 ? <p class="govuk-body">Your council has no placements in the hub yet.</p> : (
-            <table class="govuk-table" data-module="moj-sortable-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Your council's placements</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header" aria-sort="none">Child</th>
-                <th scope="col" class="govuk-table__header" aria-sort="none">Home</th>
-                <th scope="col" class="govuk-table__header" aria-sort="descending">Start</th>
-                <th scope="col" class="govuk-table__header" aria-sort="none">Status</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {items.map((p) => (
-                  <tr class="govuk-table__row">
-                    <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/placements/${encodeURIComponent(p.id)}`)}>{p.childRef}</a></td>
-                    <td class="govuk-table__cell">{p.homeName}</td>
-                    <td class="govuk-table__cell" data-sort-value={p.startDate}>{longDate(p.startDate)}</td>
-                    <td class="govuk-table__cell" data-sort-value={p.status}>{statusTag(p.status)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              caption="Your council's placements" sortable
+              head={[{ text: 'Child', sort: 'none' }, { text: 'Home', sort: 'none' }, { text: 'Start', sort: 'descending' }, { text: 'Status', sort: 'none' }]}
+              rows={items.map((p) => [
+                <a class="govuk-link" href={href(c, `/console/placements/${encodeURIComponent(p.id)}`)}>{p.childRef}</a>,
+                p.homeName,
+                sortBy(longDate(p.startDate), p.startDate),
+                sortBy(statusTag(p.status), p.status),
+              ])}
+            />
           )}
-          <Pager c={c} path="/console/placements" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/placements')} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -517,32 +481,20 @@ export const officerJourneys: Journeys = {
           <h1 class="govuk-heading-l">Notices received</h1>
           <p class="govuk-body">Regulation 13(4) notices from other councils placing a child in a home in your area.</p>
           {items.length === 0 ? <p class="govuk-body">No notices yet.</p> : (
-            <table class="govuk-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Newest first</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">From</th>
-                <th scope="col" class="govuk-table__header">Home</th>
-                <th scope="col" class="govuk-table__header">Start</th>
-                <th scope="col" class="govuk-table__header">Child</th>
-                <th scope="col" class="govuk-table__header">Received</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {items.map((n) => {
-                  const child = n.child as { age?: number; sex?: string; needs?: string[] };
-                  return (
-                    <tr class="govuk-table__row">
-                      <td class="govuk-table__cell">{n.from}</td>
-                      <td class="govuk-table__cell">{n.homeName} ({n.homeUrn})</td>
-                      <td class="govuk-table__cell">{longDate(n.startDate)}</td>
-                      <td class="govuk-table__cell">{child.age} years, {child.sex}; {(child.needs ?? []).map(needLabel).join(', ') || 'no needs recorded'}</td>
-                      <td class="govuk-table__cell">{dateTime(n.sentAt)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <Table
+              caption="Newest first"
+              head={['From', 'Home', 'Start', 'Child', 'Received']}
+              rows={items.map((n) => {
+                const child = n.child as { age?: number; sex?: string; needs?: string[] };
+                return [
+                  n.from, `${n.homeName} (${n.homeUrn})`, longDate(n.startDate),
+                  `${child.age} years, ${child.sex}; ${(child.needs ?? []).map(needLabel).join(', ') || 'no needs recorded'}`,
+                  dateTime(n.sentAt),
+                ];
+              })}
+            />
           )}
-          <Pager c={c} path="/console/notices" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/notices')} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -599,37 +551,22 @@ const ReferralPage = ({ c, session, referral, offers }: { c: Ctx; session: Sessi
       <h2 class="govuk-heading-m" id="offers">Offers</h2>
       {offers.length === 0 ? <p class="govuk-body">No offers yet. Providers you shared the referral with can offer a home.</p> : (
         <>
-          <div class="govuk-table__wrapper" style="overflow-x:auto" tabindex={0} role="region" aria-label="Offers side by side">
-            <table class="govuk-table">
-              <caption class="govuk-table__caption govuk-table__caption--s">Offers side by side</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <td class="govuk-table__header"><span class="govuk-visually-hidden">Offer detail</span></td>
-                {offers.map((o) => <th scope="col" class="govuk-table__header">{o.homeName}</th>)}
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {rows.map(([label, cell]) => (
-                  <tr class="govuk-table__row">
-                    <th scope="row" class="govuk-table__header">{label}</th>
-                    {offers.map((o) => <td class="govuk-table__cell">{cell(o) as string}</td>)}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            caption="Offers side by side" captionSize="s" scrollLabel="Offers side by side" firstCellIsHeader
+            head={[{ text: <span class="govuk-visually-hidden">Offer detail</span> }, ...offers.map((o) => o.homeName)]}
+            rows={rows.map(([label, cell]) => [label, ...offers.map((o) => cell(o) as string)])}
+          />
           {open ? offers.filter((o) => o.status === 'open').map((o) => (
-            <div class="govuk-summary-card">
-              <div class="govuk-summary-card__title-wrapper"><h3 class="govuk-summary-card__title">{o.homeName}, from {longDate(o.startDate)}, {money(o.weeklyCost.total)} a week</h3></div>
-              <div class="govuk-summary-card__content">
-                {o.note ? <p class="govuk-body">{o.note}</p> : null}
-                <Form action={href(c, `/console/offers/${encodeURIComponent(o.id)}/accept`)} session={session}>
-                  <Button>Accept the offer of {o.homeName}</Button>
-                </Form>
-                <Form action={href(c, `/console/offers/${encodeURIComponent(o.id)}/decline`)} session={session}>
-                  <Select name="reason" label={`Reason for declining ${o.homeName}`} options={DECLINE_REASONS.map((r) => ({ value: r, text: r.replace(/-/g, ' ') }))} />
-                  <Button secondary>Decline the offer of {o.homeName}</Button>
-                </Form>
-              </div>
-            </div>
+            <SummaryCard level={3} title={`${o.homeName}, from ${longDate(o.startDate)}, ${money(o.weeklyCost.total)} a week`}>
+              {o.note ? <p class="govuk-body">{o.note}</p> : null}
+              <Form action={href(c, `/console/offers/${encodeURIComponent(o.id)}/accept`)} session={session}>
+                <Button>Accept the offer of {o.homeName}</Button>
+              </Form>
+              <Form action={href(c, `/console/offers/${encodeURIComponent(o.id)}/decline`)} session={session}>
+                <Select name="reason" label={`Reason for declining ${o.homeName}`} options={DECLINE_REASONS.map((r) => ({ value: r, text: r.replace(/-/g, ' ') }))} />
+                <Button secondary>Decline the offer of {o.homeName}</Button>
+              </Form>
+            </SummaryCard>
           )) : null}
         </>
       )}
@@ -682,23 +619,11 @@ const PlacementPage = ({ c, session, p, f = {}, errors, detail }: { c: Ctx; sess
       ) : null}
       <h2 class="govuk-heading-m">Notices (reg 13(4))</h2>
       {p.notices.length === 0 ? <p class="govuk-body">No notice is needed: the home is in your area.</p> : (
-        <table class="govuk-table">
-          <caption class="govuk-table__caption govuk-table__caption--s">Notices to the host authority</caption>
-          <thead class="govuk-table__head"><tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">To</th>
-            <th scope="col" class="govuk-table__header">Due by</th>
-            <th scope="col" class="govuk-table__header">Sent</th>
-          </tr></thead>
-          <tbody class="govuk-table__body">
-            {p.notices.map((n) => (
-              <tr class="govuk-table__row">
-                <td class="govuk-table__cell">{n.to.name}</td>
-                <td class="govuk-table__cell">{longDate(n.dueBy)}</td>
-                <td class="govuk-table__cell">{n.sentAt ? dateTime(n.sentAt) : <Tag colour="orange">not sent</Tag>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Notices to the host authority" captionSize="s"
+          head={['To', 'Due by', 'Sent']}
+          rows={p.notices.map((n) => [n.to.name, longDate(n.dueBy), n.sentAt ? dateTime(n.sentAt) : <Tag colour="orange">not sent</Tag>])}
+        />
       )}
     </>
   );

@@ -7,6 +7,7 @@ import { poolRoutes } from '../../routes/pool.ts';
 import { rollupsRoutes } from '../../routes/rollups.ts';
 import { REASON_PLACE_CHANGE_CODES } from '../../../schemas/codes.ts';
 import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
+import { Pager, StartPage, SummaryCard, Table } from '../components.tsx';
 import { Button, ErrorSummary, Form, Input, Select, Tag, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub-programme.ts';
 import { ago, longDate, money, needLabel } from '../labels.ts';
@@ -42,14 +43,6 @@ const urgencyTag = (u: string) => <Tag colour={u === 'today' ? 'red' : u === 'wi
 const statusTag = (s: string) => <Tag colour={s === 'active' || s === 'available' ? 'green' : s === 'occupied' ? 'blue' : 'grey'}>{s.replace(/-/g, ' ')}</Tag>;
 const REASONS = REASON_PLACE_CHANGE_CODES.map((r) => ({ value: r, text: r }));
 
-function Pager({ c, path, nextCursor }: { c: Ctx; path: string; nextCursor?: string | undefined }) {
-  return nextCursor ? (
-    <nav class="govuk-pagination" aria-label="Pages">
-      <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={`${href(c, path)}?cursor=${enc(nextCursor)}`} rel="next"><span class="govuk-pagination__link-title">Next page</span></a></div>
-    </nav>
-  ) : null;
-}
-
 type Board = Awaited<ReturnType<typeof hub.board>>;
 
 const BoardPage = ({ c, board, errors, detail }: { c: Ctx; board: Board; errors?: FormErrors | undefined; detail?: string | undefined }) => {
@@ -60,44 +53,27 @@ const BoardPage = ({ c, board, errors, detail }: { c: Ctx; board: Board; errors?
       <h1 class="govuk-heading-l">Allocation board</h1>
       <p class="govuk-body">Requests for a pooled bed waiting for one, most urgent first and then oldest first, each with the beds that could take the child, best first.</p>
       {board.length === 0 ? <p class="govuk-body">No request is waiting.</p> : board.map(({ request: r, candidates }) => (
-        <div class="govuk-summary-card">
-          <div class="govuk-summary-card__title-wrapper">
-            <h2 class="govuk-summary-card__title">{r.child.childRef} from {r.authority}: {r.kind} bed needed from {longDate(r.neededFrom)}</h2>
-          </div>
-          <div class="govuk-summary-card__content">
-            <p class="govuk-body">{urgencyTag(r.urgency)} Asked <time datetime={r.createdAt}>{ago(r.createdAt)}</time>. {r.child.age} years, {r.child.sex}; {r.child.needs.map(needLabel).join(', ') || 'no needs recorded'}{r.homeOutcode ? `; home ${r.homeOutcode}` : ''}.</p>
-            {candidates.length === 0 ? <p class="govuk-body">No pooled bed can take this child now.</p> : (
-              <table class="govuk-table">
-                <caption class="govuk-table__caption govuk-table__caption--s">Candidate beds for {r.child.childRef}, best first</caption>
-                <thead class="govuk-table__head"><tr class="govuk-table__row">
-                  <th scope="col" class="govuk-table__header">Bed</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Score</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Distance</th>
-                  <th scope="col" class="govuk-table__header">Why</th>
-                  <th scope="col" class="govuk-table__header">Allocate</th>
-                </tr></thead>
-                <tbody class="govuk-table__body">
-                  {candidates.map((b) => (
-                    <tr class="govuk-table__row">
-                      <td class="govuk-table__cell">{b.bedId}<br /><span class="govuk-body-s">home {b.homeUrn}, {b.kind}</span></td>
-                      <td class="govuk-table__cell govuk-table__cell--numeric">{b.score.toFixed(2)}</td>
-                      <td class="govuk-table__cell govuk-table__cell--numeric">{b.distanceMiles === null ? '–' : `${b.distanceMiles} miles`}</td>
-                      <td class="govuk-table__cell"><ul class="govuk-list govuk-body-s">{b.reasons.map((x) => <li>{x}</li>)}</ul></td>
-                      <td class="govuk-table__cell">
-                        <Form action={href(c, '/console/board/allocations')} session={s}>
-                          <input type="hidden" name="requestId" value={r.id} />
-                          <input type="hidden" name="bedId" value={b.bedId} />
-                          <input type="hidden" name="startDate" value={r.neededFrom < londonToday() ? londonToday() : r.neededFrom} />
-                          <Button>Allocate bed {b.bedId} to {r.child.childRef}</Button>
-                        </Form>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
-        </div>
+        <SummaryCard title={`${r.child.childRef} from ${r.authority}: ${r.kind} bed needed from ${longDate(r.neededFrom)}`}>
+          <p class="govuk-body">{urgencyTag(r.urgency)} Asked <time datetime={r.createdAt}>{ago(r.createdAt)}</time>. {r.child.age} years, {r.child.sex}; {r.child.needs.map(needLabel).join(', ') || 'no needs recorded'}{r.homeOutcode ? `; home ${r.homeOutcode}` : ''}.</p>
+          {candidates.length === 0 ? <p class="govuk-body">No pooled bed can take this child now.</p> : (
+            <Table
+              caption={`Candidate beds for ${r.child.childRef}, best first`} captionSize="s"
+              head={['Bed', { text: 'Score', numeric: true }, { text: 'Distance', numeric: true }, 'Why', 'Allocate']}
+              rows={candidates.map((b) => [
+                <>{b.bedId}<br /><span class="govuk-body-s">home {b.homeUrn}, {b.kind}</span></>,
+                b.score.toFixed(2),
+                b.distanceMiles === null ? '–' : `${b.distanceMiles} miles`,
+                <ul class="govuk-list govuk-body-s">{b.reasons.map((x) => <li>{x}</li>)}</ul>,
+                <Form action={href(c, '/console/board/allocations')} session={s}>
+                  <input type="hidden" name="requestId" value={r.id} />
+                  <input type="hidden" name="bedId" value={b.bedId} />
+                  <input type="hidden" name="startDate" value={r.neededFrom < londonToday() ? londonToday() : r.neededFrom} />
+                  <Button>Allocate bed {b.bedId} to {r.child.childRef}</Button>
+                </Form>,
+              ])}
+            />
+          )}
+        </SummaryCard>
       ))}
     </>
   );
@@ -108,7 +84,7 @@ const OccupancyChart = ({ lines }: { lines: { bedId: string; occupancy: number }
   const row = 22;
   const h = Math.max(1, lines.length) * row + 24;
   return (
-    <svg role="img" aria-labelledby="occupancy-title occupancy-desc" viewBox={`0 0 420 ${h}`} width="100%" style="max-width:420px" xmlns="http://www.w3.org/2000/svg">
+    <svg role="img" aria-labelledby="occupancy-title occupancy-desc" viewBox={`0 0 420 ${h}`} width="100%" xmlns="http://www.w3.org/2000/svg">
       <title id="occupancy-title">Occupancy of each pooled bed</title>
       <desc id="occupancy-desc">One bar per bed: the share of its contracted nights that were occupied. The table gives the same figures.</desc>
       {lines.map((l, i) => (
@@ -141,12 +117,7 @@ export const programmeJourneys: Journeys = {
     app.use('/console/', async (c, next) => {
       const s = c.get('session');
       if (c.req.method !== 'GET' || s?.principal.kind !== 'programme-office') return next();
-      return page(c, 'Home', (
-        <>
-          <h1 class="govuk-heading-l">What do you want to do?</h1>
-          <ul class="govuk-list">{programmeJourneys.nav(s).map((l) => <li><a class="govuk-link" href={href(c, l.href)}>{l.text}</a></li>)}</ul>
-        </>
-      ));
+      return page(c, 'Home', <StartPage links={programmeJourneys.nav(s).map((l) => ({ href: href(c, l.href), text: l.text }))} />);
     });
 
     app.get('/console/board', async (c) => page(c, 'Allocation board', <BoardPage c={c} board={await hub.board(officeWho(c))} />));
@@ -173,40 +144,28 @@ export const programmeJourneys: Journeys = {
         <>
           <h1 class="govuk-heading-l">Allocations</h1>
           {items.length === 0 ? <p class="govuk-body">No allocations yet.</p> : (
-            <table class="govuk-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Allocations of pooled beds</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">Allocation</th>
-                <th scope="col" class="govuk-table__header">Authority</th>
-                <th scope="col" class="govuk-table__header">Bed</th>
-                <th scope="col" class="govuk-table__header">Dates</th>
-                <th scope="col" class="govuk-table__header">Status</th>
-                <th scope="col" class="govuk-table__header">End or step down</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {items.map((a) => (
-                  <tr class="govuk-table__row" id={a.id}>
-                    <td class="govuk-table__cell">{a.id}</td>
-                    <td class="govuk-table__cell">{a.authority}</td>
-                    <td class="govuk-table__cell">{a.bedId}</td>
-                    <td class="govuk-table__cell">{longDate(a.startDate)}{a.endDate ? ` to ${longDate(a.endDate)}` : ''}</td>
-                    <td class="govuk-table__cell">{statusTag(a.status)}{a.reason ? ` (${a.reason})` : ''}</td>
-                    <td class="govuk-table__cell">
-                      {a.status === 'active' ? (
-                        <Form action={href(c, `/console/allocations/${enc(a.id)}/end`)} session={s}>
-                          <Input name="endDate" label={`End date for ${a.id}`} width={10} value={londonToday()} />
-                          <Select name="reason" label="Reason (SSDA903)" options={REASONS} value="CARPL" />
-                          <Input name="stepDownTo" label="Move-on bed to step down into (optional)" width={20} />
-                          <Button secondary>End or step down {a.id}</Button>
-                        </Form>
-                      ) : '–'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              caption="Allocations of pooled beds"
+              head={['Allocation', 'Authority', 'Bed', 'Dates', 'Status', 'End or step down']}
+              rows={items.map((a) => ({
+                id: a.id,
+                cells: [
+                  a.id, a.authority, a.bedId,
+                  `${longDate(a.startDate)}${a.endDate ? ` to ${longDate(a.endDate)}` : ''}`,
+                  <>{statusTag(a.status)}{a.reason ? ` (${a.reason})` : ''}</>,
+                  a.status === 'active' ? (
+                    <Form action={href(c, `/console/allocations/${enc(a.id)}/end`)} session={s}>
+                      <Input name="endDate" id={`${a.id}-endDate`} label={`End date for ${a.id}`} width={10} value={londonToday()} />
+                      <Select name="reason" id={`${a.id}-reason`} label="Reason (SSDA903)" options={REASONS} value="CARPL" />
+                      <Input name="stepDownTo" id={`${a.id}-stepDownTo`} label="Move-on bed to step down into (optional)" width={20} />
+                      <Button secondary>End or step down {a.id}</Button>
+                    </Form>
+                  ) : '–',
+                ],
+              }))}
+            />
           )}
-          <Pager c={c} path="/console/allocations" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/allocations')} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -227,31 +186,18 @@ export const programmeJourneys: Journeys = {
         <>
           <h1 class="govuk-heading-l">Pooled beds</h1>
           {items.length === 0 ? <p class="govuk-body">No pooled beds.</p> : (
-            <table class="govuk-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Beds and their status</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">Bed</th>
-                <th scope="col" class="govuk-table__header">Home</th>
-                <th scope="col" class="govuk-table__header">Kind</th>
-                <th scope="col" class="govuk-table__header">Status</th>
-                <th scope="col" class="govuk-table__header govuk-table__header--numeric">A week</th>
-                <th scope="col" class="govuk-table__header">Contract</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {items.map((b) => (
-                  <tr class="govuk-table__row">
-                    <td class="govuk-table__cell">{b.id}</td>
-                    <td class="govuk-table__cell">{b.homeUrn}</td>
-                    <td class="govuk-table__cell">{b.kind}</td>
-                    <td class="govuk-table__cell">{statusTag(b.status)}{b.allocation ? <><br /><span class="govuk-body-s">allocated to {(b.allocation as { authority?: string }).authority}</span></> : b.availableFrom ? <><br /><span class="govuk-body-s">free from {longDate(b.availableFrom)}</span></> : null}</td>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{money(b.weeklyCost)}</td>
-                    <td class="govuk-table__cell">{b.contractRef}, {longDate(b.from)}{b.to ? ` to ${longDate(b.to)}` : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              caption="Beds and their status"
+              head={['Bed', 'Home', 'Kind', 'Status', { text: 'A week', numeric: true }, 'Contract']}
+              rows={items.map((b) => [
+                b.id, b.homeUrn, b.kind,
+                <>{statusTag(b.status)}{b.allocation ? <><br /><span class="govuk-body-s">allocated to {(b.allocation as { authority?: string }).authority}</span></> : b.availableFrom ? <><br /><span class="govuk-body-s">free from {longDate(b.availableFrom)}</span></> : null}</>,
+                money(b.weeklyCost),
+                `${b.contractRef}, ${longDate(b.from)}${b.to ? ` to ${longDate(b.to)}` : ''}`,
+              ])}
+            />
           )}
-          <Pager c={c} path="/console/beds" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/beds')} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -287,27 +233,11 @@ export const programmeJourneys: Journeys = {
                 {ledger.beds.length ? <OccupancyChart lines={ledger.beds} /> : <p class="govuk-body">No bed was funded in this period.</p>}
               </div>
               <div class="govuk-grid-column-one-half">
-                <table class="govuk-table">
-                  <caption class="govuk-table__caption govuk-table__caption--m">Beds, {longDate(ledger.from)} to {longDate(ledger.to)}</caption>
-                  <thead class="govuk-table__head"><tr class="govuk-table__row">
-                    <th scope="col" class="govuk-table__header">Bed</th>
-                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Occupied nights</th>
-                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Void nights</th>
-                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Occupancy</th>
-                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Void cost</th>
-                  </tr></thead>
-                  <tbody class="govuk-table__body">
-                    {ledger.beds.map((b) => (
-                      <tr class="govuk-table__row">
-                        <td class="govuk-table__cell">{b.bedId}</td>
-                        <td class="govuk-table__cell govuk-table__cell--numeric">{b.occupiedNights}</td>
-                        <td class="govuk-table__cell govuk-table__cell--numeric">{b.voidNights}</td>
-                        <td class="govuk-table__cell govuk-table__cell--numeric">{`${(b.occupancy * 100).toFixed(1)}%`}</td>
-                        <td class="govuk-table__cell govuk-table__cell--numeric">{money(b.voidCost)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  caption={`Beds, ${longDate(ledger.from)} to ${longDate(ledger.to)}`}
+                  head={['Bed', { text: 'Occupied nights', numeric: true }, { text: 'Void nights', numeric: true }, { text: 'Occupancy', numeric: true }, { text: 'Void cost', numeric: true }]}
+                  rows={ledger.beds.map((b) => [b.bedId, b.occupiedNights, b.voidNights, `${(b.occupancy * 100).toFixed(1)}%`, money(b.voidCost)])}
+                />
               </div>
             </div>
           ) : null}
@@ -347,44 +277,16 @@ export const programmeJourneys: Journeys = {
             <>
               <p class="govuk-body">{money(rollup.totals.spend)} on {cell(rollup.totals.placements)} placements of {cell(rollup.totals.children)} children. Counts under the publication threshold are shown as "c".</p>
               <p class="govuk-body"><a class="govuk-link" href={href(c, `/console/spend/${enc(rollup.period)}.csv`)} download>Download the provider-group spend as CSV</a></p>
-              <table class="govuk-table">
-                <caption class="govuk-table__caption govuk-table__caption--m">By provider group, {rollup.period}</caption>
-                <thead class="govuk-table__head"><tr class="govuk-table__row">
-                  <th scope="col" class="govuk-table__header">Group</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Spend</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Share</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Authorities</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Placements</th>
-                </tr></thead>
-                <tbody class="govuk-table__body">
-                  {rollup.byProviderGroup.map((g) => (
-                    <tr class="govuk-table__row">
-                      <td class="govuk-table__cell">{g.group}</td>
-                      <td class="govuk-table__cell govuk-table__cell--numeric">{money(g.spend)}</td>
-                      <td class="govuk-table__cell govuk-table__cell--numeric">{g.share === null ? 'c' : `${(g.share * 100).toFixed(1)}%`}</td>
-                      <td class="govuk-table__cell govuk-table__cell--numeric">{g.authorities}</td>
-                      <td class="govuk-table__cell govuk-table__cell--numeric">{cell(g.placements)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <table class="govuk-table">
-                <caption class="govuk-table__caption govuk-table__caption--m">By authority</caption>
-                <thead class="govuk-table__head"><tr class="govuk-table__row">
-                  <th scope="col" class="govuk-table__header">Authority</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Spend</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">Placements</th>
-                </tr></thead>
-                <tbody class="govuk-table__body">
-                  {rollup.byAuthority.map((a) => (
-                    <tr class="govuk-table__row">
-                      <td class="govuk-table__cell">{a.authority}</td>
-                      <td class="govuk-table__cell govuk-table__cell--numeric">{money(a.spend)}</td>
-                      <td class="govuk-table__cell govuk-table__cell--numeric">{cell(a.placements)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                caption={`By provider group, ${rollup.period}`}
+                head={['Group', { text: 'Spend', numeric: true }, { text: 'Share', numeric: true }, { text: 'Authorities', numeric: true }, { text: 'Placements', numeric: true }]}
+                rows={rollup.byProviderGroup.map((g) => [g.group, money(g.spend), g.share === null ? 'c' : `${(g.share * 100).toFixed(1)}%`, g.authorities, cell(g.placements)])}
+              />
+              <Table
+                caption="By authority"
+                head={['Authority', { text: 'Spend', numeric: true }, { text: 'Placements', numeric: true }]}
+                rows={rollup.byAuthority.map((a) => [a.authority, money(a.spend), cell(a.placements)])}
+              />
             </>
           ) : null}
         </>
@@ -404,26 +306,16 @@ export const programmeJourneys: Journeys = {
       return page(c, 'Providers', (
         <>
           <h1 class="govuk-heading-l">Provider directory</h1>
-          <table class="govuk-table">
-            <caption class="govuk-table__caption govuk-table__caption--m">Providers and their accession to the regional agreement</caption>
-            <thead class="govuk-table__head"><tr class="govuk-table__row">
-              <th scope="col" class="govuk-table__header">Provider</th>
-              <th scope="col" class="govuk-table__header">Group</th>
-              <th scope="col" class="govuk-table__header govuk-table__header--numeric">Homes</th>
-              <th scope="col" class="govuk-table__header">Party to the regional agreement</th>
-            </tr></thead>
-            <tbody class="govuk-table__body">
-              {items.map((p) => (
-                <tr class="govuk-table__row">
-                  <td class="govuk-table__cell">{p.name}<br /><span class="govuk-body-s">{p.id}</span></td>
-                  <td class="govuk-table__cell">{p.group}</td>
-                  <td class="govuk-table__cell govuk-table__cell--numeric">{p.homes}</td>
-                  <td class="govuk-table__cell">{p.party ? <Tag colour="green">Yes</Tag> : <Tag colour="grey">Not yet</Tag>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager c={c} path="/console/providers" nextCursor={nextCursor} />
+          <Table
+            caption="Providers and their accession to the regional agreement"
+            head={['Provider', 'Group', { text: 'Homes', numeric: true }, 'Party to the regional agreement']}
+            rows={items.map((p) => [
+              <>{p.name}<br /><span class="govuk-body-s">{p.id}</span></>,
+              p.group, p.homes,
+              p.party ? <Tag colour="green">Yes</Tag> : <Tag colour="grey">Not yet</Tag>,
+            ])}
+          />
+          <Pager base={href(c, '/console/providers')} nextCursor={nextCursor} />
         </>
       ));
     });

@@ -7,7 +7,8 @@ import { offersRoutes } from '../../routes/offers.ts';
 import { referralsRoutes } from '../../routes/referrals.ts';
 import { DeclineReason } from '../../../schemas/referrals.ts';
 import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
-import { Button, ErrorSummary, Form, Input, Select, SummaryList, Tag, type FormErrors } from '../forms.tsx';
+import { Pager, StartPage, SummaryCard, SummaryList, Table } from '../components.tsx';
+import { Button, ErrorSummary, Form, Input, Select, Tag, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub-provider.ts';
 import { reminderBanner } from '../banner.tsx';
 import { readSinceLastVisit } from '../../app/visits.ts';
@@ -89,31 +90,18 @@ const ReferralPage = ({ c, session, r, choices, f = {}, errors, detail }: { c: C
       <SummaryList rows={[['Status', statusTag(r.view.status)], ...childRows(childOf(r.view)), ['Fields disclosed', r.view.disclosed.join(', ')]]} />
       <h2 class="govuk-heading-m" id="your-offers">Your offers</h2>
       {r.offers.length === 0 ? <p class="govuk-body">You have not offered a home yet.</p> : (
-        <table class="govuk-table">
-          <caption class="govuk-table__caption govuk-table__caption--s">Your offers on this referral</caption>
-          <thead class="govuk-table__head"><tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">Home</th>
-            <th scope="col" class="govuk-table__header">Start</th>
-            <th scope="col" class="govuk-table__header govuk-table__header--numeric">A week</th>
-            <th scope="col" class="govuk-table__header">Bed held</th>
-            <th scope="col" class="govuk-table__header">Outcome</th>
-          </tr></thead>
-          <tbody class="govuk-table__body">
-            {r.offers.map((o) => (
-              <tr class="govuk-table__row">
-                <td class="govuk-table__cell">{o.homeName}</td>
-                <td class="govuk-table__cell">{longDate(o.startDate)}</td>
-                <td class="govuk-table__cell govuk-table__cell--numeric">{money(o.weeklyCost.total)}</td>
-                <td class="govuk-table__cell">{o.status === 'open' ? timeLeft(o.holdUntil) : '–'}</td>
-                <td class="govuk-table__cell">{statusTag(o.status)}{o.declineReason ? ` (${reasonLabel(o.declineReason)})` : ''}
-                  {o.status === 'open' ? (
-                    <Form action={href(c, `/console/my-offers/${enc(o.id)}/withdraw`)} session={session}><Button secondary>Withdraw the offer of {o.homeName}</Button></Form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Your offers on this referral" captionSize="s"
+          head={['Home', 'Start', { text: 'A week', numeric: true }, 'Bed held', 'Outcome']}
+          rows={r.offers.map((o) => [
+            o.homeName, longDate(o.startDate), money(o.weeklyCost.total), o.status === 'open' ? timeLeft(o.holdUntil) : '–',
+            <>{statusTag(o.status)}{o.declineReason ? ` (${reasonLabel(o.declineReason)})` : ''}
+              {o.status === 'open' ? (
+                <Form action={href(c, `/console/my-offers/${enc(o.id)}/withdraw`)} session={session}><Button secondary>Withdraw the offer of {o.homeName}</Button></Form>
+              ) : null}
+            </>,
+          ])}
+        />
       )}
       {open ? (
         <div class="govuk-grid-row">
@@ -157,14 +145,6 @@ function offerBody(f: F) {
   });
 }
 
-function Pager({ c, path, nextCursor }: { c: Ctx; path: string; nextCursor?: string | undefined }) {
-  return nextCursor ? (
-    <nav class="govuk-pagination" aria-label="Pages">
-      <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={`${href(c, path)}?cursor=${enc(nextCursor)}`} rel="next"><span class="govuk-pagination__link-title">Next page</span></a></div>
-    </nav>
-  ) : null;
-}
-
 const VACANCY_FIELDS = ['beds', 'availableFrom', 'weeklyPrice', 'note'];
 
 export const providerJourneys: Journeys = {
@@ -185,8 +165,7 @@ export const providerJourneys: Journeys = {
       return page(c, 'Home', (
         <>
           {await reminderBanner(c)}
-          <h1 class="govuk-heading-l">What do you want to do?</h1>
-          <ul class="govuk-list">{providerJourneys.nav(s).map((l) => <li><a class="govuk-link" href={href(c, l.href)}>{l.text}</a></li>)}</ul>
+          <StartPage links={providerJourneys.nav(s).map((l) => ({ href: href(c, l.href), text: l.text }))} />
         </>
       ));
     });
@@ -204,32 +183,22 @@ export const providerJourneys: Journeys = {
           {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Referrals shared with you</h1>
           {items.length === 0 ? <p class="govuk-body">No referral is shared with you now.</p> : (
-            <table class="govuk-table" data-testid="shared-referrals">
-              <caption class="govuk-table__caption govuk-table__caption--m">{cursor ? 'Newest first' : 'New since your last visit first, then newest first'}</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">Referral</th>
-                <th scope="col" class="govuk-table__header">From</th>
-                <th scope="col" class="govuk-table__header">Needs</th>
-                <th scope="col" class="govuk-table__header">Shared</th>
-                <th scope="col" class="govuk-table__header">Your offers</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {rows.map(({ item: r, isNew }) => {
-                  const child = childOf(r.view);
-                  return (
-                    <tr class="govuk-table__row" data-new={isNew ? 'true' : undefined}>
-                      <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/shared/${enc(r.id)}`)}>{`${child.age ?? '?'} years, ${child.sex ?? 'not disclosed'}`}<span class="govuk-visually-hidden">, shared {ago(r.createdAt)}{isNew ? ', new since your last visit' : ''}</span></a><br />{isNew ? <><Tag colour="light-blue">New</Tag>{' '}</> : null}{statusTag(r.view.status)}</td>
-                      <td class="govuk-table__cell">{(r.view as { authority?: string }).authority ?? ''}</td>
-                      <td class="govuk-table__cell">{child.needs ? child.needs.map(needLabel).join(', ') || 'None recorded' : 'Not disclosed'}</td>
-                      <td class="govuk-table__cell"><time datetime={r.createdAt}>{ago(r.createdAt)}</time></td>
-                      <td class="govuk-table__cell">{r.offers.length === 0 ? 'None' : r.offers.map((o) => <>{o.homeName}: {statusTag(o.status)}<br /></>)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <Table
+              caption={cursor ? 'Newest first' : 'New since your last visit first, then newest first'} testid="shared-referrals"
+              head={['Referral', 'From', 'Needs', 'Shared', 'Your offers']}
+              rows={rows.map(({ item: r, isNew }) => {
+                const child = childOf(r.view);
+                return { isNew, cells: [
+                  <><a class="govuk-link" href={href(c, `/console/shared/${enc(r.id)}`)}>{`${child.age ?? '?'} years, ${child.sex ?? 'not disclosed'}`}<span class="govuk-visually-hidden">, shared {ago(r.createdAt)}{isNew ? ', new since your last visit' : ''}</span></a><br />{isNew ? <><Tag colour="light-blue">New</Tag>{' '}</> : null}{statusTag(r.view.status)}</>,
+                  (r.view as { authority?: string }).authority ?? '',
+                  child.needs ? child.needs.map(needLabel).join(', ') || 'None recorded' : 'Not disclosed',
+                  <time datetime={r.createdAt}>{ago(r.createdAt)}</time>,
+                  r.offers.length === 0 ? 'None' : r.offers.map((o) => <>{o.homeName}: {statusTag(o.status)}<br /></>),
+                ] };
+              })}
+            />
           )}
-          <Pager c={c} path="/console/shared" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/shared')} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -278,29 +247,18 @@ export const providerJourneys: Journeys = {
           {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Your offers</h1>
           {rows.length === 0 ? <p class="govuk-body">You have no offers on the referrals shared with you now.</p> : (
-            <table class="govuk-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Your offers and their outcomes</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">Home</th>
-                <th scope="col" class="govuk-table__header">Referral</th>
-                <th scope="col" class="govuk-table__header">Start</th>
-                <th scope="col" class="govuk-table__header govuk-table__header--numeric">A week</th>
-                <th scope="col" class="govuk-table__header">Outcome</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {rows.map(({ r, o }) => (
-                  <tr class="govuk-table__row">
-                    <td class="govuk-table__cell">{o.homeName}</td>
-                    <td class="govuk-table__cell"><a class="govuk-link" href={href(c, `/console/shared/${enc(r.id)}`)}>{`Shared ${dateTime(r.createdAt)}`}</a></td>
-                    <td class="govuk-table__cell">{longDate(o.startDate)}</td>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{money(o.weeklyCost.total)}</td>
-                    <td class="govuk-table__cell">{statusTag(o.status)}{o.declineReason ? ` (${reasonLabel(o.declineReason)})` : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              caption="Your offers and their outcomes"
+              head={['Home', 'Referral', 'Start', { text: 'A week', numeric: true }, 'Outcome']}
+              rows={rows.map(({ r, o }) => [
+                o.homeName,
+                <a class="govuk-link" href={href(c, `/console/shared/${enc(r.id)}`)}>{`Shared ${dateTime(r.createdAt)}`}</a>,
+                longDate(o.startDate), money(o.weeklyCost.total),
+                <>{statusTag(o.status)}{o.declineReason ? ` (${reasonLabel(o.declineReason)})` : ''}</>,
+              ])}
+            />
           )}
-          <Pager c={c} path="/console/my-offers" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/my-offers')} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -315,49 +273,32 @@ export const providerJourneys: Journeys = {
           {await reminderBanner(c)}
           <h1 class="govuk-heading-l">Your homes</h1>
           {withVacancies.length === 0 ? <p class="govuk-body">You have no homes in the hub yet.</p> : withVacancies.map(({ h, vacancies }) => (
-            <div class="govuk-summary-card" id={`home-${h.urn}`}>
-              <div class="govuk-summary-card__title-wrapper">
-                <h2 class="govuk-summary-card__title">{h.name} ({h.urn})</h2>
-                <ul class="govuk-summary-card__actions"><li class="govuk-summary-card__action"><a class="govuk-link" href={href(c, `/console/homes/${enc(h.urn)}`)}>Edit<span class="govuk-visually-hidden"> {h.name}</span></a></li></ul>
-              </div>
-              <div class="govuk-summary-card__content">
-                <SummaryList rows={[['Type and places', `${h.placementType}, ${h.registeredPlaces} registered places`], ['Ofsted', ofstedLabel(h.ofstedRating)], ['Outcode', h.outcode]]} />
-                {vacancies.length === 0 ? <p class="govuk-body">No vacancies.</p> : (
-                  <table class="govuk-table">
-                    <caption class="govuk-table__caption govuk-table__caption--s">Vacancies at {h.name}</caption>
-                    <thead class="govuk-table__head"><tr class="govuk-table__row">
-                      <th scope="col" class="govuk-table__header">Beds free</th>
-                      <th scope="col" class="govuk-table__header">From</th>
-                      <th scope="col" class="govuk-table__header">Status</th>
-                      <th scope="col" class="govuk-table__header">Confirmed</th>
-                      <th scope="col" class="govuk-table__header">Actions</th>
-                    </tr></thead>
-                    <tbody class="govuk-table__body">
-                      {vacancies.map((v) => (
-                        <tr class="govuk-table__row">
-                          <td class="govuk-table__cell">{v.beds}{v.heldBeds ? ` (${v.heldBeds} held)` : ''}</td>
-                          <td class="govuk-table__cell">{longDate(v.availableFrom)}</td>
-                          <td class="govuk-table__cell">{statusTag(v.status)}</td>
-                          <td class="govuk-table__cell"><time datetime={v.confirmedAt}>{ago(v.confirmedAt)}</time></td>
-                          <td class="govuk-table__cell">
-                            {v.status === 'open' ? (
-                              <div class="govuk-button-group">
-                                <Form action={href(c, `/console/vacancies/${enc(v.id)}/confirm`)} session={s}><Button>Still available<span class="govuk-visually-hidden"> ({h.name}, from {longDate(v.availableFrom)})</span></Button></Form>
-                                <Form action={href(c, `/console/vacancies/${enc(v.id)}`)} session={s}><input type="hidden" name="status" value="filled" /><Button secondary>Filled<span class="govuk-visually-hidden"> ({h.name}, from {longDate(v.availableFrom)})</span></Button></Form>
-                                <Form action={href(c, `/console/vacancies/${enc(v.id)}`)} session={s}><input type="hidden" name="status" value="withdrawn" /><Button warning>Withdraw<span class="govuk-visually-hidden"> ({h.name}, from {longDate(v.availableFrom)})</span></Button></Form>
-                              </div>
-                            ) : '–'}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                )}
-                <p class="govuk-body"><a class="govuk-link" href={href(c, `/console/homes/${enc(h.urn)}/vacancies/new`)}>Post a vacancy<span class="govuk-visually-hidden"> at {h.name}</span></a></p>
-              </div>
-            </div>
+            <SummaryCard id={`home-${h.urn}`} title={`${h.name} (${h.urn})`} actions={[<a class="govuk-link" href={href(c, `/console/homes/${enc(h.urn)}`)}>Edit<span class="govuk-visually-hidden"> {h.name}</span></a>]}>
+              <SummaryList rows={[['Type and places', `${h.placementType}, ${h.registeredPlaces} registered places`], ['Ofsted', ofstedLabel(h.ofstedRating)], ['Outcode', h.outcode]]} />
+              {vacancies.length === 0 ? <p class="govuk-body">No vacancies.</p> : (
+                <Table
+                  caption={`Vacancies at ${h.name}`} captionSize="s"
+                  head={['Beds free', 'From', 'Status', 'Confirmed', 'Actions']}
+                  rows={vacancies.map((v) => {
+                    const which = <span class="govuk-visually-hidden"> ({h.name}, from {longDate(v.availableFrom)})</span>;
+                    return [
+                      `${v.beds}${v.heldBeds ? ` (${v.heldBeds} held)` : ''}`, longDate(v.availableFrom), statusTag(v.status),
+                      <time datetime={v.confirmedAt}>{ago(v.confirmedAt)}</time>,
+                      v.status === 'open' ? (
+                        <div class="govuk-button-group">
+                          <Form action={href(c, `/console/vacancies/${enc(v.id)}/confirm`)} session={s}><Button>Still available{which}</Button></Form>
+                          <Form action={href(c, `/console/vacancies/${enc(v.id)}`)} session={s}><input type="hidden" name="status" value="filled" /><Button secondary>Filled{which}</Button></Form>
+                          <Form action={href(c, `/console/vacancies/${enc(v.id)}`)} session={s}><input type="hidden" name="status" value="withdrawn" /><Button warning>Withdraw{which}</Button></Form>
+                        </div>
+                      ) : '–',
+                    ];
+                  })}
+                />
+              )}
+              <p class="govuk-body"><a class="govuk-link" href={href(c, `/console/homes/${enc(h.urn)}/vacancies/new`)}>Post a vacancy<span class="govuk-visually-hidden"> at {h.name}</span></a></p>
+            </SummaryCard>
           ))}
-          <Pager c={c} path="/console/homes" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/homes')} nextCursor={nextCursor} />
         </>
       ));
     });
@@ -458,29 +399,13 @@ export const providerJourneys: Journeys = {
         <>
           <h1 class="govuk-heading-l">Placements in your homes</h1>
           {items.length === 0 ? <p class="govuk-body">No placements in your homes yet.</p> : (
-            <table class="govuk-table">
-              <caption class="govuk-table__caption govuk-table__caption--m">Placements</caption>
-              <thead class="govuk-table__head"><tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">Home</th>
-                <th scope="col" class="govuk-table__header">Placing authority</th>
-                <th scope="col" class="govuk-table__header">Start</th>
-                <th scope="col" class="govuk-table__header">End</th>
-                <th scope="col" class="govuk-table__header">Status</th>
-              </tr></thead>
-              <tbody class="govuk-table__body">
-                {items.map((p) => (
-                  <tr class="govuk-table__row">
-                    <td class="govuk-table__cell">{p.homeUrn}</td>
-                    <td class="govuk-table__cell">{p.authority}</td>
-                    <td class="govuk-table__cell">{longDate(p.startDate)}</td>
-                    <td class="govuk-table__cell">{p.endDate ? longDate(p.endDate) : '–'}</td>
-                    <td class="govuk-table__cell">{statusTag(p.status)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              caption="Placements"
+              head={['Home', 'Placing authority', 'Start', 'End', 'Status']}
+              rows={items.map((p) => [p.homeUrn, p.authority, longDate(p.startDate), p.endDate ? longDate(p.endDate) : '–', statusTag(p.status)])}
+            />
           )}
-          <Pager c={c} path="/console/home-placements" nextCursor={nextCursor} />
+          <Pager base={href(c, '/console/home-placements')} nextCursor={nextCursor} />
         </>
       ));
     });
