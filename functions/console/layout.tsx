@@ -39,11 +39,13 @@ export interface DocumentProps {
   nav?: Child;
   /** In the page's column, above <main>. */
   beforeMain?: Child;
+  /** Progressive enhancement (GOV.UK Frontend's and MoJ's scripts); false for a page that carries no script at all (the sign-in pages, where a password is typed). */
+  scripts?: boolean;
   children?: Child;
 }
 
 /** The GOV.UK document: head, skip link, generic header (no crown), the column with <main>, the footer and the scripts. */
-export const Document: FC<DocumentProps> = ({ title, prefix, hasErrors, nav, beforeMain, children }) => {
+export const Document: FC<DocumentProps> = ({ title, prefix, hasErrors, nav, beforeMain, scripts = true, children }) => {
   const [jsEnabled, init] = inlineScripts(prefix);
   return (
     <html lang="en" class="govuk-template govuk-template--rebranded">
@@ -58,7 +60,7 @@ export const Document: FC<DocumentProps> = ({ title, prefix, hasErrors, nav, bef
         <link rel="stylesheet" href={prefix + assetPath('console.css')} />
       </head>
       <body class="govuk-template__body">
-        {raw(`<script>${jsEnabled}</script>`)}
+        {scripts ? raw(`<script>${jsEnabled}</script>`) : null}
         <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
         <header class="govuk-generic-header" role="banner">
           <div class="govuk-generic-header__container govuk-width-container">
@@ -89,7 +91,7 @@ export const Document: FC<DocumentProps> = ({ title, prefix, hasErrors, nav, bef
             </div>
           </div>
         </footer>
-        {raw(`<script type="module">${init}</script>`)}
+        {scripts ? raw(`<script type="module">${init}</script>`) : null}
       </body>
     </html>
   );

@@ -1,24 +1,24 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { Field } from '../../functions/console/components.tsx';
-import { documentHtml, inlineScripts, SERVICE_NAME } from '../../functions/console/layout.tsx';
+import { documentHtml, SERVICE_NAME } from '../../functions/console/layout.tsx';
 import { securityHeaders } from '../../functions/console/security.ts';
 
 /**
  * The local OpenID provider's own pages — sign-in, sign-out, errors — in the console's one GOV.UK
- * document (functions/console/layout.tsx: the same header, footer, stylesheets and scripts, so the
- * same Content-Security-Policy fits them) with the console's form group. Server-rendered forms:
- * every page works without JavaScript.
+ * document (functions/console/layout.tsx: the same header, footer and stylesheets) with the
+ * console's form group. Server-rendered forms with no script at all: a page where a password is
+ * typed runs nothing, and its Content-Security-Policy allows no inline script.
  */
 
 /** The provider is mounted on the hub's own server: its pages' assets are the console's, at no prefix. */
 const PREFIX = '';
 
 /** The headers of every page here: the console's (its CSP fits the same document); forms post to this origin only. */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = securityHeaders({ inlineScripts: inlineScripts(PREFIX) });
+export const PAGE_HEADERS: Readonly<Record<string, string>> = securityHeaders({ inlineScripts: [] });
 
 export function page(title: string, main: Child, opts: { error?: boolean } = {}): string {
-  return documentHtml({ title, prefix: PREFIX, hasErrors: Boolean(opts.error) }, (
+  return documentHtml({ title, prefix: PREFIX, hasErrors: Boolean(opts.error), scripts: false }, (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">{main}</div>
     </div>
