@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accessibility, actor, launch, newContext, signIn, type Mode } from './browser.ts';
-import { demoKeys, person } from './local-hub.ts';
+import { person } from './local-hub.ts';
+import { hubApi, londonToday, seedHome } from './seed.ts';
 
 /**
  * The placement officer's journeys in a real Chromium against the real local hub (npm start, with
@@ -20,30 +21,10 @@ const officer = () => person(dataDir, 'authority:essex', 'placement-officer');
 const nominated = () => person(dataDir, 'authority:essex', 'nominated-officer');
 const PROVIDER = 'harbour-care';
 
-async function api(who: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(url(path), {
-    method,
-    headers: { 'x-api-key': demoKeys(dataDir)[who]!, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = (await res.json().catch(() => undefined)) as any;
-  expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBeLessThan(300);
-  return json;
-}
+const api = hubApi(baseUrl, dataDir);
 
-const londonToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-
-/** A home of the demo provider in Cambridge (CB1: Cambridgeshire, which adjoins Essex: a nominated officer approves), with one bed. */
-async function seedHome(label: string): Promise<{ urn: string; name: string; vacancyId: string }> {
-  const urn = `SC${String(Math.floor(Math.random() * 900_000) + 100_000)}`;
-  const name = `Orchard House ${label}`;
-  await api(`provider:${PROVIDER}`, 'PUT', `/v1/homes/${urn}`, {
-    name, placementType: 'K2', outcode: 'CB1', registeredPlaces: 3, ofstedRating: 'outstanding', ageRange: { min: 11, max: 17 },
-    sexes: ['female', 'male'], supports: ['self-harm', 'going-missing'], excludes: [], careAlongside: 'group', weeklyPrice: 5200,
-  });
-  const vacancy = await api(`provider:${PROVIDER}`, 'POST', `/v1/homes/${urn}/vacancies`, { beds: 1, availableFrom: londonToday() });
-  return { urn, name, vacancyId: vacancy.id };
-}
+/** A home of the demo provider in Cambridge (CB1: Cambridgeshire, which adjoins Essex: a nominated officer approves), rated outstanding, with one bed. */
+const orchardHouse = (label: string) => seedHome(api, PROVIDER, `Orchard House ${label}`, 'outstanding');
 
 let browser: Browser;
 const axe = accessibility(() => browser);
@@ -57,7 +38,7 @@ afterAll(async () => {
 });
 
 async function officerJourney(mode: Mode) {
-  const home = await seedHome(`${mode} ${Date.now().toString(36)}`);
+  const home = await orchardHouse(`${mode} ${Date.now().toString(36)}`);
   const childRef = `E2E-${mode}-${Date.now().toString(36)}`;
   const context = await newContext(browser, mode);
   const page = await context.newPage();

@@ -23,11 +23,11 @@ export type HubApi = ReturnType<typeof hubApi>;
 export const londonToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
 export const uniqueUrn = () => `SC${String(Math.floor(Math.random() * 900_000) + 100_000)}`;
 
-/** A provider's home in Cambridge (CB1) that takes a 14-year-old who self-harms, with one bed from today. */
-export async function seedHome(api: HubApi, provider: string, name: string): Promise<{ urn: string; name: string; vacancyId: string }> {
+/** A provider's home in Cambridge (CB1: Cambridgeshire, which adjoins Essex) that takes a 14-year-old who self-harms, with one bed from today. */
+export async function seedHome(api: HubApi, provider: string, name: string, ofstedRating = 'good'): Promise<{ urn: string; name: string; vacancyId: string }> {
   const urn = uniqueUrn();
   await api(`provider:${provider}`, 'PUT', `/v1/homes/${urn}`, {
-    name, placementType: 'K2', outcode: 'CB1', registeredPlaces: 3, ofstedRating: 'good', ageRange: { min: 11, max: 17 },
+    name, placementType: 'K2', outcode: 'CB1', registeredPlaces: 3, ofstedRating, ageRange: { min: 11, max: 17 },
     sexes: ['female', 'male'], supports: ['self-harm', 'going-missing'], excludes: [], careAlongside: 'group', weeklyPrice: 5200,
   });
   const vacancy = await api(`provider:${provider}`, 'POST', `/v1/homes/${urn}/vacancies`, { beds: 1, availableFrom: londonToday() });
