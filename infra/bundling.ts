@@ -3,9 +3,10 @@ import { buildSync } from 'esbuild';
 /**
  * How every Lambda is bundled: esbuild, ESM, Node 22, minified. The AWS SDK v3 is bundled and
  * tree-shaken rather than loaded from the runtime: importing the runtime's client-dynamodb alone
- * takes ~130 ms of cold start, the bundled one ~40 ms. In Lambda the credentials are always in the
- * environment, so the default credential chain is replaced by the environment provider
- * (infra/lambda-credentials.ts). The stack and the bundle benchmark both use these settings.
+ * takes ~130 ms of cold start, the bundled one ~40 ms. Only the SDK's exception classes and
+ * util-dynamodb are bundled: requests are signed and sent by functions/store (sigv4.ts, ddb.ts,
+ * objects.ts) with the credentials and region of the Lambda's environment, so no credential chain
+ * is. The stack and the bundle benchmark both use these settings.
  */
 export const LAMBDA_BUNDLING = {
   format: 'esm',
@@ -18,7 +19,7 @@ export const LAMBDA_BUNDLING = {
    * (DynamoDB and S3 GetObject/PutObject); the Lambda runtime carries the package anyway.
    */
   external: ['@smithy/core/event-streams'] as string[],
-  alias: { '@aws-sdk/credential-provider-node': './infra/lambda-credentials.ts' },
+  alias: {} as Record<string, string>,
   mainFields: ['module', 'main'],
   /** ESM bundles of CommonJS dependencies need `require`. */
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

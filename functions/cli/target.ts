@@ -1,13 +1,18 @@
 import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import { resetClients } from '../store/config.ts';
+import { useAwsIdentity } from '../store/sigv4.ts';
 
 /**
  * Where a `hub` command acts. By default the local store: the running `npm start` hub's
  * DynamoDB Local and S3 server (found through .local/endpoints.json), or, when no hub runs,
  * the same persisted data started just for the command. With `--aws` (or HUB_TARGET=aws) the
  * AWS account and region of the environment, with TABLE_NAME and BUCKET_NAME from the stack
- * outputs.
+ * outputs, signed with the SDK's node credential chain (profiles, SSO, process, IMDS…) and its
+ * region chain (AWS_REGION, then the profile): the Lambdas read theirs from the environment
+ * (store/sigv4.ts), and this is never bundled into one.
  */
 export interface Target {
   kind: 'local' | 'aws';
@@ -42,6 +47,8 @@ export async function openTarget(opts: { aws?: boolean; startLocal: LocalStarter
     for (const v of ['TABLE_NAME', 'BUCKET_NAME']) {
       if (!process.env[v]) throw new Error(`--aws needs ${v} (see the stack outputs: TableName, BucketName)`);
     }
+    useAwsIdentity({ credentials: defaultProvider(), region: loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS) });
+    resetClients();
     return { kind: 'aws', close: async () => undefined };
   }
   const file = endpointsFile();

@@ -13,20 +13,16 @@ import type {
   UpdateCommandInput, UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ListTablesCommandInput, ListTablesCommandOutput } from '@aws-sdk/client-dynamodb';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { marshall, unmarshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
-import { constructStack } from '@smithy/core/client';
-import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
-import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, MiddlewareStack } from '@smithy/types';
-import { Sha256 } from './sha256.ts';
+import { awsIdentity, signRequest, type AwsCredentials } from './sigv4.ts';
 
 /**
  * The hub's DynamoDB client: the document client's commands and answers (items as plain objects,
- * marshalled by the SDK's own @aws-sdk/util-dynamodb), the SDK's own exception classes, its
- * credential chain, region loader, retry classification and middleware stack, and SigV4 by
- * @smithy/signature-v4 — sent as DynamoDB's JSON protocol over a keep-alive node:http(s) agent.
+ * marshalled by the SDK's own @aws-sdk/util-dynamodb) and the SDK's own exception classes, signed
+ * by ./sigv4.ts (aws4) with the environment's credentials and region (or those the CLI hands in)
+ * — sent as DynamoDB's JSON protocol over a keep-alive node:http(s) agent, one write per request.
+ * No @smithy middleware stack, retry strategy, region or credential chain: they were ~40 KB of
+ * every table Lambda (test/infra/bundles.test.ts keeps them out).
  *
  * Why not DynamoDBDocumentClient: the SDK's generic client (endpoint rules, schema serde, user
  * agent, endpoint discovery, checksums, ~185 KB minified) was two thirds of every Lambda bundle
@@ -37,8 +33,9 @@ import { Sha256 } from './sha256.ts';
  * (`instanceof ConditionalCheckFailedException`, `e.Item` and `CancellationReasons` in wire form
  * as the SDK leaves them). Retries: up to `maxAttempts` for what the SDK's standard mode retries
  * (throttling, transient and 5xx errors, network failures), with its jittered backoff.
- * Middleware added at any step runs around each command with `context.commandName` the client
- * command's name (`PutItemCommand`, `TransactWriteItemsCommand`…), as in the SDK. Commands of
+ * Middleware added to `middlewareStack` (a light hook shaped as the SDK's: `add`, `remove`,
+ * `identify`) runs around each command with `context.commandName` the client command's name
+ * (`PutItemCommand`, `TransactWriteItemsCommand`…), as in the SDK. Commands of
  * the SDK itself (@aws-sdk/lib-dynamodb or client-dynamodb, in tests and benches) are sent too.
  */
 
@@ -91,6 +88,66 @@ const EXCEPTIONS: Record<string, new (opts: never) => DynamoDBServiceException> 
 
 const MAX_RETRY_DELAY_MS = 20_000;
 
+/** What the SDK's standard retry mode retries (@smithy/core service-error-classification), by error name, code and status. */
+const THROTTLING = new Set([
+  'BandwidthLimitExceeded', 'EC2ThrottledException', 'LimitExceededException', 'PriorRequestNotComplete', 'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'SlowDown', 'ThrottledException', 'Throttling', 'ThrottlingException',
+  'TooManyRequestsException', 'TransactionInProgressException',
+]);
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+type Failure = Error & { code?: string; $metadata?: { httpStatusCode?: number; attempts?: number; totalRetryDelay?: number }; cause?: unknown };
+
+/** 'throttled' or 'transient' (network, timeout, 5xx) when the SDK's standard mode would retry it; undefined otherwise. */
+export function retryKind(e: Failure): 'throttled' | 'transient' | undefined {
+  const status = e.$metadata?.httpStatusCode;
+  if (status === 429 || THROTTLING.has(e.name)) return 'throttled';
+  if (e.name === 'AbortError') return undefined;
+  for (let c: Failure | undefined = e, depth = 0; c && depth <= 10; c = c.cause as Failure | undefined, depth++) {
+    if (TRANSIENT_NAMES.has(c.name) || TRANSIENT_CODES.has(c.code ?? '') || (c.name === 'InvalidSignatureException' && c.message?.includes('Signature expired'))) return 'transient';
+  }
+  return status !== undefined && status >= 500 && status <= 599 ? 'transient' : undefined;
+}
+
+type Args = { input: Wire };
+type Handler = (args: Args) => Promise<{ output: unknown; response?: unknown }>;
+/** A middleware as on an SDK client: `(next, context) => async (args) => next(args)`. */
+export type Middleware = (next: Handler, context: DdbContext) => Handler;
+const STEPS = ['initialize', 'serialize', 'build', 'finalizeRequest', 'deserialize'];
+
+/**
+ * The hook tests, benches and the DynamoDB Local commit barrier (./config.ts) add middleware to,
+ * shaped as the SDK's middleware stack for what they use: `add(mw, { step, name })` (a name once),
+ * `remove(name | mw)`, `identify()`. Middleware runs by step, then in the order added, the first
+ * outermost, as in the SDK.
+ */
+export class Middlewares {
+  private entries: { mw: Middleware; name?: string; step: string }[] = [];
+
+  add(mw: Middleware, opts: { step?: string; name?: string; [k: string]: unknown } = {}): void {
+    if (opts.name && this.entries.some((e) => e.name === opts.name)) throw new Error(`Duplicate middleware name '${opts.name}'`);
+    const step = opts.step ?? 'initialize';
+    this.entries.push({ mw, step, ...(opts.name ? { name: opts.name } : {}) });
+    this.entries.sort((a, b) => STEPS.indexOf(a.step) - STEPS.indexOf(b.step));
+  }
+
+  remove(which: string | Middleware): boolean {
+    const before = this.entries.length;
+    this.entries = this.entries.filter((e) => (typeof which === 'string' ? e.name !== which : e.mw !== which));
+    return this.entries.length < before;
+  }
+
+  identify(): string[] {
+    return this.entries.map((e) => `${e.name ?? 'anonymous'} - ${e.step}`);
+  }
+
+  resolve(handler: Handler, context: DdbContext): Handler {
+    let h = handler;
+    for (let i = this.entries.length - 1; i >= 0; i--) h = this.entries[i]!.mw(h, context);
+    return h;
+  }
+}
+
 export interface DdbOptions {
   maxAttempts?: number;
   marshallOptions?: marshallOptions;
@@ -103,39 +160,47 @@ export interface DdbContext {
 
 export class DynamoDb {
   /** Add middleware here as on an SDK client (`add(mw, { step, name })`, `remove`, `identify`). */
-  readonly middlewareStack: MiddlewareStack<any, any> = constructStack<any, any>();
-  readonly config: { region: () => Promise<string>; credentials: () => Promise<AwsCredentialIdentity> };
+  readonly middlewareStack = new Middlewares();
+  /** Region and credentials (cached; fetched again within 5 minutes of expiry, as the SDK): ./objects.ts signs with them too. */
+  readonly config: { region: () => Promise<string>; credentials: () => Promise<AwsCredentials> };
   private readonly maxAttempts: number;
   private readonly marshalling: marshallOptions;
-  private readonly signer: SignatureV4;
   private readonly agent: HttpAgent;
   private url?: URL;
-  private creds?: Promise<AwsCredentialIdentity>;
+  private region?: string;
+  private creds?: Promise<AwsCredentials>;
+  /** The credentials in hand, so that a request signs without waiting a turn when they are fresh. */
+  private held?: AwsCredentials;
 
   constructor(opts: DdbOptions = {}) {
     this.maxAttempts = opts.maxAttempts ?? 3;
     this.marshalling = opts.marshallOptions ?? {};
-    const region = loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS);
-    const provider = defaultProvider();
-    const credentials = (): Promise<AwsCredentialIdentity> => {
-      this.creds ??= provider().catch((e: unknown) => {
+    const identity = awsIdentity();
+    let region: Promise<string> | undefined;
+    const regionOf = (): Promise<string> =>
+      (region ??= identity.region().catch((e: unknown) => {
+        region = undefined;
+        throw e;
+      }));
+    const credentials = (): Promise<AwsCredentials> => {
+      this.creds ??= identity.credentials().catch((e: unknown) => {
         this.creds = undefined;
         throw e;
       });
-      // as the SDK: fetch again within 5 minutes of expiry
       return this.creds.then((c) => {
-        if (c.expiration && c.expiration.getTime() - Date.now() < 300_000) {
-          this.creds = undefined;
+        if (stale(c)) {
+          this.creds = this.held = undefined;
           return credentials();
         }
+        this.held = c;
         return c;
       });
     };
-    this.config = { region, credentials };
-    this.signer = new SignatureV4({ service: 'dynamodb', region, credentials, sha256: Sha256 });
-    // the SDK's default agent: keep-alive, 50 sockets
+    this.config = { region: regionOf, credentials };
+    // the SDK's default agent: keep-alive, 50 sockets; and no Nagle delay on a request's one write
     const endpointUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
-    this.agent = endpointUrl?.startsWith('http:') ? new HttpAgent({ keepAlive: true, maxSockets: 50 }) : new HttpsAgent({ keepAlive: true, maxSockets: 50 });
+    const agentOpts = { keepAlive: true, maxSockets: 50, noDelay: true };
+    this.agent = endpointUrl?.startsWith('http:') ? new HttpAgent(agentOpts) : new HttpsAgent(agentOpts);
   }
 
   send<O>(command: DocCommand<unknown, O>): Promise<O>;
@@ -143,11 +208,12 @@ export class DynamoDb {
   send<C extends SdkCommand>(command: C): Promise<Awaited<ReturnType<ReturnType<C['resolveMiddleware']>>>['output']>;
   async send(command: object): Promise<unknown> {
     const { op, marshalled } = opOf(command);
+    const input = (command as { input: Wire }).input;
     const handler = this.middlewareStack.resolve(
       async (args: { input: Wire }) => ({ output: await this.call(op, args.input, marshalled), response: {} }),
       { clientName: 'DynamoDBClient', commandName: `${op}Command` } satisfies DdbContext,
     );
-    const { output } = await handler({ input: (command as { input: Wire }).input });
+    const { output } = await handler({ input });
     return output;
   }
 
@@ -155,7 +221,7 @@ export class DynamoDb {
   private async endpoint(): Promise<URL> {
     const custom = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
     if (custom) return new URL(custom);
-    const r = await this.config.region();
+    const r = (this.region = await this.config.region());
     return new URL(`https://dynamodb.${r}.${r.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`);
   }
 
@@ -172,13 +238,13 @@ export class DynamoDb {
         }
         throw exceptionOf(status, requestId, json, attempt, totalRetryDelay);
       } catch (e) {
-        const err = e as Error & { $metadata?: { attempts?: number; totalRetryDelay?: number }; cause?: Error };
-        const throttled = isThrottlingError(err);
-        if (attempt >= this.maxAttempts || !(throttled || isTransientError(err) || isServerError(err))) {
+        const err = e as Failure;
+        const kind = retryKind(err);
+        if (attempt >= this.maxAttempts || !kind) {
           if (err.$metadata) Object.assign(err.$metadata, { attempts: attempt, totalRetryDelay });
           throw err;
         }
-        const delay = Math.floor(Math.min(MAX_RETRY_DELAY_MS, Math.random() * 2 ** (attempt - 1) * (throttled ? 500 : 100)));
+        const delay = Math.floor(Math.min(MAX_RETRY_DELAY_MS, Math.random() * 2 ** (attempt - 1) * (kind === 'throttled' ? 500 : 100)));
         totalRetryDelay += delay;
         await new Promise((r) => setTimeout(r, delay));
       }
@@ -188,16 +254,18 @@ export class DynamoDb {
   private async post(op: Op, body: string): Promise<{ status: number; requestId?: string; json: Wire }> {
     this.url ??= await this.endpoint();
     const url = this.url;
+    this.region ??= await this.config.region();
+    const credentials = this.held && !stale(this.held) ? this.held : await this.config.credentials();
     const headers: Record<string, string> = {
-      host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${op}`, 'content-length': String(Buffer.byteLength(body)),
+      'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${op}`, 'content-length': String(Buffer.byteLength(body)),
     };
     const trace = process.env.AWS_LAMBDA_FUNCTION_NAME ? process.env._X_AMZ_TRACE_ID : undefined;
     if (trace) headers['x-amzn-trace-id'] = trace;
-    const signed = await this.signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname || '/', query: {}, headers, body });
+    const signed = signRequest({ service: 'dynamodb', region: this.region, method: 'POST', host: url.host, path: url.pathname || '/', headers, body }, credentials);
     // the answer read with plain stream events (an async iterator per answer costs more CPU than the JSON itself)
     const { res, text } = await new Promise<{ res: IncomingMessage; text: string }>((resolve, reject) => {
       const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-      const req = send({ method: 'POST', hostname: url.hostname, port: url.port || undefined, path: url.pathname || '/', headers: signed.headers, agent: this.agent, timeout: 300_000 }, (res) => {
+      const req = send({ method: 'POST', hostname: url.hostname, port: url.port || undefined, path: url.pathname || '/', headers: signed, agent: this.agent, timeout: 300_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -219,6 +287,9 @@ export class DynamoDb {
     return { status: res.statusCode ?? 0, requestId: res.headers['x-amzn-requestid'] as string | undefined, json };
   }
 }
+
+/** Credentials within 5 minutes of their expiry are fetched again, as the SDK does. */
+const stale = (c: AwsCredentials): boolean => c.expiration !== undefined && c.expiration.getTime() - Date.now() < 300_000;
 
 /** The operation a command names, and whether its items are plain objects (document commands). */
 function opOf(command: object): { op: Op; marshalled: boolean } {

@@ -1,5 +1,4 @@
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from './sha256.ts';
+import { envCredentials, signRequest } from './sigv4.ts';
 
 /**
  * Configuration from the environment, read once and checked at once, with no AWS SDK (the
@@ -66,8 +65,8 @@ export function resetWebhookKey(): void {
 
 /**
  * A 32+ character Secrets Manager secret named by the ARN in `arnVariable`. GetSecretValue is
- * signed with AWS's own SigV4 signer (the one the DynamoDB client carries anyway) with the
- * function's credentials from the environment and sent with fetch.
+ * signed by ./sigv4.ts (the signer of every AWS call) with the function's credentials from the
+ * environment and sent with fetch.
  * @aws-sdk/client-secrets-manager would add ~40 KB to Lambdas already near their budget for this
  * one call, and the Parameters and Secrets extension cannot be called during init.
  * AWS_ENDPOINT_URL_SECRETS_MANAGER points it elsewhere, as it does the SDK.
@@ -91,11 +90,5 @@ async function fetchSecret(arnVariable: string): Promise<string> {
  */
 export async function signedHeaders(service: string, url: URL, contentType: string, target: string, body: string): Promise<Record<string, string>> {
   const region = required('AWS_REGION');
-  const { AWS_ACCESS_KEY_ID: accessKeyId = '', AWS_SECRET_ACCESS_KEY: secretAccessKey = '', AWS_SESSION_TOKEN: sessionToken } = process.env;
-  const credentials = { accessKeyId, secretAccessKey, sessionToken };
-  const { headers } = await new SignatureV4({ service, region, credentials, sha256: Sha256 }).sign({
-    method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, body,
-    headers: { host: url.host, 'content-type': contentType, 'x-amz-target': target },
-  });
-  return headers;
+  return signRequest({ service, region, method: 'POST', host: url.host, path: url.pathname, body, headers: { 'content-type': contentType, 'x-amz-target': target } }, envCredentials());
 }

@@ -2,17 +2,16 @@ import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { config, dynamo } from './config.ts';
-import { Sha256 } from './sha256.ts';
+import { signRequest } from './sigv4.ts';
 
 /**
- * The four S3 calls spend needs (GET as a stream, GET as text, PUT, DELETE), signed with AWS's
- * own SigV4 signer (@smithy/signature-v4, the one inside the SDK) and sent over node:http(s).
+ * The four S3 calls spend needs (GET as a stream, GET as text, PUT, DELETE), SigV4-signed by
+ * ./sigv4.ts (as every AWS call of the hub) and sent over node:http(s).
  *
  * Why not @aws-sdk/client-s3: it adds ~180 KB to each bundle, and the Lambda budget is 300 KB
- * (test/infra/bundles.test.ts). Credentials and region come from the DynamoDB client's own
- * provider chain, so this signs with exactly what the SDK would use. Locally,
+ * (test/infra/bundles.test.ts). Credentials and region are the DynamoDB client's (./sigv4.ts:
+ * the environment's, or the chain the CLI hands in). Locally,
  * AWS_ENDPOINT_URL_S3 points at the S3 server (path-style); in AWS, virtual-hosted HTTPS.
  */
 
@@ -61,24 +60,19 @@ export async function signS3(
     signingDate?: Date;
   },
 ): Promise<SignedRequest> {
-  const signer = new SignatureV4({ service: 's3', region: opts.region, credentials: opts.credentials, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
   const host = target.port ? `${target.hostname}:${target.port}` : target.hostname;
-  const signed = await signer.sign(
+  const headers = signRequest(
     {
-      method,
-      protocol: target.protocol,
-      hostname: target.hostname,
-      ...(target.port ? { port: target.port } : {}),
-      path: target.path,
-      query: {},
-      headers: { host, 'x-amz-content-sha256': opts.payloadSha256 ?? EMPTY_SHA256, ...(opts.headers ?? {}) },
+      service: 's3', region: opts.region, method, host, path: target.path,
+      headers: { 'x-amz-content-sha256': opts.payloadSha256 ?? EMPTY_SHA256, ...(opts.headers ?? {}) },
+      ...(opts.signingDate ? { date: opts.signingDate } : {}),
     },
-    opts.signingDate ? { signingDate: opts.signingDate } : {},
+    opts.credentials,
   );
-  return { method, target, headers: signed.headers as Record<string, string> };
+  return { method, target, headers };
 }
 
-const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 32 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 32 }) };
+const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 32, noDelay: true }), https: new HttpsAgent({ keepAlive: true, maxSockets: 32, noDelay: true }) };
 
 export class S3Error extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
