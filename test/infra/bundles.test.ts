@@ -37,11 +37,17 @@ describe('Lambda bundles', () => {
     expect(bundles.flatMap((b) => b.inputs.filter((i) => generic.test(i)).map((i) => `${b.name}: ${i}`))).toEqual([]);
   }, 120_000);
 
+  it("no Lambda carries @smithy/core's middleware stack, retry strategy, region or credential chain, nor @smithy/signature-v4 (every AWS call is signed by functions/store/sigv4.ts)", async () => {
+    const bundles = await bundled();
+    const plumbing = /@smithy\/(signature-v4|core\/dist-es\/submodules\/(client\/middleware-stack|retry|config|endpoints)|middleware-|credential-provider|shared-ini-file-loader|node-config-provider)|@aws-sdk\/(credential-provider|core\/)/;
+    expect(bundles.flatMap((b) => b.inputs.filter((i) => plumbing.test(i)).map((i) => `${b.name}: ${i}`))).toEqual([]);
+  }, 120_000);
+
   it('Lambdas granted no table or bucket do not carry the AWS SDK', async () => {
     const bundles = await bundled();
     const untouched = Object.entries(handlers).filter(([, def]) => def.grants.length === 0).map(([name]) => name);
     expect(untouched).toEqual(expect.arrayContaining(['health', 'openapi', 'reference']));
-    const sdk = /@aws-sdk\/client-/; // no SDK client (signing a Secrets Manager call with @smithy/signature-v4 is fine)
+    const sdk = /@aws-sdk\/client-/; // no SDK client (a Secrets Manager call signed by functions/store/sigv4.ts is fine)
     for (const name of untouched) {
       expect(bundles.find((b) => b.name === name)!.inputs.filter((i) => sdk.test(i)), name).toEqual([]);
     }
