@@ -5,7 +5,7 @@ import { BODY_LIMIT_BYTES } from './edge.ts';
 
 /** OpenAPI 3.1, generated from the route table and its zod schemas: the contract as code says it. */
 
-/** Schemas named with `.meta({ id })` become components; their `$defs` references are rewritten to point there. */
+/** Schemas named with `meta(schema, { id })` (schemas/meta.ts) become components; their `$defs` references are rewritten to point there. */
 let components: Record<string, unknown> = {};
 
 function rewriteRefs(node: unknown): unknown {
@@ -27,7 +27,7 @@ function addComponent(name: string, schema: unknown): void {
 }
 
 /**
- * The JSON Schema of a zod schema, as a `$ref` to its component when it is named (`.meta({ id })`,
+ * The JSON Schema of a zod schema, as a `$ref` to its component when it is named (`meta(schema, { id })`,
  * so that generated clients get a type of that name, e.g. `components['schemas']['SpendLine']`).
  */
 const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output') => {
@@ -43,7 +43,7 @@ const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output') => {
   return rewriteRefs(rest) as Record<string, unknown>;
 };
 
-/** The first example a schema carries (`.meta({ examples })`), read from zod's registry: JSON Schema output drops it on schemas that transform. */
+/** The first example a schema carries (`meta(schema, { examples })`), read from zod's registry: JSON Schema output drops it on schemas that transform. */
 const exampleOf = (schema: z.ZodMiniType | undefined): unknown => (z.globalRegistry.get(schema as z.ZodMiniType)?.examples as unknown[] | undefined)?.[0];
 
 const INT32 = 2 ** 31;
