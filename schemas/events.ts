@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { meta } from './meta.ts';
 import { EVENT_SUBJECT_KINDS, EVENT_TYPES } from './codes.ts';
 import { Cursor, IsoDateTime, MAX_PAGE } from './common.ts';
 
@@ -6,24 +7,20 @@ import { Cursor, IsoDateTime, MAX_PAGE } from './common.ts';
 
 export const EventType = z.enum(EVENT_TYPES);
 
-export const HubEvent = z
-  .object({
-    id: z.string().max(40).regex(/^evt_[0-9a-z]+$/),
+export const HubEvent = meta(z.object({
+    id: z.string().check(z.maxLength(40), z.regex(/^evt_[0-9a-z]+$/)),
     type: EventType,
     occurredAt: IsoDateTime,
-    subject: z.object({
+    subject: meta(z.object({
       kind: z.enum(EVENT_SUBJECT_KINDS),
-      id: z.string().max(120).regex(/^[A-Za-z0-9_-]+$/),
-    }).meta({ description: 'The record the event is about (read it through the API); never a child\'s data' }),
-  })
-  .meta({ id: 'HubEvent', description: 'An event: what happened to which record, and when' });
+      id: z.string().check(z.maxLength(120), z.regex(/^[A-Za-z0-9_-]+$/)),
+    }), { description: 'The record the event is about (read it through the API); never a child\'s data' }),
+  }), { id: 'HubEvent', description: 'An event: what happened to which record, and when' });
 
-export const EventList = z
-  .object({
-    items: z.array(HubEvent).max(MAX_PAGE),
-    nextCursor: Cursor.optional().meta({
+export const EventList = meta(z.object({
+    items: z.array(HubEvent).check(z.maxLength(MAX_PAGE)),
+    nextCursor: meta(z.optional(Cursor), {
       description:
         'Where the next page starts. Every page that read anything carries one, the last page too: keep the last one you were given and poll with it for later events. A page without one read nothing new: poll again with the cursor you have.',
     }),
-  })
-  .meta({ id: 'EventList' });
+  }), { id: 'EventList' });

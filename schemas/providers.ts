@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { meta } from './meta.ts';
 import { ByView, IsoDateTime, listOf, ListQuery } from './common.ts';
 import { AgreementId, AgreementVersion } from './sharing-agreement.ts';
 
@@ -7,49 +8,39 @@ import { AgreementId, AgreementVersion } from './sharing-agreement.ts';
  * accession to a sharing agreement and the accession register beside the agreement.
  */
 
-export const ProviderIdText = z
-  .string()
-  .max(80)
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, 'a provider id such as harbour-care')
-  .meta({ examples: ['harbour-care'] });
+export const ProviderIdText = meta(z.string().check(z.maxLength(80), z.regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, 'a provider id such as harbour-care')), { examples: ['harbour-care'] });
 export const ProviderParams = z.strictObject({ id: ProviderIdText });
-export const AgreementParams = z.strictObject({ id: AgreementId.meta({ examples: ['commission-east-placements-isp'] }) });
+export const AgreementParams = z.strictObject({ id: meta(AgreementId, { examples: ['commission-east-placements-isp'] }) });
 
-export const ProviderSummary = z
-  .object({
+export const ProviderSummary = meta(z.object({
     id: ProviderIdText,
-    name: z.string().max(300),
-    group: z.string().max(300),
-    homes: z.int32().min(0).meta({ format: 'int32', description: 'How many homes the hub holds of it (the Ofsted import and homes it posted)' }),
-    party: z.boolean().meta({ description: 'Whether it is a party to the regional sharing agreement in force, in the provider role (named in the agreement file, or by accession)' }),
-  })
-  .meta({ id: 'ProviderSummary' });
+    name: z.string().check(z.maxLength(300)),
+    group: z.string().check(z.maxLength(300)),
+    homes: meta(z.int32().check(z.gte(0)), { format: 'int32', description: 'How many homes the hub holds of it (the Ofsted import and homes it posted)' }),
+    party: meta(z.boolean(), { description: 'Whether it is a party to the regional sharing agreement in force, in the provider role (named in the agreement file, or by accession)' }),
+  }), { id: 'ProviderSummary' });
 export const ProviderList = listOf(ProviderSummary);
 export const ProviderQuery = ListQuery;
 
-const Text = (max: number) => z.string().trim().min(1).max(max);
+const Text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
-export const AccessionInput = z
-  .strictObject({
+export const AccessionInput = meta(z.strictObject({
     agreementId: AgreementId,
-    version: AgreementVersion.meta({ description: 'The agreement version acceded to (as GET /v1/sharing-agreements lists it)' }),
+    version: meta(AgreementVersion, { description: 'The agreement version acceded to (as GET /v1/sharing-agreements lists it)' }),
     signatory: z.strictObject({
-      name: Text(200).meta({ description: 'Who signed for the provider' }),
-      role: Text(200).meta({ description: 'Their role, e.g. Responsible individual' }),
+      name: meta(Text(200), { description: 'Who signed for the provider' }),
+      role: meta(Text(200), { description: 'Their role, e.g. Responsible individual' }),
     }),
-    signedAt: IsoDateTime.meta({ description: 'When they signed; not more than 5 minutes in the future' }),
-  })
-  .meta({ id: 'AccessionInput' });
+    signedAt: meta(IsoDateTime, { description: 'When they signed; not more than 5 minutes in the future' }),
+  }), { id: 'AccessionInput' });
 
-export const Accession = z
-  .object({
+export const Accession = meta(z.object({
     agreementId: AgreementId,
     version: AgreementVersion,
-    provider: z.object({ id: ProviderIdText, name: z.string().max(300) }),
-    signatory: z.object({ name: z.string().max(200), role: z.string().max(200) }),
+    provider: z.object({ id: ProviderIdText, name: z.string().check(z.maxLength(300)) }),
+    signatory: z.object({ name: z.string().check(z.maxLength(200)), role: z.string().check(z.maxLength(200)) }),
     signedAt: IsoDateTime,
-    recordedAt: IsoDateTime.meta({ description: 'When the hub recorded it: the provider is a party to this version from then on' }),
+    recordedAt: meta(IsoDateTime, { description: 'When the hub recorded it: the provider is a party to this version from then on' }),
     by: ByView,
-  })
-  .meta({ id: 'Accession' });
+  }), { id: 'Accession' });
 export const AccessionList = listOf(Accession);

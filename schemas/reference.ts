@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { meta } from './meta.ts';
 import { AuthoritySlug, IsoDate, listOf, Principal } from './common.ts';
 import {
   AGREEMENT_LIMITS, AgreementId, AgreementStatus, AgreementVersion, PartyRole, PurposeId,
@@ -6,26 +7,22 @@ import {
 
 export const Health = z.object({ status: z.literal('ok') });
 
-export const Authority = z
-  .object({
+export const Authority = meta(z.object({
     id: AuthoritySlug,
-    name: z.string().max(100),
-    onsCode: z.string().max(9).regex(/^E\d{8}$/).meta({ description: 'ONS GSS code' }),
-    dfeCode: z.string().max(3).regex(/^\d{3}$/).meta({ description: 'DfE local authority number' }),
-  })
-  .meta({ id: 'Authority' });
+    name: z.string().check(z.maxLength(100)),
+    onsCode: meta(z.string().check(z.maxLength(9), z.regex(/^E\d{8}$/)), { description: 'ONS GSS code' }),
+    dfeCode: meta(z.string().check(z.maxLength(3), z.regex(/^\d{3}$/)), { description: 'DfE local authority number' }),
+  }), { id: 'Authority' });
 export const AuthorityList = listOf(Authority);
 
-export const AgreementSummary = z
-  .object({
+export const AgreementSummary = meta(z.object({
     id: AgreementId,
     version: AgreementVersion,
-    title: z.string().max(AGREEMENT_LIMITS.title),
+    title: z.string().check(z.maxLength(AGREEMENT_LIMITS.title)),
     status: AgreementStatus,
-    parties: z.array(z.object({ principal: Principal, name: z.string().max(AGREEMENT_LIMITS.name), role: PartyRole })).max(AGREEMENT_LIMITS.parties),
-    purposes: z.array(z.object({ id: PurposeId, description: z.string().max(AGREEMENT_LIMITS.description) })).max(AGREEMENT_LIMITS.purposes),
+    parties: z.array(z.object({ principal: Principal, name: z.string().check(z.maxLength(AGREEMENT_LIMITS.name)), role: PartyRole })).check(z.maxLength(AGREEMENT_LIMITS.parties)),
+    purposes: z.array(z.object({ id: PurposeId, description: z.string().check(z.maxLength(AGREEMENT_LIMITS.description)) })).check(z.maxLength(AGREEMENT_LIMITS.purposes)),
     validFrom: IsoDate,
-    validTo: IsoDate.optional(),
-  })
-  .meta({ id: 'SharingAgreementSummary' });
+    validTo: z.optional(IsoDate),
+  }), { id: 'SharingAgreementSummary' });
 export const AgreementList = listOf(AgreementSummary);

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { meta } from './meta.ts';
 import { IsoDate, Principal } from './common.ts';
 
 /**
@@ -24,16 +25,13 @@ export const Article9 = z.enum([
  * A DPA 2018 Schedule 1 condition, e.g. `part2-para18` (safeguarding of children and individuals
  * at risk). Part 1 has paragraphs 1–4, Part 2 paragraphs 5–28, Part 3 paragraphs 29–37.
  */
-export const Schedule1Condition = z
-  .string()
-  .max(12)
+export const Schedule1Condition = z.string().check(z.maxLength(12),
   // abort: zod would otherwise run the paragraph check below on a string the pattern refused
-  .regex(/^part[1-3]-para\d{1,2}$/, { error: 'part<N>-para<M>, e.g. part2-para18', abort: true })
-  .refine((s) => {
+  z.regex(/^part[1-3]-para\d{1,2}$/, { error: 'part<N>-para<M>, e.g. part2-para18', abort: true }), z.refine((s) => {
     const [, part, para] = /^part(\d)-para(\d+)$/.exec(s)!;
     const n = Number(para);
     return part === '1' ? n >= 1 && n <= 4 : part === '2' ? n >= 5 && n <= 28 : n >= 29 && n <= 37;
-  }, 'no such paragraph in that part of DPA 2018 Schedule 1 (Part 1: 1-4, Part 2: 5-28, Part 3: 29-37)');
+  }, 'no such paragraph in that part of DPA 2018 Schedule 1 (Part 1: 1-4, Part 2: 5-28, Part 3: 29-37)'));
 
 /** Articles 9(2)(b), (h), (i) and (j) rest on a Schedule 1 Part 1 condition; 9(2)(g) on a Part 2 condition. */
 const SCHEDULE1_PART_FOR: Partial<Record<z.infer<typeof Article9>, string>> = {
@@ -44,26 +42,24 @@ const SCHEDULE1_PART_FOR: Partial<Record<z.infer<typeof Article9>, string>> = {
   '9(2)(g)': 'part2',
 };
 
-const Text = z.string().trim().min(1);
+const Text = z.string().check(z.trim(), z.minLength(1));
 /**
  * Bounds on what GET /v1/sharing-agreements shows of an agreement (its summary): the files are
  * validated against them, so the OpenAPI document's limits hold.
  */
 export const AGREEMENT_LIMITS = { id: 64, version: 20, title: 200, name: 200, description: 2000, parties: 200, purposes: 20, files: 100 } as const;
-export const AgreementId = z.string().max(AGREEMENT_LIMITS.id).regex(/^[a-z0-9][a-z0-9-]*$/);
-export const AgreementVersion = z.string().max(AGREEMENT_LIMITS.version).regex(/^\d+\.\d+(\.\d+)?$/);
+export const AgreementId = z.string().check(z.maxLength(AGREEMENT_LIMITS.id), z.regex(/^[a-z0-9][a-z0-9-]*$/));
+export const AgreementVersion = z.string().check(z.maxLength(AGREEMENT_LIMITS.version), z.regex(/^\d+\.\d+(\.\d+)?$/));
 /** A dotted path into the hub's representation of the shared record, e.g. `child.needs`, `authority`. */
-export const FieldPath = z.string().regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$/, 'a dotted field path such as child.needs');
-export const PurposeId = z.string().max(64).regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and hyphens, e.g. placement-matching');
+export const FieldPath = z.string().check(z.regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$/, 'a dotted field path such as child.needs'));
+export const PurposeId = z.string().check(z.maxLength(64), z.regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and hyphens, e.g. placement-matching'));
 
-export const LawfulBasis = z
-  .strictObject({
+export const LawfulBasis = z.strictObject({
     article6: Article6,
-    article9: Article9.optional(),
-    schedule1Condition: Schedule1Condition.optional(),
+    article9: z.optional(Article9),
+    schedule1Condition: z.optional(Schedule1Condition),
     explanation: Text,
-  })
-  .superRefine((b, ctx) => {
+  }).check(z.superRefine((b, ctx) => {
     const part = b.article9 ? SCHEDULE1_PART_FOR[b.article9] : undefined;
     if (b.article9 === '9(2)(g)' && b.schedule1Condition === undefined) {
       ctx.addIssue({ code: 'custom', message: 'article 9(2)(g) needs a DPA 2018 Schedule 1 condition', path: ['schedule1Condition'] });
@@ -79,58 +75,57 @@ export const LawfulBasis = z
         });
       }
     }
-  });
+  }));
 
-export const Retention = z.strictObject({ days: z.number().int().positive(), rationale: Text });
+export const Retention = z.strictObject({ days: z.number().check(z.int(), z.positive()), rationale: Text });
 
 export const DataItem = z.strictObject({
-  field: FieldPath.describe('the field path as the hub names it, e.g. child.needs'),
+  field: meta(FieldPath, { description: 'the field path as the hub names it, e.g. child.needs' }),
   description: Text,
   specialCategory: z.boolean(),
   retention: Retention,
 });
 
-export const Disclosure = z.strictObject({ recipientRole: RecipientRole, fields: z.array(FieldPath).min(1) });
+export const Disclosure = z.strictObject({ recipientRole: RecipientRole, fields: z.array(FieldPath).check(z.minLength(1)) });
 
 export const Purpose = z.strictObject({
   id: PurposeId,
-  description: Text.max(AGREEMENT_LIMITS.description),
+  description: Text.check(z.maxLength(AGREEMENT_LIMITS.description)),
   /** The legal power each public-body party relies on to share (the ICO code's "legal power"). */
-  legalPowers: z.array(Text).min(1),
+  legalPowers: z.array(Text).check(z.minLength(1)),
   lawfulBasis: LawfulBasis,
   /** Field-level: which data items each recipient role may receive for this purpose. */
-  disclosures: z.array(Disclosure).min(1),
+  disclosures: z.array(Disclosure).check(z.minLength(1)),
 });
 
 export const Party = z.strictObject({
   principal: Principal,
-  name: Text.max(AGREEMENT_LIMITS.name),
+  name: Text.check(z.maxLength(AGREEMENT_LIMITS.name)),
   role: PartyRole,
   recipientRole: RecipientRole,
   /** The party's single point of contact for data protection matters under this agreement. */
   contact: z.strictObject({ role: Text, email: z.email() }),
 });
 
-export const SharingAgreement = z
-  .strictObject({
+export const SharingAgreement = meta(z.strictObject({
     id: AgreementId,
     version: AgreementVersion,
-    title: Text.max(AGREEMENT_LIMITS.title),
+    title: Text.check(z.maxLength(AGREEMENT_LIMITS.title)),
     status: AgreementStatus,
     summary: Text,
-    parties: z.array(Party).min(2).max(AGREEMENT_LIMITS.parties),
+    parties: z.array(Party).check(z.minLength(2), z.maxLength(AGREEMENT_LIMITS.parties)),
     /** UK GDPR Art 26: the essence of the joint controllers' arrangement (required when there are joint controllers). */
-    jointControllerArrangement: Text.optional(),
+    jointControllerArrangement: z.optional(Text),
     /** UK GDPR Art 28: the contract binding any processor (required when there is a processor). */
-    processorContract: Text.optional(),
-    purposes: z.array(Purpose).min(1).max(AGREEMENT_LIMITS.purposes),
-    dataItems: z.array(DataItem).min(1),
+    processorContract: z.optional(Text),
+    purposes: z.array(Purpose).check(z.minLength(1), z.maxLength(AGREEMENT_LIMITS.purposes)),
+    dataItems: z.array(DataItem).check(z.minLength(1)),
     /** How the parties keep shared data accurate and correct it everywhere it went. */
     dataQuality: Text,
     /** Privacy information: how the children and families are told about this sharing. */
     transparency: Text,
     rightsOfIndividuals: Text,
-    security: z.strictObject({ measures: z.array(Text).min(1), breachNotification: Text, breachContact: z.email() }),
+    security: z.strictObject({ measures: z.array(Text).check(z.minLength(1)), breachNotification: Text, breachContact: z.email() }),
     /** The record of every disclosure, kept this long (write-once entries, expired by TTL). */
     audit: z.strictObject({ retention: Retention }),
     internationalTransfers: Text,
@@ -141,10 +136,9 @@ export const SharingAgreement = z
     governance: Text,
     reviewDate: IsoDate,
     validFrom: IsoDate,
-    validTo: IsoDate.optional(),
-    signatories: z.array(z.strictObject({ party: Principal, name: Text, role: Text, signedOn: IsoDate })).min(1),
-  })
-  .superRefine((a, ctx) => {
+    validTo: z.optional(IsoDate),
+    signatories: z.array(z.strictObject({ party: Principal, name: Text, role: Text, signedOn: IsoDate })).check(z.minLength(1)),
+  }).check(z.superRefine((a, ctx) => {
     const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path });
 
     const items = new Map<string, z.infer<typeof DataItem>>();
@@ -203,8 +197,7 @@ export const SharingAgreement = z
 
     if (a.validTo !== undefined && a.validTo < a.validFrom) issue('validTo is before validFrom', ['validTo']);
     if (a.reviewDate < a.validFrom) issue('reviewDate is before validFrom', ['reviewDate']);
-  })
-  .meta({ id: 'SharingAgreement' });
+  })), { id: 'SharingAgreement' });
 
 export type SharingAgreement = z.infer<typeof SharingAgreement>;
 export type Party = z.infer<typeof Party>;

@@ -1,60 +1,48 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { meta } from './meta.ts';
 import { EVENT_TYPES } from './codes.ts';
 import { IsoDateTime, listOf } from './common.ts';
 
 /** Webhooks (CONTRACT.md "Events"; issue 15): registration, list, delete and the delivery log. */
 
-export const WebhookId = z
-  .string()
-  .max(40)
-  .regex(/^wh_[0-9a-z]{9,30}$/, 'a webhook id (wh_…)')
-  .meta({ examples: ['wh_0mbx2k1q0a1b2c3d4e5f6'] });
+export const WebhookId = meta(z.string().check(z.maxLength(40), z.regex(/^wh_[0-9a-z]{9,30}$/, 'a webhook id (wh_…)')), { examples: ['wh_0mbx2k1q0a1b2c3d4e5f6'] });
 export const WebhookParams = z.strictObject({ id: WebhookId });
 
 const EventType = z.enum(EVENT_TYPES);
-const Url = z.string().max(2048).meta({ description: 'https, public addresses only' });
+const Url = meta(z.string().check(z.maxLength(2048)), { description: 'https, public addresses only' });
 
-export const WebhookInput = z
-  .strictObject({
+export const WebhookInput = meta(z.strictObject({
     url: Url,
-    events: z.array(EventType).min(1).max(EVENT_TYPES.length).refine((a) => new Set(a).size === a.length, 'each event type once'),
-  })
-  .meta({ id: 'WebhookInput' });
+    events: z.array(EventType).check(z.minLength(1), z.maxLength(EVENT_TYPES.length), z.refine((a) => new Set(a).size === a.length, 'each event type once')),
+  }), { id: 'WebhookInput' });
 export type WebhookInput = z.output<typeof WebhookInput>;
 
-export const Webhook = z
-  .object({
+export const Webhook = meta(z.object({
     id: WebhookId,
-    url: z.string().max(2048),
-    events: z.array(EventType).max(EVENT_TYPES.length),
-    status: z.enum(['active', 'disabled']).meta({ description: 'disabled: the receiver answered 410' }),
+    url: z.string().check(z.maxLength(2048)),
+    events: z.array(EventType).check(z.maxLength(EVENT_TYPES.length)),
+    status: meta(z.enum(['active', 'disabled']), { description: 'disabled: the receiver answered 410' }),
     createdAt: IsoDateTime,
-    disabledAt: IsoDateTime.optional(),
-  })
-  .meta({ id: 'Webhook' });
+    disabledAt: z.optional(IsoDateTime),
+  }), { id: 'Webhook' });
 
-export const CreatedWebhook = z
-  .object({
+export const CreatedWebhook = meta(z.object({
     id: WebhookId,
-    url: z.string().max(2048),
-    events: z.array(EventType).max(EVENT_TYPES.length),
-    secret: z.string().max(100).regex(/^whsec_[A-Za-z0-9+/]+=*$/).meta({ description: 'The signing secret, shown once' }),
-  })
-  .meta({ id: 'CreatedWebhook' });
+    url: z.string().check(z.maxLength(2048)),
+    events: z.array(EventType).check(z.maxLength(EVENT_TYPES.length)),
+    secret: meta(z.string().check(z.maxLength(100), z.regex(/^whsec_[A-Za-z0-9+/]+=*$/)), { description: 'The signing secret, shown once' }),
+  }), { id: 'CreatedWebhook' });
 
-export const WebhookList = listOf(Webhook).meta({ id: 'WebhookList' });
+export const WebhookList = meta(listOf(Webhook), { id: 'WebhookList' });
 
-export const Delivery = z
-  .object({
-    eventId: z.string().max(60),
+export const Delivery = meta(z.object({
+    eventId: z.string().check(z.maxLength(60)),
     eventType: EventType,
-    attempt: z.number().int().min(1),
+    attempt: z.number().check(z.int(), z.gte(1)),
     at: IsoDateTime,
-    status: z.number().int().optional().meta({ description: 'The HTTP status answered, if any' }),
-    result: z.enum(['delivered', 'failed', 'disabled', 'given-up', 'withheld'])
-      .meta({ description: 'failed: tried again at nextRetryAt; given-up: after 3 days; withheld: not sent, the subject is no longer yours to read' }),
-    error: z.string().max(300).optional(),
-    nextRetryAt: IsoDateTime.optional(),
-  })
-  .meta({ id: 'Delivery' });
-export const DeliveryList = listOf(Delivery).meta({ id: 'DeliveryList' });
+    status: meta(z.optional(z.number().check(z.int())), { description: 'The HTTP status answered, if any' }),
+    result: meta(z.enum(['delivered', 'failed', 'disabled', 'given-up', 'withheld']), { description: 'failed: tried again at nextRetryAt; given-up: after 3 days; withheld: not sent, the subject is no longer yours to read' }),
+    error: z.optional(z.string().check(z.maxLength(300))),
+    nextRetryAt: z.optional(IsoDateTime),
+  }), { id: 'Delivery' });
+export const DeliveryList = meta(listOf(Delivery), { id: 'DeliveryList' });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { badRequest } from '../domain/errors.ts';
 import { requireKnownOutcode } from '../domain/geo.ts';
 import { homeView } from '../domain/homes.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { notFound } from '../domain/errors.ts';
 import * as rules from '../domain/offers.ts';
 import { principalId, type Principal } from '../domain/principal.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { noticeReadRecord } from '../domain/audit.ts';
 import { londonToday } from '../domain/calendar-days.ts';
 import { decideNoticeDisclosure, HOST_NOTIFICATION_PURPOSE, REGIONAL_AGREEMENT_ID } from '../domain/disclosure.ts';

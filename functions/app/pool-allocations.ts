@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { allocationView } from '../domain/pool.ts';
 import type { Principal } from '../domain/principal.ts';
 import { allocate as allocateBed } from '../store/pool/allocate.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { londonToday } from '../domain/calendar-days.ts';
 import { bedView, newBedOf, newRequestOf, requestView } from '../domain/pool.ts';
 import { principalId, type Principal } from '../domain/principal.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { accessionView, admitAccession } from '../domain/accession.ts';
 import { notFound } from '../domain/errors.ts';
 import { agreementVersions } from '../store/agreements.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { Accession } from '../domain/accession.ts';
 import { auditRecord, type AuditAction } from '../domain/audit.ts';
 import { notFound } from '../domain/errors.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { Principal } from '../domain/principal.ts';
 import { viewOf, type VacancyItem } from '../domain/vacancy.ts';
 import { confirmVacancy, createVacancy, listHomeVacancies, patchVacancy, readVacancy } from '../store/vacancies.ts';

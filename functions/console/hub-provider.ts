@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { ProviderCaller } from '../app/caller.ts';
 import * as homes from '../app/homes.ts';
 import * as offers from '../app/offers.ts';

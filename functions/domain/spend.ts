@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { csvFormatRow, csvParseRows } from 'd3-dsv';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { MAX_BATCH_LINES, MAX_LINE_ERRORS, MAX_MONTHS_PER_BATCH, SpendLineInput } from '../../schemas/spend.ts';
 import { londonMidnight } from './calendar-days.ts';
 import { PLACE_CODES_BY_YEAR, type CollectionYear } from '../../schemas/codes.ts';
@@ -157,7 +157,7 @@ export function periodsOfMonth(month: string): string[] {
 
 // ---------------------------------------------------------------- lines
 
-function issuesToErrors(error: z.ZodError): LineError[] {
+function issuesToErrors(error: z.core.$ZodError): LineError[] {
   return error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ path: k, message: 'unknown field' }));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { MiddlewareObj, Request as MiddyRequest } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { routes, RouteDef, RouteKey } from '../routes/index.ts';
 import { byOf, parsePrincipal, personRolesOf, principalId, type By, type PersonRole, type Principal } from '../domain/principal.ts';
 import type { IdempotencyStore, StoredAnswer } from '../store/idempotency.ts';
@@ -27,7 +27,7 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 
 
 type Routes = typeof routes;
-type Out<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;
+type Out<T> = T extends z.ZodMiniType ? z.output<T> : Record<string, never>;
 type Field<K extends RouteKey, F extends string> = Routes[K] extends { [P in F]: infer S } ? S : undefined;
 
 /** The principal a route admits: narrowed by its access list, so no handler re-checks a role. */
@@ -225,7 +225,7 @@ const bodyLimit = (limit = BODY_LIMIT_BYTES): Mw => ({
   },
 });
 
-export function zodErrors(error: z.ZodError, prefix: (string | number)[] = []): FieldError[] {
+export function zodErrors(error: z.core.$ZodError, prefix: (string | number)[] = []): FieldError[] {
   return error.issues.flatMap((issue) => {
     const base = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
     if (issue.code === 'unrecognized_keys') {
@@ -235,7 +235,7 @@ export function zodErrors(error: z.ZodError, prefix: (string | number)[] = []): 
   });
 }
 
-function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+function parseWith(schema: z.ZodMiniType | undefined, value: unknown, where: string): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);
   if (!result.success) throw badRequest(`The ${where} is not valid.`, zodErrors(result.error));

@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { routeList } from '../routes/index.ts';
 import { IdempotencyKey, Problem } from '../../schemas/common.ts';
 import { BODY_LIMIT_BYTES } from './edge.ts';
 
 /** OpenAPI 3.1, generated from the route table and its zod schemas: the contract as code says it. */
 
-/** Schemas named with `.meta({ id })` become components; their `$defs` references are rewritten to point there. */
+/** Schemas named with `meta(schema, { id })` (schemas/meta.ts) become components; their `$defs` references are rewritten to point there. */
 let components: Record<string, unknown> = {};
 
 function rewriteRefs(node: unknown): unknown {
@@ -27,10 +27,10 @@ function addComponent(name: string, schema: unknown): void {
 }
 
 /**
- * The JSON Schema of a zod schema, as a `$ref` to its component when it is named (`.meta({ id })`,
+ * The JSON Schema of a zod schema, as a `$ref` to its component when it is named (`meta(schema, { id })`,
  * so that generated clients get a type of that name, e.g. `components['schemas']['SpendLine']`).
  */
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output') => {
   const { $schema: _dialect, $defs, id, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
   for (const [name, def] of Object.entries(($defs ?? {}) as Record<string, Record<string, unknown>>)) {
     const { id: _name, ...schema } = def;
@@ -43,8 +43,8 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   return rewriteRefs(rest) as Record<string, unknown>;
 };
 
-/** The first example a schema carries (`.meta({ examples })`), read from zod's registry: JSON Schema output drops it on schemas that transform. */
-const exampleOf = (schema: z.ZodType | undefined): unknown => (z.globalRegistry.get(schema as z.ZodType)?.examples as unknown[] | undefined)?.[0];
+/** The first example a schema carries (`meta(schema, { examples })`), read from zod's registry: JSON Schema output drops it on schemas that transform. */
+const exampleOf = (schema: z.ZodMiniType | undefined): unknown => (z.globalRegistry.get(schema as z.ZodMiniType)?.examples as unknown[] | undefined)?.[0];
 
 const INT32 = 2 ** 31;
 
@@ -94,13 +94,13 @@ export function openApiDocument(): Record<string, unknown> {
   for (const { method, path, def } of routeList) {
     const parameters: unknown[] = [];
     const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-    const paramShape = def.params?.shape as Record<string, z.ZodType> | undefined;
+    const paramShape = def.params?.shape as Record<string, z.ZodMiniType> | undefined;
     for (const name of pathParams) {
       const s = paramShape?.[name];
       const example = exampleOf(s);
       parameters.push({ name, in: 'path', required: true, schema: s ? jsonSchema(s, 'input') : { type: 'string' }, ...(example !== undefined ? { example } : {}) });
     }
-    const queryShape = def.query?.shape as Record<string, z.ZodType> | undefined;
+    const queryShape = def.query?.shape as Record<string, z.ZodMiniType> | undefined;
     for (const [name, s] of Object.entries(queryShape ?? {})) {
       parameters.push({ name, in: 'query', required: !s.safeParse(undefined).success, schema: jsonSchema(s, 'input') });
     }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { PersonRole, Role } from '../domain/principal.ts';
 
 /** The shape of the route table's entries (functions/routes/index.ts). */
@@ -27,12 +27,12 @@ export interface RouteDef {
    */
   readonly personRoles?: readonly PersonRole[];
   readonly summary: string;
-  readonly params?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly params?: z.ZodMiniObject;
+  readonly query?: z.ZodMiniObject;
+  readonly body?: z.ZodMiniType;
   /** Accept `text/csv` bodies too (passed to the handler as the raw string). */
   readonly csv?: boolean;
-  readonly response?: z.ZodType;
+  readonly response?: z.ZodMiniType;
   /** HTTP status of success. */
   readonly status?: number;
   /** A creating POST: honours `Idempotency-Key`. */
@@ -57,11 +57,11 @@ export interface RouteDoc {
    * The JSON body as a client should send it, where the edge parses more loosely because the
    * handler judges parts itself (spend lines are validated one by one, the bad ones reported).
    */
-  readonly body?: z.ZodType;
+  readonly body?: z.ZodMiniType;
   /** The `text/csv` body of a route with `csv`, with an example. */
   readonly csv?: { readonly description: string; readonly example: string };
   /** Success bodies that are not JSON of `response`: media type → schema (e.g. a download in its own format). */
-  readonly content?: Readonly<Record<string, z.ZodType>>;
+  readonly content?: Readonly<Record<string, z.ZodMiniType>>;
   /** Headers the success answer carries (the handler sets them). */
   readonly headers?: readonly SuccessHeader[];
 }

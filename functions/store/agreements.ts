@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { AGREEMENT_LIMITS, SharingAgreement } from '../../schemas/sharing-agreement.ts';
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/routes/index.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
@@ -123,25 +123,25 @@ const urn = String(9_000_000 + (Date.now() % 900_000));
 const FRESH_HOMES = (first: string) => [0, 1, 2, 3].map((i) => String(Number(first) + 30 + i));
 
 /** The spend route takes `lines: unknown[]` and validates each line itself: valid bodies carry real lines. */
-const VALID_BODY: Partial<Record<Route['key'], z.ZodType>> = {
-  'POST /v1/spend/batches': PostSpendBatchBody.extend({ lines: z.array(SpendLineInput).min(1) }),
+const VALID_BODY: Partial<Record<Route['key'], z.ZodMiniType>> = {
+  'POST /v1/spend/batches': z.extend(PostSpendBatchBody, { lines: z.array(SpendLineInput).check(z.minLength(1)) }),
   // an offer starts today or later and holds at most 7 days: dates drawn at random almost never are
   // and names a home of the provider that fits the child and is not offered on the referral yet (a home drawn from
   // every home the hub knows is almost always another's, or one offered already); the near-misses still draw from all
-  'POST /v1/referrals/{id}/offers': OfferInput.omit({ vacancyId: true }).extend({
+  'POST /v1/referrals/{id}/offers': z.extend(z.omit(OfferInput, { vacancyId: true }), {
     homeUrn: z.enum(FRESH_HOMES(urn)), startDate: z.enum([londonToday()]), holdUntil: z.enum([new Date(Date.now() + 2 * 86_400_000).toISOString()]),
   }),
   // an approval needs every reg 11(2) item true and a time not in the future: booleans and times drawn at random almost never are
-  'POST /v1/placements/{id}/approval': ApprovalBody.extend({
+  'POST /v1/placements/{id}/approval': z.extend(ApprovalBody, {
     approvedAt: z.enum([new Date(Date.now() - 3_600_000).toISOString()]),
     checklist: z.strictObject(Object.fromEntries(APPROVAL_CHECKLIST.map((k) => [k, z.literal(true)]))),
   }),
   // a signature is not dated in the future: times drawn at random often are
-  'POST /v1/providers/{id}/accession': AccessionInput.extend({ signedAt: z.enum([new Date(Date.now() - 3_600_000).toISOString()]) }),
+  'POST /v1/providers/{id}/accession': z.extend(AccessionInput, { signedAt: z.enum([new Date(Date.now() - 3_600_000).toISOString()]) }),
   // a referral is shared with parties only (the joiner is known, but not a party until it accedes)
-  'POST /v1/referrals': CreateReferral.safeExtend({ shareWith: z.array(z.enum(['harbour-care', 'fenland-childrens-homes', 'meadowview-care'])).min(1).max(3) }),
+  'POST /v1/referrals': z.safeExtend(CreateReferral, { shareWith: z.array(z.enum(['harbour-care', 'fenland-childrens-homes', 'meadowview-care'])).check(z.minLength(1), z.maxLength(3)) }),
   // a webhook's URL must resolve to a public address: a drawn host name resolves nowhere offline; an address literal needs no DNS
-  'POST /v1/webhooks': WebhookInput.safeExtend({ url: z.enum(['https://93.184.215.14/fuzz', 'https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/fuzz']) }),
+  'POST /v1/webhooks': z.safeExtend(WebhookInput, { url: z.enum(['https://93.184.215.14/fuzz', 'https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/fuzz']) }),
 };
 
 interface Drawn {
@@ -157,7 +157,7 @@ const asText = (o: Record<string, unknown>) => Object.fromEntries(Object.entries
 
 function requestsFor(route: Route): fc.Arbitrary<Drawn> {
   const opts: ArbOptions = { known: knownFor(route) };
-  const schema = (s: z.ZodType | undefined) => (s ? jsonSchemaOf(s) : undefined);
+  const schema = (s: z.ZodMiniType | undefined) => (s ? jsonSchemaOf(s) : undefined);
   const params = schema(route.def.params);
   const query = schema(route.def.query);
   const body = schema(route.def.body);
@@ -357,7 +357,7 @@ describe('fuzzing every route from its schemas', () => {
 // ------------------------------------------------------------------ the converter itself
 
 describe('schema-derived arbitraries', () => {
-  const zodRefusals = (schema: z.ZodType, value: unknown) => {
+  const zodRefusals = (schema: z.ZodMiniType, value: unknown) => {
     const r = schema.safeParse(value);
     return r.success ? [] : r.error.issues;
   };
@@ -390,7 +390,7 @@ describe('schema-derived arbitraries', () => {
   });
 
   it('uses known values where they fit, and refuses what it cannot draw', () => {
-    const s = jsonSchemaOf(z.strictObject({ homeUrn: z.string().regex(/^\d{7}$/), note: z.string().max(5) }));
+    const s = jsonSchemaOf(z.strictObject({ homeUrn: z.string().check(z.regex(/^\d{7}$/)), note: z.string().check(z.maxLength(5)) }));
     const drawn = fc.sample(valid(s, { known: (f) => (f === 'homeUrn' ? ['1234567', 'not-a-urn'] : ['far too long']) }), { numRuns: 100, seed: SEED }) as { homeUrn: string; note?: string }[];
     expect(drawn.filter((v) => v.homeUrn === '1234567').length).toBeGreaterThan(50);
     expect(drawn.some((v) => v.homeUrn === 'not-a-urn' || v.note === 'far too long')).toBe(false);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * fast-check arbitraries from the hub's zod schemas, through zod 4's own JSON Schema
@@ -50,7 +50,7 @@ const HANDLED = new Set([
 ]);
 
 /** The input JSON Schema of a zod schema, with its `$defs` (schemas that carry an id) inlined: our inputs are not recursive. */
-export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+export function jsonSchemaOf(schema: z.ZodMiniType): JsonSchema {
   const { $defs = {}, ...root } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown> & { $defs?: Record<string, unknown> };
   const inline = (node: unknown, depth: number): unknown => {
     if (depth > 32) throw new Error('schema-arbitrary: recursive schemas are not supported');

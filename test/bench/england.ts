@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { importOfsted, readRegister } from '../../functions/cli/import-ofsted.ts';
 import { interpretRow } from '../../functions/domain/ofsted.ts';
 import { parseCsvBatch, penceToText, prepareBatch } from '../../functions/domain/spend.ts';

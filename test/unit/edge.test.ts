@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   badRequest, conflict, forbidden, HubError, notFound, payloadTooLarge, preconditionFailed, unauthorized, unprocessable,
   unsupportedMediaType, type ErrorCode,
@@ -97,11 +97,11 @@ async function send(handler: unknown, e: APIGatewayProxyEvent): Promise<Answer> 
  * Real route keys (the edge's types are fixed by the real table) with schemas of this test's own,
  * so each rule is exercised on its own.
  */
-const Named = z.strictObject({ name: z.string().min(1), nested: z.strictObject({ size: z.number().int() }).optional() });
+const Named = z.strictObject({ name: z.string().check(z.minLength(1)), nested: z.optional(z.strictObject({ size: z.number().check(z.int()) })) });
 const tiny = {
-  'GET /v1/authorities': { handler: 'test', access: ['authority', 'provider', 'programme-office'], summary: 'any signed-in caller', query: z.strictObject({ limit: z.coerce.number().int().optional() }) },
+  'GET /v1/authorities': { handler: 'test', access: ['authority', 'provider', 'programme-office'], summary: 'any signed-in caller', query: z.strictObject({ limit: z.optional(z.coerce.number().check(z.int())) }) },
   'POST /v1/vacancies/search': { handler: 'test', access: ['authority'], summary: 'authorities only, a strict body', body: Named },
-  'GET /v1/pool/beds/{id}': { handler: 'test', access: ['programme-office'], summary: 'the programme office only', params: z.strictObject({ id: z.string().regex(/^bed_\w+$/) }) },
+  'GET /v1/pool/beds/{id}': { handler: 'test', access: ['programme-office'], summary: 'the programme office only', params: z.strictObject({ id: z.string().check(z.regex(/^bed_\w+$/)) }) },
   'POST /v1/spend/batches': { handler: 'test', access: ['authority'], summary: 'JSON or CSV', body: Named, csv: true },
   'POST /v1/pool/beds': { handler: 'test', access: ['programme-office'], summary: 'creating, idempotent', body: Named, idempotent: true, status: 201 },
 } as const satisfies Partial<Record<RouteKey, RouteDef>>;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/routes/index.ts';
 import { parseCsvBatch, parseJsonBatch } from '../../functions/domain/spend.ts';
@@ -12,17 +12,17 @@ import { Outcode } from '../../schemas/common.ts';
  * the hub would take (`cm1` for an outcode, `sc 123456` for a Companies House number).
  */
 
-type Node = z.ZodType & { _zod: { def: Record<string, any> } };
+type Node = z.ZodMiniType & { _zod: { def: Record<string, any> } };
 
 /** Every schema node reachable on the input side: object fields, array items, wrapped and piped (input end) schemas, union options. */
-function* inputNodes(schema: z.ZodType | undefined, path: string): Generator<[string, Node]> {
+function* inputNodes(schema: z.ZodMiniType | undefined, path: string): Generator<[string, Node]> {
   if (!schema) return;
   const node = schema as Node;
   yield [path, node];
   const def = node._zod.def;
   switch (def.type) {
     case 'object':
-      for (const [k, v] of Object.entries(def.shape as Record<string, z.ZodType>)) yield* inputNodes(v, `${path}.${k}`);
+      for (const [k, v] of Object.entries(def.shape as Record<string, z.ZodMiniType>)) yield* inputNodes(v, `${path}.${k}`);
       break;
     case 'array':
       yield* inputNodes(def.element, `${path}[]`);
@@ -34,7 +34,7 @@ function* inputNodes(schema: z.ZodType | undefined, path: string): Generator<[st
       yield* inputNodes(def.in, path);
       break;
     case 'union':
-      for (const o of def.options as z.ZodType[]) yield* inputNodes(o, path);
+      for (const o of def.options as z.ZodMiniType[]) yield* inputNodes(o, path);
       break;
     case 'record':
       yield* inputNodes(def.valueType, `${path}{}`);
@@ -115,7 +115,7 @@ describe('the OpenAPI document against the schemas the edge validates with', () 
   it('every path parameter example is a valid path, and every route with a body has a body example the edge takes', () => {
     for (const r of routeList) {
       const names = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      const shape = (r.def.params?.shape ?? {}) as Record<string, z.ZodType>;
+      const shape = (r.def.params?.shape ?? {}) as Record<string, z.ZodMiniType>;
       const params = Object.fromEntries(names.map((n) => [n, (z.globalRegistry.get(shape[n]!)?.examples as unknown[] | undefined)?.[0]]));
       if (names.length) expect(r.def.params!.safeParse(params).success, `${r.key} ${JSON.stringify(params)}`).toBe(true);
       if (!r.def.body) continue;

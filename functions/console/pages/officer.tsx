@@ -8,7 +8,7 @@ import { offersRoutes } from '../../routes/offers.ts';
 import { placementsRoutes } from '../../routes/placements.ts';
 import { referralsRoutes } from '../../routes/referrals.ts';
 import { APPROVAL_CHECKLIST, APPROVAL_ROLES, CARE_ALONGSIDE, DECLINE_REASONS, NEEDS_CODES, OFSTED_RATINGS, PLACE_CODES, SEXES, URGENCIES } from '../../../schemas/codes.ts';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
 import { Pager, sortBy, StartPage, SummaryCard, SummaryList, Table } from '../components.tsx';
 import { Button, Choices, ErrorSummary, Form, Input, Select, Tag, Textarea, type FormErrors } from '../forms.tsx';
@@ -37,7 +37,7 @@ const many = (f: Form, k: string): string[] => [...new Set((Array.isArray(f[k]) 
 /** A number as typed, or the text itself so that the schema names the field. */
 const num = (s: string | undefined): number | string | undefined => (s === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s);
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw badRequest('Check the answers marked below.', zodErrors(r.error));
   return r.data;

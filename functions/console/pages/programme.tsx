@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { badRequest, forbidden, HubError } from '../../domain/errors.ts';
 import { zodErrors } from '../../http/edge.ts';
 import { poolAllocationsRoutes } from '../../routes/pool-allocations.ts';
@@ -26,7 +26,7 @@ const one = (f: F, k: string): string | undefined => {
   const s = Array.isArray(v) ? v[0] : v;
   return s === undefined || s.trim() === '' ? undefined : s.trim();
 };
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw badRequest('Check the answers marked below.', zodErrors(r.error));
   return r.data;

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { badRequest, forbidden } from '../../domain/errors.ts';
 import { zodErrors } from '../../http/edge.ts';
 import { homesRoutes } from '../../routes/homes.ts';
@@ -33,7 +33,7 @@ const one = (f: F, k: string): string | undefined => {
 };
 const num = (s: string | undefined): number | string | undefined => (s === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s);
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw badRequest('Check the answers marked below.', zodErrors(r.error));
   return r.data;
