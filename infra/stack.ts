@@ -228,10 +228,13 @@ export class HubStack extends Stack {
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
+    // Each method may invoke its Lambda (a permission scoped to the method), not the API Gateway
+    // console's "Test" button too (allowTestInvoke: a second permission per method, which the hub
+    // never uses): fewer invoke grants, and room under CloudFormation's 500 resources per stack.
     for (const { method, path, def } of routeList) {
       const resource = this.api.root.resourceForPath(path);
       const isPublic = def.access === 'public';
-      resource.addMethod(method, new apigw.LambdaIntegration(fns.get(def.handler)!), {
+      resource.addMethod(method, new apigw.LambdaIntegration(fns.get(def.handler)!, { allowTestInvoke: false }), {
         requestValidator: validator,
         ...(isPublic
           ? { authorizationType: apigw.AuthorizationType.NONE }
@@ -253,11 +256,13 @@ export class HubStack extends Stack {
     signIn.userPool.grant(consoleFn, 'cognito-idp:DescribeUserPoolClient');
     for (const [name, paths] of Object.entries(CONSOLE_PATHS)) {
       const fn = fns.get(name)!;
+      // one invoke permission per console Lambda from this API (not one per path: 34 paths)
+      const integration = new apigw.LambdaIntegration(fn, { scopePermissionToMethod: false });
       // every console page's Content-Security-Policy names the provider (form-action: sign-out leads there)
       fn.addEnvironment('HUB_OIDC_ISSUER', signIn.issuer);
       fn.addEnvironment('HUB_OIDC_SIGN_IN_ORIGIN', signIn.signInOrigin);
       for (const path of paths) {
-        this.api.root.resourceForPath(path).addMethod('ANY', new apigw.LambdaIntegration(fn), { authorizationType: apigw.AuthorizationType.NONE });
+        this.api.root.resourceForPath(path).addMethod('ANY', integration, { authorizationType: apigw.AuthorizationType.NONE });
       }
     }
 
