@@ -50,4 +50,11 @@ describe('Lambda bundles', () => {
       expect(bundles.find((b) => b.name === name)!.inputs.filter((i) => sdk.test(i)), name).toEqual([]);
     }
   }, 120_000);
+
+  it("only the console's shell carries the OpenID client: the persona Lambdas open the sealed session cookie alone", async () => {
+    const bundles = await bundled();
+    const oidc = /node_modules\/(openid-client|oauth4webapi|jose)\/|functions\/console\/oidc\.ts$/;
+    const carrying = bundles.filter((b) => b.name.startsWith('console')).map((b) => [b.name, b.inputs.some((i) => oidc.test(i))]);
+    expect(Object.fromEntries(carrying)).toEqual({ console: true, 'console-officer': false, 'console-provider': false, 'console-programme': false });
+  }, 120_000);
 });
