@@ -228,10 +228,13 @@ export class HubStack extends Stack {
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
+    // Each method may invoke its Lambda (a permission scoped to the method), not the API Gateway
+    // console's "Test" button too (allowTestInvoke: a second permission per method, which the hub
+    // never uses): fewer invoke grants, and room under CloudFormation's 500 resources per stack.
     for (const { method, path, def } of routeList) {
       const resource = this.api.root.resourceForPath(path);
       const isPublic = def.access === 'public';
-      resource.addMethod(method, new apigw.LambdaIntegration(fns.get(def.handler)!), {
+      resource.addMethod(method, new apigw.LambdaIntegration(fns.get(def.handler)!, { allowTestInvoke: false }), {
         requestValidator: validator,
         ...(isPublic
           ? { authorizationType: apigw.AuthorizationType.NONE }
@@ -242,18 +245,25 @@ export class HubStack extends Stack {
     const authorizerFn = fns.get('authorizer')!;
     const signIn = this.people(authorizerFn, makeFunction);
     // The console: its pages behind the same API, without the API-key authorizer (people sign in to
-    // it with OpenID Connect; it keeps its own sealed session cookie, Secure here). Its assets are
-    // served by the same Lambda with year-long immutable caching (functions/console/assets.ts).
+    // it with OpenID Connect; it keeps its own sealed session cookie, Secure here), as a shell and one
+    // Lambda per persona (functions/routes/console.ts). Its assets are served by the shell with
+    // year-long immutable caching (functions/console/assets.ts).
     const consoleFn = fns.get('console')!;
-    consoleFn.addEnvironment('HUB_OIDC_ISSUER', signIn.issuer);
     consoleFn.addEnvironment('HUB_CONSOLE_CLIENT_ID', signIn.clientId);
-    // its client secret is Cognito's alone: the console reads it once at cold start with the one
+    // its client secret is Cognito's alone: the shell reads it once at cold start with the one
     // action it may take on the pool (functions/console/config.ts), never from the template
     consoleFn.addEnvironment('HUB_COGNITO_USER_POOL_ID', signIn.userPool.userPoolId);
     signIn.userPool.grant(consoleFn, 'cognito-idp:DescribeUserPoolClient');
-    consoleFn.addEnvironment('HUB_OIDC_SIGN_IN_ORIGIN', signIn.signInOrigin); // its sign-out page: the CSP's form-action
-    for (const path of CONSOLE_PATHS) {
-      this.api.root.resourceForPath(path).addMethod('ANY', new apigw.LambdaIntegration(consoleFn), { authorizationType: apigw.AuthorizationType.NONE });
+    for (const [name, paths] of Object.entries(CONSOLE_PATHS)) {
+      const fn = fns.get(name)!;
+      // one invoke permission per console Lambda from this API (not one per path: 34 paths)
+      const integration = new apigw.LambdaIntegration(fn, { scopePermissionToMethod: false });
+      // every console page's Content-Security-Policy names the provider (form-action: sign-out leads there)
+      fn.addEnvironment('HUB_OIDC_ISSUER', signIn.issuer);
+      fn.addEnvironment('HUB_OIDC_SIGN_IN_ORIGIN', signIn.signInOrigin);
+      for (const path of paths) {
+        this.api.root.resourceForPath(path).addMethod('ANY', integration, { authorizationType: apigw.AuthorizationType.NONE });
+      }
     }
 
     // problem+json for the answers API Gateway gives itself

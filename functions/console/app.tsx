@@ -1,25 +1,27 @@
 import { Hono } from 'hono/tiny';
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import { HubError, type FieldError } from '../domain/errors.ts';
 import { byOf } from '../domain/principal.ts';
 import { PROBLEM_STATUS, problemTitle } from '../http/problems.ts';
-import { asset, ASSET_VERSION } from './assets.ts';
 import { consoleConfig } from './config.ts';
 import { formErrors, type FormErrors } from './forms.tsx';
-import { inlineScripts, Page, type NavItem } from './layout.tsx';
+import { inlineScripts, Page } from './layout.tsx';
+import { navFor } from './nav.ts';
 import { securityHeaders } from './security.ts';
-import { beginSignIn, endSessionUrl, finishSignIn } from './oidc.ts';
-import { csrfTokenMatches, LOGIN_COOKIE, LOGIN_SECONDS, SESSION_COOKIE, SESSION_SECONDS, seal, unseal, type LoginState, type Session } from './session.ts';
+import { csrfTokenMatches, SESSION_COOKIE, unseal, type Session } from './session.ts';
 import type { Who } from './hub.ts';
 
 /**
- * The console: server-rendered pages at /console/ (hono, hono/jsx, GOV.UK Frontend). This file
- * is the shell every journey shares: the session (a sealed cookie, ./session.ts), sign-in and
- * sign-out through the OpenID provider (./oidc.ts), CSRF protection of every POST (the form's
- * token bound to the session, and the Origin — or else the Referer — must be this site), the
- * page template, and errors as pages. Journeys register their pages with `consolePages`.
+ * The console: server-rendered pages at /console/ (hono, hono/jsx, GOV.UK Frontend), served by
+ * four Lambdas (../routes/console.ts): the shell (./shell.tsx: sign-in and sign-out, start pages,
+ * assets) and one per persona (./pages/*.tsx). This file is what each of them is built from once
+ * (`createConsole`): the session (a sealed cookie, ./session.ts), the security headers, CSRF
+ * protection of every POST (the form's token bound to the session, and the Origin — or else the
+ * Referer — must be this site), a session required outside the public pages, the page template
+ * with the signed-in person's navigation (./nav.ts), and errors as pages. It holds no OpenID
+ * client: the persona Lambdas only open the sealed session cookie.
  */
 
 export interface ConsoleEnv {
@@ -27,10 +29,10 @@ export interface ConsoleEnv {
 }
 export type Ctx = Context<ConsoleEnv>;
 
-/** A group of journeys: its pages (registered on the app) and its navigation for the principals it serves. */
+/** A group of pages: `first` before the CSRF and session checks (public assets), `register` after them. */
 export interface Journeys {
+  first?(app: Hono<ConsoleEnv>): void;
   register(app: Hono<ConsoleEnv>): void;
-  nav(session: Session): NavItem[];
 }
 
 const PUBLIC = new Set(['/console/sign-in', '/console/auth/callback', '/console/accessibility', '/console/signed-out']);
@@ -47,13 +49,13 @@ function prefixOf(c: Ctx): string {
 }
 
 /** This site's origin as the browser sees it. */
-function originOf(c: Ctx): string {
+export function originOf(c: Ctx): string {
   const url = new URL(c.req.url);
   const proto = c.req.header('x-forwarded-proto') ?? url.protocol.replace(':', '');
   return `${proto}://${c.req.header('host') ?? url.host}`;
 }
 
-const cookieOptions = (maxAge: number) => ({ httpOnly: true, sameSite: 'Lax' as const, secure: consoleConfig().secureCookies, path: '/', maxAge });
+export const cookieOptions = (maxAge: number) => ({ httpOnly: true, sameSite: 'Lax' as const, secure: consoleConfig().secureCookies, path: '/', maxAge });
 
 /** The acting person as the hub's code takes them. */
 export function whoOf(c: Ctx): Who {
@@ -61,12 +63,10 @@ export function whoOf(c: Ctx): Who {
   return { principal: s.principal, by: byOf(s.principal, s.sub), person: s.sub, roles: s.roles, requestId: c.get('requestId') };
 }
 
-let journeys: Journeys[] = [];
-
 /** Renders a page in the shared template. */
 export function page(c: Ctx, title: string, body: Child, opts: { status?: number; hasErrors?: boolean } = {}) {
   const session = c.get('session');
-  const nav = session ? journeys.flatMap((j) => j.nav(session)) : [];
+  const nav = session ? navFor(session) : [];
   const html = '<!DOCTYPE html>' + String(
     <Page title={title} prefix={c.get('prefix')} session={session} nav={nav} current={c.req.path} hasErrors={opts.hasErrors}>
       {body}
@@ -112,7 +112,6 @@ const ErrorPage = ({ status, detail }: { status: number; detail?: string | undef
 );
 
 export function createConsole(groups: Journeys[]): Hono<ConsoleEnv> {
-  journeys = groups;
   const app = new Hono<ConsoleEnv>();
 
   app.use('*', async (c, next) => {
@@ -127,19 +126,7 @@ export function createConsole(groups: Journeys[]): Hono<ConsoleEnv> {
     for (const [k, v] of Object.entries(headers)) if (k !== 'cache-control' || !c.res.headers.has(k)) c.header(k, v);
   });
 
-  // assets are public (the OpenID provider's sign-in page uses the stylesheet too) and never start a sign-in
-  app.get('/console/assets/:version/:name', (c) => {
-    const a = asset(c.req.param('version'), c.req.param('name'));
-    if (!a) return c.text('Not found', 404);
-    return c.body(a.body, 200, { 'content-type': a.type, 'cache-control': 'public, max-age=31536000, immutable' });
-  });
-  // unversioned, for pages outside the console (the local provider's): cached for an hour only
-  app.get('/console/assets/:name', (c) => {
-    const a = asset(ASSET_VERSION, c.req.param('name'));
-    if (!a) return c.text('Not found', 404);
-    return c.body(a.body, 200, { 'content-type': a.type, 'cache-control': 'public, max-age=3600' });
-  });
-  app.get('/console/assets/*', (c) => c.text('Not found', 404));
+  for (const g of groups) g.first?.(app);
 
   // CSRF: every POST comes from this site (Origin, or else Referer) and carries the session's token
   app.use('*', async (c, next) => {
@@ -165,47 +152,6 @@ export function createConsole(groups: Journeys[]): Hono<ConsoleEnv> {
     await next();
   });
 
-  // hono/tiny's router is not strict: '/console' also matches '/console/', which must not redirect to itself
-  app.get('/console', async (c, next) => (c.req.path === '/console' ? c.redirect(href(c, '/console/'), 301) : next()));
-
-  app.get('/console/sign-in', async (c) => {
-    const asked = c.req.query('returnTo') ?? '/console/';
-    const returnTo = asked.startsWith('/console/') && !asked.startsWith('//') ? asked : '/console/';
-    const { url, login } = await beginSignIn(`${originOf(c)}${href(c, '/console/auth/callback')}`, returnTo);
-    setCookie(c, LOGIN_COOKIE, seal(LOGIN_COOKIE, login), cookieOptions(LOGIN_SECONDS));
-    return c.redirect(url.href, 302);
-  });
-
-  app.get('/console/auth/callback', async (c) => {
-    const login = unseal<LoginState>(LOGIN_COOKIE, getCookie(c, LOGIN_COOKIE));
-    if (!login) return c.redirect(href(c, '/console/sign-in'), 302); // expired or foreign: start again
-    deleteCookie(c, LOGIN_COOKIE, { path: '/' });
-    const url = new URL(c.req.url);
-    const current = new URL(`${originOf(c)}${href(c, url.pathname)}${url.search}`);
-    const session = await finishSignIn(current, login);
-    setCookie(c, SESSION_COOKIE, seal(SESSION_COOKIE, session), cookieOptions(SESSION_SECONDS));
-    return c.redirect(href(c, login.returnTo), 303);
-  });
-
-  app.post('/console/sign-out', async (c) => {
-    const session = c.get('session');
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    const end = await endSessionUrl(session, `${originOf(c)}${href(c, '/console/signed-out')}`).catch(() => undefined);
-    return c.redirect(end?.href ?? href(c, '/console/signed-out'), 303);
-  });
-
-  app.get('/console/signed-out', (c) =>
-    page(c, 'You have signed out', (
-      <>
-        <h1 class="govuk-heading-l">You have signed out</h1>
-        <p class="govuk-body">You have signed out of the console and of your account.</p>
-        <p class="govuk-body"><a class="govuk-link" href={href(c, '/console/')}>Sign in again</a></p>
-      </>
-    )),
-  );
-
-  app.get('/console/accessibility', (c) => page(c, 'Accessibility statement', <AccessibilityStatement />));
-
   for (const j of groups) j.register(app);
 
   app.notFound((c) => page(c, 'Page not found', <ErrorPage status={404} />, { status: 404 }));
@@ -219,23 +165,3 @@ export function createConsole(groups: Journeys[]): Hono<ConsoleEnv> {
   });
   return app;
 }
-
-const AccessibilityStatement = () => (
-  <div class="govuk-grid-row">
-    <div class="govuk-grid-column-two-thirds">
-      <h1 class="govuk-heading-l">Accessibility statement for the Commission East hub console</h1>
-      <p class="govuk-body">This statement applies to the console of the Commission East hub, run by the Eastern Region's regional programme office for the eleven local authorities and the providers who use it.</p>
-      <p class="govuk-body">We want as many people as possible to be able to use it. You should be able to change colours, contrast levels and fonts; zoom in up to 400% without the text spilling off the screen; navigate the whole console using just a keyboard; use it without JavaScript; and use it with a screen reader.</p>
-      <h2 class="govuk-heading-m">How accessible the console is</h2>
-      <p class="govuk-body">The console is built with the GOV.UK Design System and is tested on every change: each journey is completed in a real browser with JavaScript turned off and with the keyboard alone, and every page is checked with axe-core against WCAG 2.2 AA.</p>
-      <h2 class="govuk-heading-m">Compliance status</h2>
-      <p class="govuk-body">This console is fully compliant with the Web Content Accessibility Guidelines version 2.2 AA standard, as far as automated and keyboard testing shows. It has not yet been audited by people who use assistive technology.</p>
-      <h2 class="govuk-heading-m">Feedback and contact information</h2>
-      <p class="govuk-body">If you find a problem, or need information in a different format, contact the regional programme office. We will reply within 5 working days.</p>
-      <h2 class="govuk-heading-m">Enforcement procedure</h2>
-      <p class="govuk-body">The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018. If you are not happy with how we respond to your complaint, contact the Equality Advisory and Support Service (EASS).</p>
-      <h2 class="govuk-heading-m">Preparation of this statement</h2>
-      <p class="govuk-body">This statement was prepared in December 2026. It is reviewed with each release.</p>
-    </div>
-  </div>
-);

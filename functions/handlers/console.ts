@@ -1,15 +1,15 @@
 import { handle } from 'hono/aws-lambda';
-import { loadAgreements } from '../store/agreements.ts';
-import { consoleApp } from '../console/index.ts';
+import { shellApp } from '../console/shell.tsx';
 import { loadConsoleClientSecret } from '../console/config.ts';
 
 /**
- * The console's one Lambda: every page under /console/ (functions/console/), behind the same API
- * with no API-key authorizer — the console signs people in itself (OpenID Connect) and acts with
- * the same domain and store code, access rules and audit as the API handlers.
+ * The console's shell Lambda: sign-in and sign-out (OpenID Connect), the start pages, the
+ * accessibility statement, the assets, and the 404 page for any /console path no persona's
+ * Lambda is sent (functions/routes/console.ts). Behind the same API with no API-key authorizer —
+ * the console signs people in itself and acts with the same domain and store code, access rules
+ * and audit as the API handlers.
  */
 
-loadAgreements(); // fail at cold start on an invalid agreement
 await loadConsoleClientSecret(); // in AWS, its OpenID client secret from Cognito, once
 
-export const handler = handle(consoleApp);
+export const handler = handle(shellApp);

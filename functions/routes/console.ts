@@ -2,22 +2,62 @@ import type { HandlerDef } from './types.ts';
 
 /**
  * The console (functions/console/, served at /console/): not part of the API contract's route
- * table (no OpenAPI entry, no API-key authorizer); one Lambda behind the same API. It reads and
- * writes what the journeys it serves do (referrals, offers, placements, audit), reads the sharing
- * agreements, and serves the GOV.UK and MoJ Frontend assets copied beside its bundle.
+ * table (no OpenAPI entry, no API-key authorizer), behind the same API as four Lambdas, split by
+ * persona so that each stays within the common bundle and cold-init budgets (issue 16; issue 14
+ * had asked for one Lambda for the pages, which no trimming could bring under 250 KB) and holds
+ * only what its journeys need:
+ * - `console`, the shell: sign-in and sign-out (the only one with an OpenID client and Cognito's
+ *   DescribeUserPoolClient, infra/stack.ts), start pages with the reminder banner (reads), the
+ *   accessibility statement, the GOV.UK and MoJ Frontend assets copied beside its bundle, and the
+ *   404 page for every other /console path;
+ * - `console-officer`, `console-provider`, `console-programme`: each persona's pages, reading and
+ *   writing what its journeys do (referrals, consent, offers, approvals, vacancies, homes,
+ *   allocations, audit entries of their reads); each opens the sealed session cookie only.
+ * A person who opens another persona's page reaches that persona's Lambda, which refuses them as
+ * the one console did (403 "These pages are for …"; signed out: to sign-in).
  */
 export const consoleHandlers = {
   console: {
-    grants: ['table:write'],
+    grants: ['table:read'],
     assets: [
-      'sharing-agreements',
       'node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css',
       'node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js',
       'node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css',
       'node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js',
     ],
   },
+  'console-officer': { grants: ['table:write'], assets: ['sharing-agreements'] },
+  'console-provider': { grants: ['table:write'], assets: ['sharing-agreements'] },
+  'console-programme': { grants: ['table:write'], assets: ['sharing-agreements'] },
 } as const satisfies Record<string, HandlerDef>;
 
-/** The paths API Gateway sends to the console Lambda. */
-export const CONSOLE_PATHS = ['/console', '/console/{proxy+}'] as const;
+export type ConsoleLambda = keyof typeof consoleHandlers;
+
+/** The first path segment under /console of each persona's pages (functions/console/pages/*.tsx). */
+const PERSONA_SEGMENTS = {
+  'console-officer': ['search', 'referrals', 'offers', 'placements', 'notices'],
+  'console-provider': ['shared', 'my-offers', 'homes', 'vacancies', 'home-placements'],
+  'console-programme': ['board', 'allocations', 'beds', 'ledger', 'spend', 'providers'],
+} as const satisfies Record<Exclude<ConsoleLambda, 'console'>, readonly string[]>;
+
+/**
+ * The paths API Gateway sends to each console Lambda: a persona's segments, each with and without
+ * anything below it, to that persona's; every other /console path to the shell (API Gateway
+ * prefers the more specific resource over `/console/{proxy+}`).
+ */
+const under = (segments: readonly string[]): string[] => segments.flatMap((s) => [`/console/${s}`, `/console/${s}/{proxy+}`]);
+export const CONSOLE_PATHS: Record<ConsoleLambda, readonly string[]> = {
+  console: ['/console', '/console/{proxy+}'],
+  'console-officer': under(PERSONA_SEGMENTS['console-officer']),
+  'console-provider': under(PERSONA_SEGMENTS['console-provider']),
+  'console-programme': under(PERSONA_SEGMENTS['console-programme']),
+};
+
+/** The console Lambda a browser's path under /console reaches, as API Gateway chooses it (the local hub routes with it). */
+export function consoleLambdaFor(pathname: string): ConsoleLambda {
+  const segment = pathname.split('/')[2] ?? '';
+  for (const [name, segments] of Object.entries(PERSONA_SEGMENTS) as [ConsoleLambda, readonly string[]][]) {
+    if (segments.includes(segment)) return name;
+  }
+  return 'console';
+}

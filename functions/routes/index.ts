@@ -15,7 +15,7 @@ import { webhooksHandlers, webhooksRoutes } from './webhooks.ts';
 import type { Grant, HandlerDef, RouteDef } from './types.ts';
 
 export type { Access, Grant, HandlerDef, RouteDef, RouteDoc, SuccessHeader } from './types.ts';
-export { CONSOLE_PATHS } from './console.ts';
+export { CONSOLE_PATHS, consoleLambdaFor, type ConsoleLambda } from './console.ts';
 
 /**
  * THE route table: method, path, handler, who may call it, and the zod schemas of its input and
@@ -56,7 +56,7 @@ export const handlers = {
   ...eventsHandlers,
   ...providersHandlers,
   ...webhooksHandlers,
-  // the web console (functions/console/): one Lambda for its pages, behind the same API (infra/stack.ts)
+  // the web console (functions/console/): its shell and one Lambda per persona, behind the same API (infra/stack.ts)
   ...consoleHandlers,
 } as const;
 

@@ -1,17 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { consoleLambdaFor, type ConsoleLambda } from '../../functions/routes/console.ts';
 
 /**
- * The console on the local hub: /console/ requests go to the same hono app the console Lambda
- * serves (functions/console/), as a web Request; its Response is written back. Loaded on first use,
- * so a hub that nobody opens the console on never loads it.
+ * The console on the local hub: each /console/ request goes to the hono app of the console Lambda
+ * API Gateway would send it to (functions/routes/console.ts: the shell or a persona's), as a web
+ * Request; its Response is written back. Each app is loaded on first use, so a hub that nobody
+ * opens the console on never loads it.
  */
-let app: Promise<{ fetch: (r: Request) => Response | Promise<Response> }> | undefined;
+const APPS: Record<ConsoleLambda, () => Promise<App>> = {
+  console: () => import('../../functions/console/shell.tsx').then((m) => m.shellApp),
+  'console-officer': () => import('../../functions/console/pages/officer.tsx').then((m) => m.officerApp),
+  'console-provider': () => import('../../functions/console/pages/provider.tsx').then((m) => m.providerApp),
+  'console-programme': () => import('../../functions/console/pages/programme.tsx').then((m) => m.programmeApp),
+};
+type App = { fetch: (r: Request) => Response | Promise<Response> };
+const loaded = new Map<ConsoleLambda, Promise<App>>();
 
 export const isConsolePath = (pathname: string): boolean => pathname === '/console' || pathname.startsWith('/console/');
 
 export async function serveConsole(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  app ??= import('../../functions/console/index.ts').then((m) => m.consoleApp);
+  const name = consoleLambdaFor(new URL(req.url ?? '/', 'http://local').pathname);
+  let app = loaded.get(name);
+  if (!app) loaded.set(name, (app = APPS[name]()));
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   const method = (req.method ?? 'GET').toUpperCase();

@@ -14,12 +14,18 @@ import { COLD_INIT_BUDGET_MS, bundleAll, coldInit } from '../bench/platform.benc
  */
 const TARGET_MS = COLD_INIT_BUDGET_MS;
 /**
- * Budgets above the common one, each with its reason. The console carries every page of its three
- * personas, hono, the OpenID client and the store and domain code of five API areas in one Lambda
- * (its bundle has its own budget too, test/infra/bundles.test.ts): it measured 184 ms. Issue 14
- * stays open until it is split or trimmed to the common budget.
+ * Budgets above the common one, each with its reason. The console is four Lambdas split by persona
+ * (functions/routes/console.ts): the shell (sign-in, start pages, assets) is within the common
+ * budget (79.9 ms CPU); each persona's pages measured, on this shared machine at a load average of
+ * 17 (3 Dec 2026, when placements measured 83.4 ms against 71.3 on a quiet run): the officer
+ * 178.4 ms, the provider 161.1, the programme office 197.2. Most of it is zod building every
+ * schema of the route tables a persona parses its forms with (the programme office's pool,
+ * allocations, providers and rollups tables), and the AWS SDK client: for the common 150 ms the
+ * schemas on zod/mini built lazily (issue 16, engineer B) and the lean AWS request layer (A) must
+ * save ~30 ms of the officer's and ~50 ms of the programme office's quiet init. Remove these when
+ * both have landed and this passes without them.
  */
-const BUDGET_MS: Record<string, number> = { console: 250 };
+const BUDGET_MS: Record<string, number> = { 'console-officer': 225, 'console-provider': 205, 'console-programme': 245 };
 
 describe('Lambda cold init', () => {
   it(`every handler and job initialises in at most ${TARGET_MS} ms (or its own budget), with no network`, async () => {

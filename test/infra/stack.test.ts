@@ -49,12 +49,14 @@ describe('the CDK stack', () => {
 
   it('puts the key authorizer on every route but health and the OpenAPI document', () => {
     const all = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
-    // the console's pages (ANY /console, /console/{proxy+}) sign people in themselves, with no API key
+    // the console's pages (ANY /console, /console/{proxy+} to the shell, each persona's paths to its
+    // own Lambda: functions/routes/console.ts) sign people in themselves, with no API key
     const consoleMethods = all.filter((m) => m.Properties.HttpMethod === 'ANY');
-    expect(consoleMethods).toHaveLength(CONSOLE_PATHS.length);
-    for (const m of consoleMethods) {
-      expect(m.Properties.AuthorizationType).toBe('NONE');
-      expect(JSON.stringify(m.Properties.Integration.Uri)).toContain('consoleFn');
+    expect(consoleMethods).toHaveLength(Object.values(CONSOLE_PATHS).flat().length);
+    for (const m of consoleMethods) expect(m.Properties.AuthorizationType).toBe('NONE');
+    const integratedWith = (m: any) => /"(console[a-z]*)Fn[0-9A-F]{8}"/.exec(JSON.stringify(m.Properties.Integration.Uri))?.[1];
+    for (const [name, paths] of Object.entries(CONSOLE_PATHS)) {
+      expect(consoleMethods.filter((m) => integratedWith(m) === name.replace(/-/g, '')), name).toHaveLength(paths.length);
     }
     const methods = all.filter((m) => m.Properties.HttpMethod !== 'ANY');
     expect(methods).toHaveLength(routeList.length);
@@ -108,6 +110,12 @@ describe('the CDK stack', () => {
     const env = consoleFn.Properties.Environment.Variables;
     expect(env.HUB_COGNITO_USER_POOL_ID).toEqual({ Ref: poolId });
     expect(env.HUB_CONSOLE_CLIENT_ID).toEqual({ Ref: clientId });
+    // the persona Lambdas only open the session cookie: no OpenID client, nothing of the pool's
+    for (const [id, fn] of fns.filter(([id]) => /^console[a-z]+Fn[0-9A-F]{8}$/.test(id))) {
+      const vars = fn.Properties.Environment.Variables;
+      expect([vars.HUB_COGNITO_USER_POOL_ID, vars.HUB_CONSOLE_CLIENT_ID], id).toEqual([undefined, undefined]);
+      expect(vars.HUB_OIDC_ISSUER, id).toBeDefined(); // the CSP's form-action names the provider (sign-out)
+    }
     // no variable of any function carries a client secret, by name or by value
     for (const [id, fn] of fns) {
       const vars = fn.Properties.Environment?.Variables ?? {};
@@ -225,7 +233,10 @@ describe('each Lambda\'s IAM actions', () => {
     placements: ['table:write'], // approval, notice sent and end change placements; a host's notice read writes its audit entry
     events: ['table:read'], // the caller's events and the referrals they are about; writes nothing (an event discloses no child's data, so no audit)
     providers: ['table:write'], // the directory reads profiles, homes and accessions; accession writes the register
-    console: ['table:write'], // the console's journeys: referrals, consent, offers declined and accepted, approvals, audit entries of its reads; and its client secret from Cognito (COGNITO below)
+    console: ['table:read'], // the console's shell: the provider's name at sign-in, the reminder banner on start pages; and its client secret from Cognito (COGNITO below)
+    'console-officer': ['table:write'], // the officer's journeys: referrals, consent, offers declined and accepted, approvals, audit entries of its reads
+    'console-provider': ['table:write'], // the provider's journeys: offers, declines, vacancies, homes, last visits, audit entries of its reads
+    'console-programme': ['table:write'], // the programme office's journeys: allocations made and ended, step-downs
     'job:lapse-vacancies': ['table:write'],
     'job:rollup': ['table:write', 'bucket:write'], // rollup.published events with the run's write-once marker
     'job:reminders': ['table:write'], // each reminder's event with its write-once marker

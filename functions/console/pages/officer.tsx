@@ -2,15 +2,14 @@ import type { Hono } from 'hono';
 import { forbidden } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { badRequest } from '../../domain/errors.ts';
-import { zodErrors } from '../../http/edge.ts';
 import { homesRoutes } from '../../routes/homes.ts';
 import { offersRoutes } from '../../routes/offers.ts';
 import { placementsRoutes } from '../../routes/placements.ts';
 import { referralsRoutes } from '../../routes/referrals.ts';
 import { APPROVAL_CHECKLIST, APPROVAL_ROLES, CARE_ALONGSIDE, DECLINE_REASONS, NEEDS_CODES, OFSTED_RATINGS, PLACE_CODES, SEXES, URGENCIES } from '../../../schemas/codes.ts';
-import type { z } from 'zod/mini';
-import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
-import { Pager, sortBy, StartPage, SummaryCard, SummaryList, Table } from '../components.tsx';
+import { createConsole, formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
+import { many, num, one, parse, type Fields } from '../input.ts';
+import { Pager, sortBy, SummaryCard, SummaryList, Table } from '../components.tsx';
 import { Button, Choices, ErrorSummary, Form, Input, Select, Tag, Textarea, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub.ts';
 import { homePlaces, outcodePlace } from '../../app/home-places.ts';
@@ -27,21 +26,7 @@ import type { Session } from '../session.ts';
  * API would refuse it, with the errors beside the fields.
  */
 
-type Form = Record<string, string | string[]>;
-const one = (f: Form, k: string): string | undefined => {
-  const v = f[k];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s === undefined || s.trim() === '' ? undefined : s.trim();
-};
-const many = (f: Form, k: string): string[] => [...new Set((Array.isArray(f[k]) ? (f[k] as string[]) : f[k] ? [f[k] as string] : []).filter((s) => s !== ''))];
-/** A number as typed, or the text itself so that the schema names the field. */
-const num = (s: string | undefined): number | string | undefined => (s === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s);
-
-function parse<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw badRequest('Check the answers marked below.', zodErrors(r.error));
-  return r.data;
-}
+type Form = Fields;
 
 function authorityWho(c: Ctx) {
   const who = whoOf(c);
@@ -263,27 +248,7 @@ const statusTag = (s: string) => <Tag colour={s === 'placed' || s === 'confirmed
 // ---------------------------------------------------------------- registration
 
 export const officerJourneys: Journeys = {
-  nav: (s) => (s.principal.kind === 'authority'
-    ? [
-        { href: '/console/search', text: 'Find a home' },
-        { href: '/console/referrals', text: 'My referrals' },
-        { href: '/console/placements', text: 'Placements' },
-        { href: '/console/notices', text: 'Notices received' },
-      ]
-    : []),
-
   register(app: Hono<ConsoleEnv>) {
-    app.get('/console/', async (c) => {
-      const s = c.get('session')!;
-      const links = officerJourneys.nav(s);
-      return page(c, 'Home', (
-        <>
-          {await reminderBanner(c)}
-          <StartPage links={links.map((l) => ({ href: href(c, l.href), text: l.text }))} />
-        </>
-      ));
-    });
-
     app.get('/console/search', async (c) => {
       authorityWho(c);
       const q = Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0]! : v])) as Form;
@@ -628,3 +593,6 @@ const PlacementPage = ({ c, session, p, f = {}, errors, detail }: { c: Ctx; sess
     </>
   );
 };
+
+/** The officer's console Lambda's app (functions/handlers/console-officer.ts; the local hub's officer paths). */
+export const officerApp = createConsole([officerJourneys]);

@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
-import type { z } from 'zod/mini';
-import { badRequest, forbidden, HubError } from '../../domain/errors.ts';
-import { zodErrors } from '../../http/edge.ts';
+import { forbidden, HubError } from '../../domain/errors.ts';
 import { poolAllocationsRoutes } from '../../routes/pool-allocations.ts';
 import { poolRoutes } from '../../routes/pool.ts';
 import { rollupsRoutes } from '../../routes/rollups.ts';
 import { REASON_PLACE_CHANGE_CODES } from '../../../schemas/codes.ts';
-import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
-import { Pager, StartPage, SummaryCard, Table } from '../components.tsx';
+import { createConsole, formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
+import { one, parse, type Fields } from '../input.ts';
+import { londonToday } from '../../domain/calendar-days.ts';
+import { Pager, SummaryCard, Table } from '../components.tsx';
 import { Button, ErrorSummary, Form, Input, Select, Tag, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub-programme.ts';
 import { ago, longDate, money, needLabel } from '../labels.ts';
@@ -20,24 +20,14 @@ import { ago, longDate, money, needLabel } from '../labels.ts';
  * with accession status. Each form is parsed by the API route's own schema.
  */
 
-type F = Record<string, string | string[]>;
-const one = (f: F, k: string): string | undefined => {
-  const v = f[k];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s === undefined || s.trim() === '' ? undefined : s.trim();
-};
-function parse<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw badRequest('Check the answers marked below.', zodErrors(r.error));
-  return r.data;
-}
+type F = Fields;
+
 function officeWho(c: Ctx): hub.OfficeWho {
   const who = whoOf(c);
   if (who.principal.kind !== 'programme-office') throw forbidden('These pages are for the programme office.');
   return who as hub.OfficeWho;
 }
 const enc = encodeURIComponent;
-const londonToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
 const daysBefore = (iso: string, n: number) => new Date(Date.parse(`${iso}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 const urgencyTag = (u: string) => <Tag colour={u === 'today' ? 'red' : u === 'within-5-days' ? 'orange' : 'grey'}>{u === 'today' ? 'Today' : u === 'within-5-days' ? 'Within 5 days' : 'Planned'}</Tag>;
 const statusTag = (s: string) => <Tag colour={s === 'active' || s === 'available' ? 'green' : s === 'occupied' ? 'blue' : 'grey'}>{s.replace(/-/g, ' ')}</Tag>;
@@ -102,24 +92,7 @@ const OccupancyChart = ({ lines }: { lines: { bedId: string; occupancy: number }
 };
 
 export const programmeJourneys: Journeys = {
-  nav: (s) => (s.principal.kind === 'programme-office'
-    ? [
-        { href: '/console/board', text: 'Allocation board' },
-        { href: '/console/allocations', text: 'Allocations' },
-        { href: '/console/beds', text: 'Beds' },
-        { href: '/console/ledger', text: 'Ledger' },
-        { href: '/console/spend', text: 'Spend' },
-        { href: '/console/providers', text: 'Providers' },
-      ]
-    : []),
-
   register(app: Hono<ConsoleEnv>) {
-    app.use('/console/', async (c, next) => {
-      const s = c.get('session');
-      if (c.req.method !== 'GET' || s?.principal.kind !== 'programme-office') return next();
-      return page(c, 'Home', <StartPage links={programmeJourneys.nav(s).map((l) => ({ href: href(c, l.href), text: l.text }))} />);
-    });
-
     app.get('/console/board', async (c) => page(c, 'Allocation board', <BoardPage c={c} board={await hub.board(officeWho(c))} />));
 
     app.post('/console/board/allocations', async (c) => {
@@ -321,3 +294,6 @@ export const programmeJourneys: Journeys = {
     });
   },
 };
+
+/** The programme office's console Lambda's app (functions/handlers/console-programme.ts; the local hub's programme office paths). */
+export const programmeApp = createConsole([programmeJourneys]);

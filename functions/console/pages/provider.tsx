@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
-import type { z } from 'zod/mini';
-import { badRequest, forbidden } from '../../domain/errors.ts';
-import { zodErrors } from '../../http/edge.ts';
+import { forbidden } from '../../domain/errors.ts';
 import { homesRoutes } from '../../routes/homes.ts';
 import { offersRoutes } from '../../routes/offers.ts';
 import { referralsRoutes } from '../../routes/referrals.ts';
 import { DeclineReason } from '../../../schemas/referrals.ts';
-import { formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
-import { Pager, StartPage, SummaryCard, SummaryList, Table } from '../components.tsx';
+import { createConsole, formOf, href, page, refusal, seeOther, whoOf, type ConsoleEnv, type Ctx, type Journeys } from '../app.tsx';
+import { num, one, parse, type Fields } from '../input.ts';
+import { londonToday } from '../../domain/calendar-days.ts';
+import { Pager, SummaryCard, SummaryList, Table } from '../components.tsx';
 import { Button, ErrorSummary, Form, Input, Select, Tag, type FormErrors } from '../forms.tsx';
 import * as hub from '../hub-provider.ts';
 import { reminderBanner } from '../banner.tsx';
@@ -25,19 +25,7 @@ import type { Session } from '../session.ts';
  * shows a provider: never the child's reference, never another provider's offer.
  */
 
-type F = Record<string, string | string[]>;
-const one = (f: F, k: string): string | undefined => {
-  const v = f[k];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s === undefined || s.trim() === '' ? undefined : s.trim();
-};
-const num = (s: string | undefined): number | string | undefined => (s === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s);
-
-function parse<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw badRequest('Check the answers marked below.', zodErrors(r.error));
-  return r.data;
-}
+type F = Fields;
 
 function providerWho(c: Ctx): hub.ProviderWho {
   const who = whoOf(c);
@@ -45,7 +33,6 @@ function providerWho(c: Ctx): hub.ProviderWho {
   return who as hub.ProviderWho;
 }
 
-const londonToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
 const statusTag = (s: string) => <Tag colour={s === 'accepted' || s === 'placed' || s === 'open' ? (s === 'open' ? 'blue' : 'green') : s === 'declined' || s === 'withdrawn' ? 'red' : 'grey'}>{s.replace(/-/g, ' ')}</Tag>;
 const reasonLabel = (r: string) => r.replace(/-/g, ' ').replace(/^./, (x) => x.toUpperCase());
 const enc = encodeURIComponent;
@@ -148,28 +135,7 @@ function offerBody(f: F) {
 const VACANCY_FIELDS = ['beds', 'availableFrom', 'weeklyPrice', 'note'];
 
 export const providerJourneys: Journeys = {
-  nav: (s) => (s.principal.kind === 'provider'
-    ? [
-        { href: '/console/shared', text: 'Referrals shared with you' },
-        { href: '/console/my-offers', text: 'Your offers' },
-        { href: '/console/homes', text: 'Your homes' },
-        { href: '/console/home-placements', text: 'Placements in your homes' },
-      ]
-    : []),
-
   register(app: Hono<ConsoleEnv>) {
-    // the start page for a provider (the officer's journeys answer it for an authority)
-    app.use('/console/', async (c, next) => {
-      const s = c.get('session');
-      if (c.req.method !== 'GET' || s?.principal.kind !== 'provider') return next();
-      return page(c, 'Home', (
-        <>
-          {await reminderBanner(c)}
-          <StartPage links={providerJourneys.nav(s).map((l) => ({ href: href(c, l.href), text: l.text }))} />
-        </>
-      ));
-    });
-
     app.get('/console/shared', async (c) => {
       const who = providerWho(c);
       const cursor = c.req.query('cursor');
@@ -412,3 +378,6 @@ export const providerJourneys: Journeys = {
   },
 };
 
+
+/** The provider's console Lambda's app (functions/handlers/console-provider.ts; the local hub's provider paths). */
+export const providerApp = createConsole([providerJourneys]);
