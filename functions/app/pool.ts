@@ -4,8 +4,8 @@ import { bedView, newBedOf, newRequestOf, requestView } from '../domain/pool.ts'
 import { principalId, type Principal } from '../domain/principal.ts';
 import { pageInMemory } from '../store/cursor.ts';
 import { listBeds, readBed, registerBed, setBedStatus } from '../store/pool/beds.ts';
-import { candidatesFor } from '../store/pool/candidates.ts';
-import { cancelRequest, createRequest, listRequests, readRequest } from '../store/pool/requests.ts';
+import { candidatesFor, candidatesForEach } from '../store/pool/candidates.ts';
+import { cancelRequest, createRequest, listRequests, pendingRequests, readRequest } from '../store/pool/requests.ts';
 import type { CreateBedBody, CreateRequestBody, UpdateBedBody } from '../../schemas/pool.ts';
 import { pageOf, type AuthorityCaller, type Caller, type OfficeCaller } from './caller.ts';
 
@@ -46,22 +46,19 @@ export async function candidates(c: OfficeCaller, id: string, limit: number, cur
   return pageInMemory(`pool-candidates:${id}:${principalId(c.principal)}`, ranked, limit, cursor);
 }
 
-const URGENCY_ORDER: Record<string, number> = { today: 0, 'within-5-days': 1, planned: 2 };
+/** The allocation board's page size: what one page costs is bounded by it, not by the board. */
+export const BOARD_PAGE = 25;
 
 /**
- * The allocation board (the console's): pending requests, most urgent first and then oldest
- * first, each with its top ranked candidate beds (GET /v1/pool/requests, .../{id}/candidates).
+ * One page of the allocation board (the console's): pending requests, most urgent first and then
+ * oldest first, each with its top ranked candidate beds (GET /v1/pool/requests,
+ * .../{id}/candidates), and a cursor for the next page.
  */
-export async function board(c: OfficeCaller, candidatesEach = 3) {
-  const all: Awaited<ReturnType<typeof listRequests>>['items'] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listRequests(c.principal, 100, cursor);
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  const pending = all.filter((r) => r.status === 'pending')
-    .sort((a, b) => (URGENCY_ORDER[a.urgency] ?? 9) - (URGENCY_ORDER[b.urgency] ?? 9) || a.createdAt.localeCompare(b.createdAt));
-  const today = londonToday();
-  return Promise.all(pending.map(async (r) => ({ request: requestView(r), candidates: (await candidatesFor(c.principal, r.id, today)).slice(0, candidatesEach) })));
+export async function board(c: OfficeCaller, cursor: string | undefined, candidatesEach = 3, limit = BOARD_PAGE) {
+  const page = await pendingRequests(c.principal, limit, cursor);
+  const ranked = await candidatesForEach(page.items, londonToday());
+  return {
+    items: page.items.map((r, i) => ({ request: requestView(r), candidates: ranked[i]!.slice(0, candidatesEach) })),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
 }

@@ -20,13 +20,14 @@ import { as, type Who } from './hub.ts';
 export type OfficeWho = Who & OfficeCaller;
 
 /**
- * The allocation board: pending requests, most urgent first and then oldest first, each with its
- * ranked candidate beds (GET /v1/pool/requests, GET /v1/pool/requests/{id}/candidates).
+ * A page of the allocation board: pending requests, most urgent first and then oldest first, each
+ * with its ranked candidate beds (GET /v1/pool/requests, GET /v1/pool/requests/{id}/candidates),
+ * `pool.BOARD_PAGE` a page; `cursor` is the previous page's `nextCursor`.
  */
-export function board(who: OfficeWho, candidatesEach = 3) {
+export function board(who: OfficeWho, cursor: string | undefined, candidatesEach = 3) {
   as(who, poolRoutes['GET /v1/pool/requests']);
   as(who, poolRoutes['GET /v1/pool/requests/{id}/candidates']);
-  return pool.board(who, candidatesEach);
+  return pool.board(who, cursor, candidatesEach);
 }
 
 /** POST /v1/pool/allocations. */

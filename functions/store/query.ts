@@ -15,9 +15,12 @@ export interface QueryCounts {
   read: number;
 }
 
-/** Every page of a Query, in order (the one `LastEvaluatedKey` loop); `counts`, when given, adds up what each page cost. */
-export async function* queryPages(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>, counts?: QueryCounts): AsyncGenerator<Item[]> {
-  let start: StartKey | undefined;
+/**
+ * Every page of a Query, in order (the one `LastEvaluatedKey` loop), from the start or after
+ * `input.ExclusiveStartKey`; `counts`, when given, adds up what each page cost.
+ */
+export async function* queryPages(input: QueryCommandInput, counts?: QueryCounts): AsyncGenerator<Item[]> {
+  let start: StartKey | undefined = input.ExclusiveStartKey;
   do {
     const out = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
     if (counts) {

@@ -2,18 +2,20 @@ import { Jar, signInWithPassword } from '../../functions/cli/people.ts';
 import { addDays, londonToday } from '../../functions/domain/calendar-days.ts';
 import { addPerson, newPassword } from '../../functions/store/people.ts';
 import { createBed } from '../../functions/store/pool.ts';
+import { BOARD_PAGE } from '../../functions/app/pool.ts';
 import { childrensHomeUrns, ENGLAND_REGISTER, loadChildren, loadHomesAndVacancies, prng } from './england.ts';
-import { judge, percentile, round, type BenchContext, type BenchRow } from './harness.ts';
+import { allOf, judge, percentile, round, type BenchContext, type BenchRow } from './harness.ts';
 
 /**
  * The console's server render time (issue 14) at England scale, beside the API call(s) each page
  * wraps, in the same run, over real HTTP through the local gateway:
  * - the officer's search results page (GET /console/search, 20 a page) beside
  *   POST /v1/vacancies/search with the same query;
- * - the programme office's allocation board (GET /console/board: every pending pool request with
- *   its 3 best candidate beds) beside the calls a client makes for the same: GET /v1/pool/requests
- *   paged to the end, then GET /v1/pool/requests/{id}/candidates?limit=3 for each pending one,
- *   at once, as the board reads them.
+ * - one page of the programme office's allocation board (GET /console/board: 25 pending pool
+ *   requests with their 3 best candidate beds each) beside the calls a client makes for a page of
+ *   the same: GET /v1/pool/requests?limit=25, then GET /v1/pool/requests/{id}/candidates?limit=3
+ *   for each pending one, at once; and the board's pages, followed to the end, show every pending
+ *   request the API lists (each once).
  * Each page is requested with the signed-in person's session cookie (signed in through the
  * console's own OpenID sign-in, as a browser does); each API call with the same person's Bearer
  * token. Page and API calls alternate, so both see the same machine. A page may cost its render
@@ -129,33 +131,53 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   await loadChildren(SEED, { requests: BOARD_REQUESTS, referrals: 0 });
   const office = await person(base, 'programme-office', 'programme-officer');
   const auth = { authorization: `Bearer ${office.bearer}` };
-  let pending = 0;
-  const apiBoard = async () => {
+  // one page of the board beside one page of the list and the candidates of its pending requests
+  let shown = 0;
+  const apiPage = async () => {
     const t = performance.now();
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    let text = '';
-    do {
-      const page = await timed(`${base}/v1/pool/requests?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth });
-      const json = JSON.parse(page.text) as { items: { id: string; status: string }[]; nextCursor?: string };
-      ids.push(...json.items.filter((r) => r.status === 'pending').map((r) => r.id));
-      cursor = json.nextCursor;
-    } while (cursor);
-    const candidates = await Promise.all(ids.map((id) => timed(`${base}/v1/pool/requests/${encodeURIComponent(id)}/candidates?limit=3`, { headers: auth })));
-    text = JSON.stringify({ pending: ids.length, candidates: candidates.length });
-    return { ms: performance.now() - t, text };
+    const list = await timed(`${base}/v1/pool/requests?limit=${BOARD_PAGE}`, { headers: auth });
+    const ids = (JSON.parse(list.text) as { items: { id: string; status: string }[] }).items.filter((r) => r.status === 'pending').map((r) => r.id);
+    await Promise.all(ids.map((id) => timed(`${base}/v1/pool/requests/${encodeURIComponent(id)}/candidates?limit=3`, { headers: auth })));
+    return { ms: performance.now() - t, text: JSON.stringify({ pending: ids.length }) };
   };
+  const cardsOf = (html: string) => [...html.matchAll(/class="govuk-summary-card__title">([^<]*)</g)].map((m) => m[1]!);
   const board = await alternate(
     BOARDS,
     () => timed(`${base}/console/board`, { headers: { cookie: office.cookie } }),
-    apiBoard,
+    apiPage,
     (page, api) => {
-      pending = (JSON.parse(api) as { pending: number }).pending;
-      const cards = page.split('class="govuk-summary-card"').length - 1;
-      if (pending < BOARD_REQUESTS || cards !== pending) throw new Error(`the board shows ${cards} requests, the API ${pending} pending`);
+      shown = cardsOf(page).length;
+      const listed = (JSON.parse(api) as { pending: number }).pending;
+      if (shown !== BOARD_PAGE || listed !== BOARD_PAGE) throw new Error(`a page of the board shows ${shown} requests, a page of the API ${listed} pending (${BOARD_PAGE} each expected)`);
     },
   );
-  out.push(...rows(`allocation board (${pending} pending requests, each with its 3 best of ${BOARD_BEDS}+ pooled beds in England's homes)`, BOARDS, `GET /v1/pool/requests paged + ${pending} × GET …/candidates?limit=3 at once`, board));
-  out.push({ name: 'console: the board shows every pending request (cards = the API\'s pending requests)', value: pending, unit: 'requests', ...judge(pending, '≥', BOARD_REQUESTS, 'requests') });
+  out.push(...rows(`allocation board, one page (${shown} of ${BOARD_REQUESTS}+ pending requests, each with its 3 best of ${BOARD_BEDS}+ pooled beds in England's homes)`, BOARDS, `GET /v1/pool/requests?limit=${BOARD_PAGE} + ${shown} × GET …/candidates?limit=3 at once`, board));
+
+  // every pending request, by the API (paged to the end), and by the board's pages followed to the end
+  let pending = 0;
+  let cursor: string | undefined;
+  do {
+    const page = JSON.parse((await timed(`${base}/v1/pool/requests?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth })).text) as { items: { status: string }[]; nextCursor?: string };
+    pending += page.items.filter((r) => r.status === 'pending').length;
+    cursor = page.nextCursor;
+  } while (cursor);
+  const titles: string[] = [];
+  let pages = 0;
+  const walk = performance.now();
+  for (let next: string | undefined = `${base}/console/board`; next; pages++) {
+    const html: string = (await timed(next, { headers: { cookie: office.cookie } })).text;
+    titles.push(...cardsOf(html));
+    const href: string | undefined = /<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next"/.exec(html)?.[1];
+    next = href ? new URL(href.replace(/&amp;/g, '&'), base).href : undefined;
+  }
+  const walkMs = performance.now() - walk;
+  const distinct = new Set(titles).size;
+  out.push({
+    name: `console: the board's ${pages} pages, followed to the end, show every pending request once (cards, beside the API's pending requests; ${round(walkMs / 1000, 1)} s for them all)`,
+    value: titles.length,
+    unit: 'requests',
+    baseline: { name: 'pending requests, GET /v1/pool/requests paged to the end', value: pending },
+    ...allOf(judge(titles.length, '=', pending, 'requests', "the API's pending requests"), judge(distinct, '=', titles.length, 'requests', 'distinct cards'), judge(pending, '≥', BOARD_REQUESTS, 'requests')),
+  });
   return out;
 }

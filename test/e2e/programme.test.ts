@@ -9,7 +9,8 @@ import { e2eSuite } from './suite.ts';
  * sign-in form; the allocation board shows a pending pool request with its ranked candidate bed;
  * allocate it (with a pointer, and again with JavaScript turned off); the allocation is the
  * requesting authority's (through the API); beds, the ledger with its occupancy chart, and the
- * provider directory; an allocation ended, and another stepped down into a move-on bed. Every page
+ * provider directory; an allocation ended, and another stepped down into a move-on bed; the board's
+ * pages, followed without JavaScript, reach every pending request in order. Every page
  * visited passes axe-core (WCAG 2.2 AA) and carries the console's security headers with no CSP
  * violation reported.
  */
@@ -135,6 +136,60 @@ describe('console: the programme office', () => {
     await axe.check(page, 'pointer');
 
     security.expectClean(3);
+    await context.close();
+  }, 240_000);
+
+  it('pages the board 25 requests at a time, most urgent and then oldest first, and its pages reach every pending request (without JavaScript)', async () => {
+    // 30 more pending requests, the less urgent asked first: the board must still put the urgent first
+    const tag = `page-${Date.now().toString(36)}`;
+    const ranks = { Today: 0, 'Within 5 days': 1, Planned: 2 } as const;
+    const urgencies = ['planned', 'within-5-days', 'today'] as const;
+    const seeded: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const childRef = `E2E-BOARD-${tag}-${String(i).padStart(2, '0')}`;
+      await api('authority:essex', 'POST', '/v1/pool/requests', {
+        kind: 'emergency', urgency: urgencies[Math.floor(i / 10)], neededFrom: londonToday(), child: { childRef, age: 12, sex: 'male', needs: [] }, homeOutcode: 'CM1',
+      });
+      seeded.push(childRef);
+    }
+    // every pending request, as the API lists them to the programme office
+    const pending: string[] = [];
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const page: { items: { status: string; child: { childRef: string } }[]; nextCursor?: string } = await api('programme-office', 'GET', `/v1/pool/requests?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      pending.push(...page.items.filter((r) => r.status === 'pending').map((r) => r.child.childRef));
+      cursor = page.nextCursor;
+    }
+    expect(pending.length).toBeGreaterThan(25);
+
+    const { context, page, act, nav, security } = await signedIn('no-js');
+    await act.press(nav('Allocation board'));
+    const shown: { childRef: string; rank: number }[] = [];
+    let pages = 0;
+    for (;;) {
+      pages++;
+      const cards = await page.locator('.govuk-summary-card').all();
+      expect(cards.length).toBeGreaterThan(0);
+      expect(cards.length).toBeLessThanOrEqual(25);
+      for (const card of cards) {
+        const title = (await card.locator('.govuk-summary-card__title').textContent())!;
+        const urgency = (await card.locator('.govuk-tag').first().textContent())!.trim() as keyof typeof ranks;
+        shown.push({ childRef: title.split(' from ')[0]!, rank: ranks[urgency] });
+      }
+      const next = page.getByRole('link', { name: 'Next page' });
+      if ((await next.count()) === 0) break;
+      if (pages === 2) await axe.check(page, 'no-js');
+      expect(pages).toBeLessThan(50);
+      await act.press(next);
+    }
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const refs = shown.map((x) => x.childRef);
+    expect(new Set(refs).size).toBe(refs.length); // no request on two pages
+    expect(refs).toEqual(expect.arrayContaining(pending)); // and none missed
+    // most urgent first across the pages; oldest first within an urgency (ours were asked in order)
+    expect(shown.map((x) => x.rank)).toEqual(shown.map((x) => x.rank).sort((a, b) => a - b));
+    const ours = refs.filter((r) => seeded.includes(r));
+    expect(ours).toEqual([...seeded.slice(20), ...seeded.slice(10, 20), ...seeded.slice(0, 10)]);
+    security.expectClean(pages + 1);
     await context.close();
   }, 240_000);
 

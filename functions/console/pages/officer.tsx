@@ -94,49 +94,35 @@ const Results = ({ c, q, items, nextCursor, places }: { c: Ctx; q: Form; items: 
       {items.length > 0 ? (
         <form method="get" action={href(c, '/console/referrals/new')}>
           {carry.filter(([, v]) => v !== '').map(([k, v]) => <input type="hidden" name={k} value={v} />)}
-          <table class="govuk-table" data-module="moj-sortable-table">
-            <caption class="govuk-table__caption govuk-table__caption--s">Select the homes whose providers you want to refer to</caption>
-            <thead class="govuk-table__head">
-              <tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">Shortlist</th>
-                <th scope="col" class="govuk-table__header" aria-sort="none">Home</th>
-                <th scope="col" class="govuk-table__header">Ofsted</th>
-                <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="descending">Score</th>
-                <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">Distance</th>
-                <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">Weekly price</th>
-                <th scope="col" class="govuk-table__header">Why</th>
-                <th scope="col" class="govuk-table__header">Vacancy confirmed</th>
-              </tr>
-            </thead>
-            <tbody class="govuk-table__body">
-              {items.map((r, i) => (
-                <tr class="govuk-table__row">
-                  <td class="govuk-table__cell">
-                    <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
-                      <div class="govuk-checkboxes__item">
-                        <input class="govuk-checkboxes__input" id={`pick-${i}`} name="shareWith" type="checkbox" value={r.provider.id} />
-                        <label class="govuk-label govuk-checkboxes__label" for={`pick-${i}`}><span class="govuk-visually-hidden">Shortlist {r.homeName}</span></label>
-                      </div>
-                    </div>
-                  </td>
-                  <td class="govuk-table__cell" data-sort-value={r.homeName}>
-                    <strong><span data-result-n={String(i + 1)}>{i + 1}.</span> {r.homeName}</strong><br />
-                    <span class="govuk-body-s">{r.provider.name} · {r.placementType} · {r.beds} {r.beds === 1 ? 'bed' : 'beds'} from {longDate(r.availableFrom)}</span>
-                  </td>
-                  <td class="govuk-table__cell">{ofstedLabel(r.ofstedRating)}</td>
-                  <td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value={String(r.score)}>{r.score.toFixed(2)}</td>
-                  <td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value={String(r.distanceMiles ?? 9999)}>
-                    {r.distanceMiles === null ? '–' : `${r.distanceMiles} miles`}
-                    {r.over20Miles ? <><br /><Tag colour="orange">Over 20 miles</Tag></> : null}
-                    {r.outOfArea ? <><br /><Tag colour="yellow">Out of area</Tag></> : null}
-                  </td>
-                  <td class="govuk-table__cell govuk-table__cell--numeric" data-sort-value={String(r.weeklyPrice ?? 0)}>{money(r.weeklyPrice)}</td>
-                  <td class="govuk-table__cell"><ul class="govuk-list govuk-body-s">{r.reasons.map((x) => <li>{x}</li>)}</ul></td>
-                  <td class="govuk-table__cell"><time datetime={r.confirmedAt}>{ago(r.confirmedAt)}</time></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            caption="Select the homes whose providers you want to refer to" captionSize="s" sortable
+            head={[
+              'Shortlist', { text: 'Home', sort: 'none' }, 'Ofsted', { text: 'Score', numeric: true, sort: 'descending' },
+              { text: 'Distance', numeric: true, sort: 'none' }, { text: 'Weekly price', numeric: true, sort: 'none' }, 'Why', 'Vacancy confirmed',
+            ]}
+            rows={items.map((r, i) => [
+              <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
+                <div class="govuk-checkboxes__item">
+                  <input class="govuk-checkboxes__input" id={`pick-${i}`} name="shareWith" type="checkbox" value={r.provider.id} />
+                  <label class="govuk-label govuk-checkboxes__label" for={`pick-${i}`}><span class="govuk-visually-hidden">Shortlist {r.homeName}</span></label>
+                </div>
+              </div>,
+              sortBy(<>
+                <strong><span data-result-n={String(i + 1)}>{i + 1}.</span> {r.homeName}</strong><br />
+                <span class="govuk-body-s">{r.provider.name} · {r.placementType} · {r.beds} {r.beds === 1 ? 'bed' : 'beds'} from {longDate(r.availableFrom)}</span>
+              </>, r.homeName),
+              ofstedLabel(r.ofstedRating),
+              sortBy(r.score.toFixed(2), r.score),
+              sortBy(<>
+                {r.distanceMiles === null ? '–' : `${r.distanceMiles} miles`}
+                {r.over20Miles ? <><br /><Tag colour="orange">Over 20 miles</Tag></> : null}
+                {r.outOfArea ? <><br /><Tag colour="yellow">Out of area</Tag></> : null}
+              </>, r.distanceMiles ?? 9999),
+              sortBy(money(r.weeklyPrice), r.weeklyPrice ?? 0),
+              <ul class="govuk-list govuk-body-s">{r.reasons.map((x) => <li>{x}</li>)}</ul>,
+              <time datetime={r.confirmedAt}>{ago(r.confirmedAt)}</time>,
+            ])}
+          />
           <Button>Refer to the shortlisted providers</Button>
         </form>
       ) : <p class="govuk-body">Try fewer filters, a larger distance or another placement type.</p>}

@@ -35,14 +35,14 @@ const REASONS = REASON_PLACE_CHANGE_CODES.map((r) => ({ value: r, text: r }));
 
 type Board = Awaited<ReturnType<typeof hub.board>>;
 
-const BoardPage = ({ c, board, errors, detail }: { c: Ctx; board: Board; errors?: FormErrors | undefined; detail?: string | undefined }) => {
+const BoardPage = ({ c, board, cursor, errors, detail }: { c: Ctx; board: Board; cursor: string | undefined; errors?: FormErrors | undefined; detail?: string | undefined }) => {
   const s = c.get('session')!;
   return (
     <>
       <ErrorSummary errors={errors} detail={detail} fields={['bedId', 'startDate', 'requestId']} />
       <h1 class="govuk-heading-l">Allocation board</h1>
       <p class="govuk-body">Requests for a pooled bed waiting for one, most urgent first and then oldest first, each with the beds that could take the child, best first.</p>
-      {board.length === 0 ? <p class="govuk-body">No request is waiting.</p> : board.map(({ request: r, candidates }) => (
+      {board.items.length === 0 ? <p class="govuk-body">{cursor ? 'No more requests are waiting.' : 'No request is waiting.'}</p> : board.items.map(({ request: r, candidates }) => (
         <SummaryCard title={`${r.child.childRef} from ${r.authority}: ${r.kind} bed needed from ${longDate(r.neededFrom)}`}>
           <p class="govuk-body">{urgencyTag(r.urgency)} Asked <time datetime={r.createdAt}>{ago(r.createdAt)}</time>. {r.child.age} years, {r.child.sex}; {r.child.needs.map(needLabel).join(', ') || 'no needs recorded'}{r.homeOutcode ? `; home ${r.homeOutcode}` : ''}.</p>
           {candidates.length === 0 ? <p class="govuk-body">No pooled bed can take this child now.</p> : (
@@ -58,6 +58,7 @@ const BoardPage = ({ c, board, errors, detail }: { c: Ctx; board: Board; errors?
                   <input type="hidden" name="requestId" value={r.id} />
                   <input type="hidden" name="bedId" value={b.bedId} />
                   <input type="hidden" name="startDate" value={r.neededFrom < londonToday() ? londonToday() : r.neededFrom} />
+                  {cursor ? <input type="hidden" name="cursor" value={cursor} /> : null}
                   <Button>Allocate bed {b.bedId} to {r.child.childRef}</Button>
                 </Form>,
               ])}
@@ -65,6 +66,7 @@ const BoardPage = ({ c, board, errors, detail }: { c: Ctx; board: Board; errors?
           )}
         </SummaryCard>
       ))}
+      <Pager base={href(c, '/console/board')} nextCursor={board.nextCursor} label="Pages of the allocation board" />
     </>
   );
 };
@@ -93,7 +95,10 @@ const OccupancyChart = ({ lines }: { lines: { bedId: string; occupancy: number }
 
 export const programmeJourneys: Journeys = {
   register(app: Hono<ConsoleEnv>) {
-    app.get('/console/board', async (c) => page(c, 'Allocation board', <BoardPage c={c} board={await hub.board(officeWho(c))} />));
+    app.get('/console/board', async (c) => {
+      const cursor = c.req.query('cursor');
+      return page(c, 'Allocation board', <BoardPage c={c} board={await hub.board(officeWho(c), cursor)} cursor={cursor} />);
+    });
 
     app.post('/console/board/allocations', async (c) => {
       const who = officeWho(c);
@@ -105,7 +110,9 @@ export const programmeJourneys: Journeys = {
       } catch (e) {
         const r = refusal(e);
         if (!r) throw e;
-        return page(c, 'Allocation board', <BoardPage c={c} board={await hub.board(who)} errors={r.errors} detail={r.detail ?? 'The hub refused this allocation.'} />, { status: 400, hasErrors: true });
+        // the page the allocation was asked from, again (a cursor that is not the board's: 400 as on GET)
+        const cursor = one(f, 'cursor');
+        return page(c, 'Allocation board', <BoardPage c={c} board={await hub.board(who, cursor)} cursor={cursor} errors={r.errors} detail={r.detail ?? 'The hub refused this allocation.'} />, { status: 400, hasErrors: true });
       }
     });
 

@@ -1,4 +1,4 @@
-import { rankCandidates, type Candidate } from '../../domain/pool.ts';
+import { rankCandidates, type Bed, type Candidate, type PoolRequest } from '../../domain/pool.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { getHomes } from '../homes.ts';
 import { allBeds } from './beds.ts';
@@ -10,7 +10,20 @@ import { readRequest } from './requests.ts';
  */
 export async function candidatesFor(who: Principal, requestId: string, today: string): Promise<Candidate[]> {
   const [request, beds] = await Promise.all([readRequest(who, requestId), allBeds()]);
-  const open = beds.filter((b) => b.kind === request.kind && b.status === 'available');
-  const homes = await getHomes([...new Set(open.map((b) => b.homeUrn))]);
-  return rankCandidates(request, open.map((bed) => ({ bed, home: homes.get(bed.homeUrn) })), today);
+  return (await rankEach([request], beds, today))[0]!;
+}
+
+/**
+ * The ranked candidate beds of each of `requests` (the allocation board's page): every bed and
+ * the free beds' homes read once for all of them, not once a request.
+ */
+export async function candidatesForEach(requests: readonly PoolRequest[], today: string): Promise<Candidate[][]> {
+  return requests.length === 0 ? [] : rankEach(requests, await allBeds(), today);
+}
+
+async function rankEach(requests: readonly PoolRequest[], beds: readonly Bed[], today: string): Promise<Candidate[][]> {
+  const kinds = new Set(requests.map((r) => r.kind));
+  const free = beds.filter((b) => kinds.has(b.kind) && b.status === 'available');
+  const homes = await getHomes([...new Set(free.map((b) => b.homeUrn))]);
+  return requests.map((r) => rankCandidates(r, free.filter((b) => b.kind === r.kind).map((bed) => ({ bed, home: homes.get(bed.homeUrn) })), today));
 }
