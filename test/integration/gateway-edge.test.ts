@@ -73,6 +73,15 @@ describe('the local gateway below the routes', () => {
     expectProblem(r, 400);
   });
 
+  it('answers with the whole body and its Content-Length, not chunked (one write per answer)', async () => {
+    for (const [path, status] of [['/v1/health', 200], ['/v1/no-such-route', 404]] as const) {
+      const r = await send(request(Buffer.from(path)));
+      expect(r.status).toBe(status);
+      expect(r.headers['transfer-encoding']).toBeUndefined();
+      expect(Number(r.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(r.json)));
+    }
+  });
+
   it('still serves well-formed requests on the same server afterwards', async () => {
     const r = await send(request(Buffer.from('/v1/health')));
     expect(r.status).toBe(200);

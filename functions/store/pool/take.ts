@@ -47,16 +47,14 @@ export async function claimBed(bedId: string, claimId: string, now: number): Pro
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     const sent = Date.now();
-    try {
-      return await claimOnce(bedId, claimId, now);
-    } catch (e) {
-      // an open bed claimed this moment by another allocation that has not yet found its request
-      // pending (it may turn out cancelled, and the claim be released): look again shortly
-      const roundTrip = Date.now() - sent;
-      const left = CLAIM_LOOK_MS - (Date.now() - started);
-      if (!(e instanceof ClaimedNow) || attempt >= CLAIM_LOOKS || left <= 0) throw e instanceof ClaimedNow ? e.refusal : e;
-      await new Promise((r) => setTimeout(r, Math.min(left, Math.max(5, roundTrip) * (2 + Math.random()))));
-    }
+    const claimed = await claimOnce(bedId, claimId, now);
+    if (!(claimed instanceof ClaimedNow)) return claimed;
+    // an open bed claimed this moment by another allocation that has not yet found its request
+    // pending (it may turn out cancelled, and the claim be released): look again shortly
+    const roundTrip = Date.now() - sent;
+    const left = CLAIM_LOOK_MS - (Date.now() - started);
+    if (attempt >= CLAIM_LOOKS || left <= 0) throw claimed.refusal;
+    await new Promise((r) => setTimeout(r, Math.min(left, Math.max(5, roundTrip) * (2 + Math.random()))));
   }
 }
 
@@ -64,14 +62,17 @@ export async function claimBed(bedId: string, claimId: string, now: number): Pro
 const CLAIM_LOOKS = 6;
 const CLAIM_LOOK_MS = 500;
 
-/** The bed is open but claimed, not yet firmly, by another allocation: `refusal` is what to answer if it stays so. */
-class ClaimedNow extends Error {
-  constructor(readonly refusal: PoolRefusal) {
-    super('claimed by another allocation');
-  }
+/**
+ * The bed is open but claimed, not yet firmly, by another allocation: `refusal` is what to answer
+ * if it stays so. An answer of claimOnce, not an Error: nothing is thrown, nor a stack captured,
+ * for a contender that will look again.
+ */
+class ClaimedNow {
+  constructor(readonly refusal: PoolRefusal) {}
 }
 
-async function claimOnce(bedId: string, claimId: string, now: number): Promise<Bed> {
+/** One claim write: the bed as claimed, ClaimedNow, or a throw (the refusal, or the store's error). */
+async function claimOnce(bedId: string, claimId: string, now: number): Promise<Bed | ClaimedNow> {
   try {
     const { Attributes } = await dynamo().send(
       new UpdateCommand({
@@ -92,7 +93,8 @@ async function claimOnce(bedId: string, claimId: string, now: number): Promise<B
     const refusal = bedRefused(bed, { field: 'bedId', now });
     const claim = bed?.claim as { until?: number; firm?: boolean } | undefined;
     const openButClaimed = bed?.status === 'available' && bed.allocation === undefined && claim !== undefined && Number(claim.until) >= now;
-    throw openButClaimed && claim.firm !== true ? new ClaimedNow(refusal) : refusal;
+    if (openButClaimed && claim.firm !== true) return new ClaimedNow(refusal);
+    throw refusal;
   }
 }
 
