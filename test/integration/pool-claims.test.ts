@@ -71,6 +71,24 @@ describe('claims on a pooled bed', () => {
     expect((await getBed(bedId, true))!.allocation!.id).toBe(allocation.id);
   });
 
+  it('a contender looks again with reads, not claim writes, and is refused once the claim turns firm', async () => {
+    const { bedId, requestId } = await bedAndRequest();
+    await claimOn(bedId, { id: 'clm_someoneelse', until: Date.now() + BED_CLAIM_MS });
+    count();
+    const refused = allocate({ requestId, bedId, startDate: today, who: PO, httpRequestId: 't' }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 40));
+    await claimOn(bedId, { id: 'clm_someoneelse', until: Date.now() + BED_CLAIM_MS, firm: true }); // its holder found its request pending
+    const answer = await refused;
+    expect(answer).toBeInstanceOf(PoolRefusal);
+    expect((answer as PoolRefusal).message).toMatch(/taking this bed/);
+    const calls = sent.filter((c) => c !== 'ListTablesCommand');
+    expect(calls[0]).toBe('UpdateItemCommand'); // its one claim write
+    // then only reads, but for this test's own write marking the other claim firm
+    expect(calls.filter((c) => c === 'UpdateItemCommand')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'GetItemCommand').length).toBeGreaterThan(0);
+    expect(new Set(calls)).toEqual(new Set(['UpdateItemCommand', 'GetItemCommand']));
+  });
+
   it('the holder marks its claim firm after reading its request and home, before its transaction', async () => {
     const { bedId, requestId } = await bedAndRequest();
     count();

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '../ddb.ts';
+import { GetCommand, UpdateCommand } from '../ddb.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { bedNotAvailable, whyBedRefuses, type AllocationSummary, type Bed, type BedCheck, type BedState, type PoolRefusal } from '../../domain/pool.ts';
@@ -45,17 +45,37 @@ export function bedRefused(item: Record<string, unknown> | undefined, on: BedChe
  */
 export async function claimBed(bedId: string, claimId: string, now: number): Promise<Bed> {
   const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    const sent = Date.now();
-    const claimed = await claimOnce(bedId, claimId, now);
-    if (!(claimed instanceof ClaimedNow)) return claimed;
+  let sent = Date.now();
+  let seen = await claimOnce(bedId, claimId, now);
+  for (let look = 1; seen instanceof ClaimedNow; look++) {
     // an open bed claimed this moment by another allocation that has not yet found its request
-    // pending (it may turn out cancelled, and the claim be released): look again shortly
+    // pending (it may turn out cancelled, and the claim be released): look again shortly, with a
+    // read (a consistent GetItem costs the store about half a refused conditional write), and
+    // claim again only once the bed is seen open and unclaimed
     const roundTrip = Date.now() - sent;
     const left = CLAIM_LOOK_MS - (Date.now() - started);
-    if (attempt >= CLAIM_LOOKS || left <= 0) throw claimed.refusal;
+    if (look >= CLAIM_LOOKS || left <= 0) throw seen.refusal;
     await new Promise((r) => setTimeout(r, Math.min(left, Math.max(5, roundTrip) * (2 + Math.random()))));
+    sent = Date.now();
+    const { Item } = await dynamo().send(new GetCommand({ TableName: table(), Key: keys.poolBed(bedId), ConsistentRead: true }));
+    const state = claimState(Item, now);
+    seen = state === 'open' ? await claimOnce(bedId, claimId, now) : state;
   }
+  return seen;
+}
+
+/**
+ * What a look at a bed found: open with no live claim (`'open'`: try to claim it), open under a
+ * claim not yet firm (ClaimedNow: look again), or a throw of the refusal (taken, out of service,
+ * firmly claimed, absent) — the same answer a refused claim write gives (claimOnce).
+ */
+function claimState(bed: Record<string, unknown> | undefined, now: number): 'open' | ClaimedNow {
+  const claim = bed?.claim as { until?: number; firm?: boolean } | undefined;
+  const open = bed?.pk !== undefined && bed.status === 'available' && bed.allocation === undefined;
+  if (open && (claim === undefined || Number(claim.until) < now)) return 'open';
+  const refusal = bedRefused(bed, { field: 'bedId', now });
+  if (open && claim!.firm !== true) return new ClaimedNow(refusal);
+  throw refusal;
 }
 
 /** How many times, and for how long (ms), an allocation looks at a bed another allocation has claimed but not yet firmly. */
@@ -90,11 +110,10 @@ async function claimOnce(bedId: string, claimId: string, now: number): Promise<B
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
     const bed = e.Item ? unmarshall(e.Item) : undefined;
-    const refusal = bedRefused(bed, { field: 'bedId', now });
-    const claim = bed?.claim as { until?: number; firm?: boolean } | undefined;
-    const openButClaimed = bed?.status === 'available' && bed.allocation === undefined && claim !== undefined && Number(claim.until) >= now;
-    if (openButClaimed && claim.firm !== true) return new ClaimedNow(refusal);
-    throw refusal;
+    const state = claimState(bed, now);
+    // refused, yet the bed as it stood was open and unclaimed: it changed between the condition
+    // and the answer (a claim released that moment); looked at again, as under a claim not yet firm
+    return state === 'open' ? new ClaimedNow(bedRefused(bed, { field: 'bedId', now })) : state;
   }
 }
 
