@@ -5,12 +5,9 @@ import { offersCompared } from '../app/offer-comparison.ts';
 import * as offers from '../app/offers.ts';
 import * as placementsApp from '../app/placements.ts';
 import * as referrals from '../app/referrals.ts';
-import { search as searchVacancies } from '../app/search.ts';
 import { forbidden } from '../domain/errors.ts';
 import type { PersonRole, Principal } from '../domain/principal.ts';
-import type { SearchQuery } from '../domain/search.ts';
 import { personMayCall } from '../http/edge.ts';
-import { homesRoutes } from '../routes/homes.ts';
 import { offerAcceptanceRoutes } from '../routes/offer-acceptance.ts';
 import { offersRoutes } from '../routes/offers.ts';
 import { placementsRoutes } from '../routes/placements.ts';
@@ -22,7 +19,8 @@ import type { DeclineReason } from '../../schemas/codes.ts';
  * What the console does, as the API does it: each operation is the API route's person rule, then
  * the same application operation (functions/app/) its handler calls — the same access decision,
  * audit entry and store calls — never an HTTP call to the hub itself. A person sees here exactly
- * what their principal sees through the API.
+ * what their principal sees through the API. The officer's search is ./hub-search.ts (its own
+ * console Lambda), the provider's operations ./hub-provider.ts, the programme office's ./hub-programme.ts.
  */
 
 /** The signed-in person's organisation, the person (`by`, `person`), their roles and the request: an app Caller. */
@@ -44,10 +42,6 @@ export function as(who: Who, route: RouteDef): void {
 
 /** The agreements in force that the caller is a party to, with their purposes (the referral form's choices). */
 export const agreementsFor = (p: Principal) => referrals.agreementsFor(p);
-
-/** POST /v1/vacancies/search. */
-export const search = (who: Who, q: SearchQuery) =>
-  (as(who, homesRoutes['POST /v1/vacancies/search']), searchVacancies(who as Who & Caller<Extract<Principal, { kind: 'authority' | 'programme-office' }>>, q));
 
 /** POST /v1/referrals. */
 export async function createReferral(who: AuthorityWho, body: Parameters<typeof referrals.createReferral>[1]): Promise<string> {

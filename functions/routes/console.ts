@@ -12,7 +12,11 @@ import type { HandlerDef } from './types.ts';
  *   404 page for every other /console path;
  * - `console-officer`, `console-provider`, `console-programme`: each persona's pages, reading and
  *   writing what its journeys do (referrals, consent, offers, approvals, vacancies, homes,
- *   allocations, audit entries of their reads); each opens the sealed session cookie only.
+ *   allocations, audit entries of their reads); each opens the sealed session cookie only;
+ * - `console-search`: the officer's "Find a home" (/console/search: the search, its results and
+ *   their map), apart from the officer's other pages so that neither carries the other's code
+ *   (ranking, the vacancy store, the region map); it only reads (the search discloses no child's
+ *   data, so it writes no audit entry).
  * A person who opens another persona's page reaches that persona's Lambda, which refuses them as
  * the one console did (403 "These pages are for …"; signed out: to sign-in).
  */
@@ -29,15 +33,17 @@ export const consoleHandlers = {
   'console-officer': { grants: ['table:write'], assets: ['sharing-agreements'] },
   'console-provider': { grants: ['table:write'], assets: ['sharing-agreements'] },
   'console-programme': { grants: ['table:write'], assets: ['sharing-agreements'] },
+  'console-search': { grants: ['table:read'] },
 } as const satisfies Record<string, HandlerDef>;
 
 export type ConsoleLambda = keyof typeof consoleHandlers;
 
 /** The first path segment under /console of each persona's pages (functions/console/pages/*.tsx). */
 const PERSONA_SEGMENTS = {
-  'console-officer': ['search', 'referrals', 'offers', 'placements', 'notices'],
+  'console-officer': ['referrals', 'offers', 'placements', 'notices'],
   'console-provider': ['shared', 'my-offers', 'homes', 'vacancies', 'home-placements'],
   'console-programme': ['board', 'allocations', 'beds', 'ledger', 'spend', 'providers'],
+  'console-search': ['search'],
 } as const satisfies Record<Exclude<ConsoleLambda, 'console'>, readonly string[]>;
 
 /**
@@ -51,6 +57,7 @@ export const CONSOLE_PATHS: Record<ConsoleLambda, readonly string[]> = {
   'console-officer': under(PERSONA_SEGMENTS['console-officer']),
   'console-provider': under(PERSONA_SEGMENTS['console-provider']),
   'console-programme': under(PERSONA_SEGMENTS['console-programme']),
+  'console-search': under(PERSONA_SEGMENTS['console-search']),
 };
 
 /** The console Lambda a browser's path under /console reaches, as API Gateway chooses it (the local hub routes with it). */

@@ -13,6 +13,7 @@ const APPS: Record<ConsoleLambda, () => Promise<App>> = {
   'console-officer': () => import('../../functions/console/pages/officer.tsx').then((m) => m.officerApp),
   'console-provider': () => import('../../functions/console/pages/provider.tsx').then((m) => m.providerApp),
   'console-programme': () => import('../../functions/console/pages/programme.tsx').then((m) => m.programmeApp),
+  'console-search': () => import('../../functions/console/pages/search.tsx').then((m) => m.searchApp),
 };
 type App = { fetch: (r: Request) => Response | Promise<Response> };
 const loaded = new Map<ConsoleLambda, Promise<App>>();

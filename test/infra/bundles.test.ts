@@ -12,20 +12,11 @@ describe('Lambda bundles', () => {
   const bundled = () => (built ??= bundleAll());
 
   /**
-   * Budgets above the common one, each with its reason. The console is four Lambdas split by
-   * persona (functions/routes/console.ts): the shell (sign-in with the OpenID client, start pages,
-   * assets) bundles to 222.4 KB, within the common budget. Each persona's pages measured
-   * (`npx tsx test/bench/bundle-contents.ts console-officer 40`, 3 Dec 2026): the officer 318.3 KB,
-   * the provider 279.1, the programme office 276.4 — of which the AWS request layer (@smithy/core
-   * 29, signature-v4 9.3, @aws-sdk core, util-dynamodb and client-dynamodb 14.6) is ~53 KB and
-   * zod 59.5–61 with schemas/ 25–37 KB. For the common 250 KB the lean AWS request layer (issue
-   * 16, engineer A) and schemas on zod/mini (engineer B) must save together ≥ 68.3 KB in the
-   * officer's, ≥ 29.1 in the provider's, ≥ 26.4 in the programme office's: A's ~40 KB alone brings
-   * the provider and programme office under; the officer's (search with its region map, referrals,
-   * offers, placements) then needs ≥ 29 KB from B. Remove these when both have landed and this
-   * passes without them.
+   * Budgets above the common one, each with its reason: none. The console is five Lambdas
+   * (functions/routes/console.ts), each within the common budget since the officer's search with
+   * its region map became console-search (issue 16 item 4).
    */
-  const BUDGET_KB: Record<string, number> = { 'console-officer': 325, 'console-provider': 285, 'console-programme': 285 };
+  const BUDGET_KB: Record<string, number> = {};
 
   it(`every handler and job bundles to at most ${BUNDLE_BUDGET_KB} KB (or its own budget)`, async () => {
     const bundles = await bundled();
@@ -61,6 +52,6 @@ describe('Lambda bundles', () => {
     const bundles = await bundled();
     const oidc = /node_modules\/(openid-client|oauth4webapi|jose)\/|functions\/console\/oidc\.ts$/;
     const carrying = bundles.filter((b) => b.name.startsWith('console')).map((b) => [b.name, b.inputs.some((i) => oidc.test(i))]);
-    expect(Object.fromEntries(carrying)).toEqual({ console: true, 'console-officer': false, 'console-provider': false, 'console-programme': false });
+    expect(Object.fromEntries(carrying)).toEqual({ console: true, 'console-officer': false, 'console-provider': false, 'console-programme': false, 'console-search': false });
   }, 120_000);
 });

@@ -237,6 +237,7 @@ describe('each Lambda\'s IAM actions', () => {
     'console-officer': ['table:write'], // the officer's journeys: referrals, consent, offers declined and accepted, approvals, audit entries of its reads
     'console-provider': ['table:write'], // the provider's journeys: offers, declines, vacancies, homes, last visits, audit entries of its reads
     'console-programme': ['table:write'], // the programme office's journeys: allocations made and ended, step-downs
+    'console-search': ['table:read'], // the officer's search and its map: vacancies, homes (the search discloses no child's data: no audit entry)
     'job:lapse-vacancies': ['table:write'],
     'job:rollup': ['table:write', 'bucket:write'], // rollup.published events with the run's write-once marker
     'job:reminders': ['table:write'], // each reminder's event with its write-once marker

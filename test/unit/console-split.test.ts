@@ -26,6 +26,7 @@ beforeAll(async () => {
     'console-officer': (await import('../../functions/console/pages/officer.tsx')).officerApp,
     'console-provider': (await import('../../functions/console/pages/provider.tsx')).providerApp,
     'console-programme': (await import('../../functions/console/pages/programme.tsx')).programmeApp,
+    'console-search': (await import('../../functions/console/pages/search.tsx')).searchApp,
   } as unknown as Record<ConsoleLambda, App>;
 });
 
@@ -78,12 +79,13 @@ describe('the console split by persona', () => {
 
   it("refuses a person another persona's pages (403), as the one console did, and sends a signed-out person to sign in", async () => {
     const personas: [ConsoleLambda, string, Principal][] = [
-      ['console-officer', '/console/search', { kind: 'authority', id: 'essex' }],
+      ['console-officer', '/console/referrals', { kind: 'authority', id: 'essex' }],
+      ['console-search', '/console/search', { kind: 'authority', id: 'essex' }],
       ['console-provider', '/console/shared', { kind: 'provider', id: 'prov-1' }],
       ['console-programme', '/console/board', { kind: 'programme-office' }],
     ];
-    for (const [name, path] of personas) {
-      for (const [, , principal] of personas.filter(([other]) => other !== name)) {
+    for (const [name, path, own] of personas) {
+      for (const [, , principal] of personas.filter(([, , other]) => other.kind !== own.kind)) {
         const res = await apps[name].fetch(new Request(`http://hub.test${path}`, { headers: { cookie: `hub_console=${sealSession(principal)}` } }));
         const html = await res.text();
         expect([name, principal.kind, res.status]).toEqual([name, principal.kind, 403]);
