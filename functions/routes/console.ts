@@ -33,7 +33,8 @@ export const consoleHandlers = {
   'console-officer': { grants: ['table:write'], assets: ['sharing-agreements'] },
   'console-provider': { grants: ['table:write'], assets: ['sharing-agreements'] },
   'console-programme': { grants: ['table:write'], assets: ['sharing-agreements'] },
-  'console-search': { grants: ['table:read'] },
+  // the same search, ranking and memory (so the same CPU) as the API's vacancy-search Lambda
+  'console-search': { grants: ['table:read'], memoryMb: 1769 },
 } as const satisfies Record<string, HandlerDef>;
 
 export type ConsoleLambda = keyof typeof consoleHandlers;
