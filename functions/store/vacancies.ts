@@ -139,6 +139,10 @@ async function commit(before: VacancyItem | undefined, after: VacancyItem, now: 
   const openBeds = await openBedsOf(home);
   if (!hasRoom(home, openBeds, delta)) {
     if ((await lapseExpiredOfHome(home.urn, now)) > 0) return 'raced';
+    // the counter was read after the vacancy: if another writer changed the vacancy in between,
+    // the counter already holds its beds, and the 422 would be a stale read's — read again
+    // (and a stale If-Match is then a 412, as it would have been a moment later)
+    if (before !== undefined && (await getVacancyItem(before.id, true))?.version !== before.version) return 'raced';
     requireRoom(home, openBeds, delta);
   }
   try {
