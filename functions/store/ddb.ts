@@ -307,7 +307,12 @@ function exceptionOf(status: number, requestId: string | undefined, json: Wire, 
   const $metadata = { httpStatusCode: status, requestId, attempts, totalRetryDelay };
   const Ctor = EXCEPTIONS[name];
   const opts = { name, $fault: status >= 500 ? 'server' : 'client', $metadata, message: String(message ?? Message ?? name), ...(Message !== undefined ? { Message } : {}), ...members };
+  // no stack: made in the response's callback, it would name only this module's frames, and a
+  // refused condition (every loser under contention) would pay for its capture
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const e = Ctor ? new Ctor(opts as never) : new DynamoDBServiceException(opts as never);
+  Error.stackTraceLimit = limit;
   return Object.assign(e, members, Message !== undefined ? { Message } : {});
 }
 

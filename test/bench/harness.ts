@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey } from '../../functions/store/api-keys.ts';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { SERVE_NODE_FLAGS, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 
 export { allOf, judge, missedTargets, type Miss } from './targets.ts';
 
@@ -74,7 +74,7 @@ export function cpuMs(pid: number | undefined = process.pid): number {
 export async function startGatewayProcess(env: Record<string, string>, extra: Record<string, string> = {}): Promise<{ baseUrl: string; pid?: number; stop(): Promise<void> }> {
   // BENCH_CPU_PROF=<dir>: each gateway writes a V8 CPU profile there when it stops (node --cpu-prof)
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const gateway: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'infra/local/serve.ts'], {
+  const gateway: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...profile, '--import', 'tsx', 'infra/local/serve.ts'], {
     env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'SILENT', ...extra },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

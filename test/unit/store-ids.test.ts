@@ -50,4 +50,12 @@ describe('store/ids.ts', () => {
     expect(offers.newOfferId).toBe(newOfferId);
     expect('random' in (await import('../../functions/store/offer-record.ts'))).toBe(false);
   });
+
+  it('ids made in the same millisecond are all different, across refills of the random pool', () => {
+    const now = Date.now();
+    const ids = Array.from({ length: 5_000 }, () => newId(now)); // ~7 refills of the 4 KB pool
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.slice(9))).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-z]{9}[0-9a-f]{12}$/);
+  });
 });
