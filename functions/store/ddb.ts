@@ -197,9 +197,10 @@ export class DynamoDb {
       });
     };
     this.config = { region: regionOf, credentials };
-    // the SDK's default agent: keep-alive, 50 sockets; and no Nagle delay on a request's one write
+    // the SDK's default agent: keep-alive, 50 sockets; and no Nagle delay on a request's one write.
+    // HUB_DYNAMODB_MAX_SOCKETS: the local gateway (infra/local/stack.ts SERVE_ENV) lifts the cap
     const endpointUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
-    const agentOpts = { keepAlive: true, maxSockets: 50, noDelay: true };
+    const agentOpts = { keepAlive: true, maxSockets: Number(process.env.HUB_DYNAMODB_MAX_SOCKETS ?? 50), noDelay: true };
     this.agent = endpointUrl?.startsWith('http:') ? new HttpAgent(agentOpts) : new HttpsAgent(agentOpts);
   }
 

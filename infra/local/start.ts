@@ -5,7 +5,7 @@ import { loadAgreements } from '../../functions/store/agreements.ts';
 import { startGateway } from './gateway.ts';
 import { startLocalJobs } from './jobs.ts';
 import { seedDemoData, seedDemoKeys, seedDemoPeople } from './seed.ts';
-import { startLocalStack, type LocalStack } from './stack.ts';
+import { SERVE_ENV, startLocalStack, type LocalStack } from './stack.ts';
 import { startEventDelivery, type EventDelivery } from './event-poller.ts';
 import { clearEndpoints, writeEndpoints } from '../../functions/cli/target.ts';
 
@@ -17,6 +17,7 @@ import { clearEndpoints, writeEndpoints } from '../../functions/cli/target.ts';
  * S3 write left is repaired, provisioning and seeding finish what they had begun. A start that
  * fails stops what it started and says why.
  */
+Object.assign(process.env, SERVE_ENV); // this process serves the routes (stack.ts)
 const dataDir = resolve(process.env.HUB_DATA_DIR ?? '.local');
 const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey } from '../../functions/store/api-keys.ts';
-import { SERVE_NODE_FLAGS, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { SERVE_ENV, SERVE_NODE_FLAGS, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 
 export { allOf, judge, missedTargets, type Miss } from './targets.ts';
 
@@ -75,7 +75,7 @@ export async function startGatewayProcess(env: Record<string, string>, extra: Re
   // BENCH_CPU_PROF=<dir>: each gateway writes a V8 CPU profile there when it stops (node --cpu-prof)
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const gateway: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...profile, '--import', 'tsx', 'infra/local/serve.ts'], {
-    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'SILENT', ...extra },
+    env: { ...process.env, ...env, ...SERVE_ENV, PORT: '0', LOG_LEVEL: 'SILENT', ...extra },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {

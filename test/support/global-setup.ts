@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { SERVE_NODE_FLAGS, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { SERVE_ENV, SERVE_NODE_FLAGS, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 
 /**
  * One local stack per test run: DynamoDB Local (in memory, -sharedDb) and the S3 server, with
@@ -20,7 +20,7 @@ declare module 'vitest' {
 export async function setup(project: TestProject): Promise<void> {
   stack = await startLocalStack();
   const env = { ...process.env, ...stack.env, PORT: '0', LOG_LEVEL: 'SILENT' };
-  gateway = spawn(process.execPath, [...SERVE_NODE_FLAGS, '--import', 'tsx', 'infra/local/serve.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  gateway = spawn(process.execPath, [...SERVE_NODE_FLAGS, '--import', 'tsx', 'infra/local/serve.ts'], { env: { ...env, ...SERVE_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     gateway!.stdout!.on('data', (d: Buffer) => {

@@ -5,7 +5,7 @@ import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey } from '../../functions/store/api-keys.ts';
 import { resetClients } from '../../functions/store/config.ts';
 import { provisionBucket, provisionTable } from '../../infra/local/provision.ts';
-import { SERVE_NODE_FLAGS } from '../../infra/local/stack.ts';
+import { SERVE_ENV, SERVE_NODE_FLAGS } from '../../infra/local/stack.ts';
 
 /**
  * A hub of its own on the run's DynamoDB Local and S3 server: its own table and bucket and its
@@ -28,7 +28,7 @@ export async function startIsolatedHub(name: string): Promise<IsolatedHub> {
   resetClients();
   await provisionTable();
   await provisionBucket();
-  const gateway: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, '--import', 'tsx', 'infra/local/serve.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const gateway: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, '--import', 'tsx', 'infra/local/serve.ts'], { env: { ...env, ...SERVE_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     gateway.stdout!.on('data', (d: Buffer) => {
