@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
@@ -187,10 +188,16 @@ export class DynamoDb {
         this.creds = undefined;
         throw e;
       });
-      return this.creds.then((c) => {
+      return this.creds.then(async (c) => {
         if (stale(c)) {
+          // fetched again once; if the source still gives them within 5 minutes of expiry, they are used as they are (as the SDK does)
           this.creds = this.held = undefined;
-          return credentials();
+          const again = await (this.creds = identity.credentials().catch((e: unknown) => {
+            this.creds = undefined;
+            throw e;
+          }));
+          if (!stale(again)) this.held = again;
+          return again;
         }
         this.held = c;
         return c;
@@ -226,9 +233,15 @@ export class DynamoDb {
     return new URL(`https://dynamodb.${r}.${r.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`);
   }
 
-  /** One operation, retried as the SDK's standard mode retries. */
+  /**
+   * One operation, retried as the SDK's standard mode retries. A transactional write carries one
+   * ClientRequestToken for all its attempts (made here unless the caller gave one, as the SDK
+   * does): a retry of a write that committed but whose answer was lost then succeeds in DynamoDB
+   * without writing again, rather than being refused by the items it already changed.
+   */
   private async call(op: Op, input: Wire, marshalled: boolean): Promise<unknown> {
-    const body = JSON.stringify(marshalled ? marshalInput(op, input, this.marshalling) : input);
+    const sent = op === 'TransactWriteItems' && input.ClientRequestToken === undefined ? { ...input, ClientRequestToken: randomUUID() } : input;
+    const body = JSON.stringify(marshalled ? marshalInput(op, sent, this.marshalling) : sent);
     let totalRetryDelay = 0;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -308,12 +321,16 @@ function exceptionOf(status: number, requestId: string | undefined, json: Wire, 
   const $metadata = { httpStatusCode: status, requestId, attempts, totalRetryDelay };
   const Ctor = EXCEPTIONS[name];
   const opts = { name, $fault: status >= 500 ? 'server' : 'client', $metadata, message: String(message ?? Message ?? name), ...(Message !== undefined ? { Message } : {}), ...members };
-  // no stack: made in the response's callback, it would name only this module's frames, and a
-  // refused condition (every loser under contention) would pay for its capture
+  // a refused condition is an answer, not a fault: no stack (every loser under contention would pay for its capture)
+  const refusal = name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  const e = Ctor ? new Ctor(opts as never) : new DynamoDBServiceException(opts as never);
-  Error.stackTraceLimit = limit;
+  if (refusal) Error.stackTraceLimit = 0;
+  let e: DynamoDBServiceException;
+  try {
+    e = Ctor ? new Ctor(opts as never) : new DynamoDBServiceException(opts as never);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   return Object.assign(e, members, Message !== undefined ? { Message } : {});
 }
 

@@ -5,6 +5,7 @@ import { ConditionalCheckFailedException, DynamoDBServiceException, ThrottlingEx
 import { PutCommand as SdkPutCommand, GetCommand as SdkGetCommand } from '@aws-sdk/lib-dynamodb';
 import { config, dynamo } from '../../functions/store/config.ts';
 import { DynamoDb, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '../../functions/store/ddb.ts';
+import { useAwsIdentity } from '../../functions/store/sigv4.ts';
 
 /**
  * The store's DynamoDB client (functions/store/ddb.ts) against DynamoDB Local: what the document
@@ -51,6 +52,18 @@ describe('the store DynamoDB client', () => {
     expect(Item).toEqual({ pk, sk: 'D', tags: new Set(['a']) });
   });
 
+  it('a transactional write sent again with its ClientRequestToken (a retry after a lost answer) succeeds without writing again', async () => {
+    const key = { pk, sk: 'TOKEN' };
+    const write = (token: string) =>
+      dynamo().send(new TransactWriteCommand({ ClientRequestToken: token, TransactItems: [{ Update: { TableName: config.tableName, Key: key, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } }] }));
+    const token = randomUUID();
+    await write(token);
+    await write(token);
+    expect((await dynamo().send(new GetCommand({ TableName: config.tableName, Key: key, ConsistentRead: true }))).Item?.n).toBe(1);
+    await write(randomUUID());
+    expect((await dynamo().send(new GetCommand({ TableName: config.tableName, Key: key, ConsistentRead: true }))).Item?.n).toBe(2);
+  });
+
   describe('retries as the SDK standard mode does', () => {
     let server: Server | undefined;
     afterAll(() => server?.close());
@@ -95,6 +108,63 @@ describe('the store DynamoDB client', () => {
       const v = await withEndpoint(invalid.url, (c) => c.send(new GetCommand({ TableName: 't', Key: { pk: 'x' } }))).catch((x: unknown) => x);
       expect(v).toBeInstanceOf(DynamoDBServiceException);
       expect([invalid.calls(), (v as Error).name, (v as DynamoDBServiceException).$metadata.httpStatusCode]).toEqual([1, 'ValidationException', 400]);
+    });
+
+    it("a transactional write carries one ClientRequestToken through its retries (made as the SDK makes it, or the caller's own)", async () => {
+      const tokens: unknown[] = [];
+      const answers = [500, 500];
+      server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          tokens.push((JSON.parse(Buffer.concat(chunks).toString()) as { ClientRequestToken?: unknown }).ClientRequestToken);
+          const status = answers.shift() ?? 200;
+          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+          res.end(JSON.stringify(status === 200 ? {} : { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'x' }));
+        });
+      });
+      await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as { port: number };
+      const put = { Put: { TableName: 't', Item: { pk: 'x' } } };
+      const out = await withEndpoint(`http://127.0.0.1:${port}`, (c) => c.send(new TransactWriteCommand({ TransactItems: [put] })));
+      expect(out.$metadata.attempts).toBe(3);
+      expect(tokens).toHaveLength(3);
+      expect(tokens[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(new Set(tokens).size).toBe(1);
+      server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          tokens.push((JSON.parse(Buffer.concat(chunks).toString()) as { ClientRequestToken?: unknown }).ClientRequestToken);
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+          res.end('{}');
+        });
+      });
+      await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+      const second = (server.address() as { port: number }).port;
+      await withEndpoint(`http://127.0.0.1:${second}`, async (c) => {
+        await c.send(new TransactWriteCommand({ ClientRequestToken: 'mine', TransactItems: [put] }));
+        await c.send(new TransactWriteCommand({ TransactItems: [put] }));
+      });
+      expect(tokens[3]).toBe('mine');
+      expect(tokens[4]).not.toBe(tokens[0]); // a new write, a new token
+    });
+
+    it('credentials that come back within 5 minutes of expiry are fetched again once, then used (never asked for without end)', async () => {
+      const { url, calls } = await endpoint([]);
+      let asked = 0;
+      useAwsIdentity({
+        credentials: async () => {
+          if (++asked > 5) throw new Error('asked for credentials without end');
+          return { accessKeyId: 'NEARLYEXPIRED', secretAccessKey: 'x', expiration: new Date(Date.now() + 60_000) };
+        },
+      });
+      try {
+        await withEndpoint(url, (c) => c.send(new GetCommand({ TableName: 't', Key: { pk: 'x' } })));
+      } finally {
+        useAwsIdentity(undefined);
+      }
+      expect([asked, calls()]).toEqual([2, 1]);
     });
 
     it('an answer cut off mid-body is a network failure, retried; never half an answer', async () => {

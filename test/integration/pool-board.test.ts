@@ -76,6 +76,10 @@ describe('the allocation board, paged', () => {
       `${real.slice(0, -2)}AA`,
       sealCursor('pool-board:authority', { u: 0, k: {} }),
       'x.y',
+      // the board's own seal round a payload the board never makes: no such urgency, no key, a key that is not an object
+      sealCursor('pool-board:programme-office', { u: 7, k: {} }),
+      sealCursor('pool-board:programme-office', { u: 0 }),
+      sealCursor('pool-board:programme-office', { u: 0, k: ['pk'] }),
     ];
     for (const cursor of forged) {
       const e = await pendingRequests(PO, 1, cursor).then(() => undefined, (e: unknown) => e);

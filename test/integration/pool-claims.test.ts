@@ -108,4 +108,29 @@ describe('claims on a pooled bed', () => {
     expect(sent).toEqual(['UpdateItemCommand', 'BatchGetItemCommand', 'UpdateItemCommand']); // claim, read, release
     expect((await getBed(bedId, true))!.claim).toBeUndefined();
   });
+
+  it('a claim write that landed but whose answer was lost is retried, refused by its own claim, and the allocation goes on', async () => {
+    const { bedId, requestId } = await bedAndRequest();
+    // the first claim write lands and its answer is lost; the client's retry (the same write again) is what answers
+    const lost = 'claimTestLostAnswer';
+    let first = true;
+    dynamo().middlewareStack.add(
+      (next, context) => async (args) => {
+        if (first && context.commandName === 'UpdateItemCommand') {
+          first = false;
+          await next(args);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: lost },
+    );
+    try {
+      const allocation = await allocate({ requestId, bedId, startDate: today, who: PO, httpRequestId: 't' });
+      expect(allocation.bedId).toBe(bedId);
+      const bed = (await getBed(bedId, true))!;
+      expect([bed.status, bed.allocation?.id, bed.claim]).toEqual(['occupied', allocation.id, undefined]);
+    } finally {
+      dynamo().middlewareStack.remove(lost);
+    }
+  });
 });

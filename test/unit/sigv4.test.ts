@@ -65,7 +65,7 @@ describe('SigV4 signing (aws4) as the SDK signs', () => {
     expect(sign()).toBe((await sdkSigned('dynamodb', 'eu-west-2', '127.0.0.1:8000', '/', headers, body)).authorization);
     const variants = [sign(), sign({ region: 'eu-west-1' }), sign({ date: new Date('2026-12-04T17:45:12Z') }), sign({ secret: 'another' })];
     expect(new Set(variants.map((a) => a!.split('Signature=')[1])).size).toBe(4);
-    // the derived key is cached per secret/day/region/service: the same inputs sign the same again
+    // the derived-key cache is keyed by secret, day, region and service: after the variants, the first inputs still sign as first
     expect(sign()).toBe(variants[0]);
   });
 

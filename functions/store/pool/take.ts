@@ -58,7 +58,7 @@ export async function claimBed(bedId: string, claimId: string, now: number): Pro
     await new Promise((r) => setTimeout(r, Math.min(left, Math.max(5, roundTrip) * (2 + Math.random()))));
     sent = Date.now();
     const { Item } = await dynamo().send(new GetCommand({ TableName: table(), Key: keys.poolBed(bedId), ConsistentRead: true }));
-    const state = claimState(Item, now);
+    const state = claimState(Item, now, claimId);
     seen = state === 'open' ? await claimOnce(bedId, claimId, now) : state;
   }
   return seen;
@@ -66,12 +66,15 @@ export async function claimBed(bedId: string, claimId: string, now: number): Pro
 
 /**
  * What a look at a bed found: open with no live claim (`'open'`: try to claim it), open under a
- * claim not yet firm (ClaimedNow: look again), or a throw of the refusal (taken, out of service,
- * firmly claimed, absent) — the same answer a refused claim write gives (claimOnce).
+ * claim not yet firm (ClaimedNow: look again), the bed under this allocation's own claim (the
+ * Bed: a claim write that landed, though its answer was lost and the write retried), or a throw
+ * of the refusal (taken, out of service, firmly claimed, absent) — the same answer a refused claim
+ * write gives (claimOnce).
  */
-function claimState(bed: Record<string, unknown> | undefined, now: number): 'open' | ClaimedNow {
-  const claim = bed?.claim as { until?: number; firm?: boolean } | undefined;
+function claimState(bed: Record<string, unknown> | undefined, now: number, claimId: string): 'open' | ClaimedNow | Bed {
+  const claim = bed?.claim as { id?: string; until?: number; firm?: boolean } | undefined;
   const open = bed?.pk !== undefined && bed.status === 'available' && bed.allocation === undefined;
+  if (open && claim?.id === claimId) return record<Bed>(bed!);
   if (open && (claim === undefined || Number(claim.until) < now)) return 'open';
   const refusal = bedRefused(bed, { field: 'bedId', now });
   if (open && claim!.firm !== true) return new ClaimedNow(refusal);
@@ -110,7 +113,7 @@ async function claimOnce(bedId: string, claimId: string, now: number): Promise<B
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
     const bed = e.Item ? unmarshall(e.Item) : undefined;
-    const state = claimState(bed, now);
+    const state = claimState(bed, now, claimId);
     // refused, yet the bed as it stood was open and unclaimed: it changed between the condition
     // and the answer (a claim released that moment); looked at again, as under a claim not yet firm
     return state === 'open' ? new ClaimedNow(bedRefused(bed, { field: 'bedId', now })) : state;
