@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey } from '../../functions/store/api-keys.ts';
-import { SERVE_ENV, SERVE_NODE_FLAGS, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { startGatewayProcess } from '../support/gateway-process.ts';
+
 
 export { allOf, judge, missedTargets, type Miss } from './targets.ts';
 
@@ -68,34 +69,6 @@ export function cpuMs(pid: number | undefined = process.pid): number {
   } catch {
     return NaN;
   }
-}
-
-/** The local gateway in its own process, on the stack `env` points at; `extra` adds to its environment. */
-export async function startGatewayProcess(env: Record<string, string>, extra: Record<string, string> = {}): Promise<{ baseUrl: string; pid?: number; stop(): Promise<void> }> {
-  // BENCH_CPU_PROF=<dir>: each gateway writes a V8 CPU profile there when it stops (node --cpu-prof)
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const gateway: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...profile, '--import', 'tsx', 'infra/local/serve.ts'], {
-    env: { ...process.env, ...env, ...SERVE_ENV, PORT: '0', LOG_LEVEL: 'SILENT', ...extra },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    gateway.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    gateway.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
-  });
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    pid: gateway.pid,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        gateway.once('exit', () => resolve());
-        gateway.kill('SIGTERM');
-      }),
-  };
 }
 
 export async function startBenchHub(): Promise<{ ctx: BenchContext; stop(): Promise<void> }> {

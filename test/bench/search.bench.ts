@@ -13,7 +13,8 @@ import * as keys from '../../functions/store/keys.ts';
 import { searchVacancies, type SearchQuery } from '../../functions/store/search.ts';
 import { SEARCH_FACTS_ATTRIBUTE } from '../../functions/store/vacancy-record.ts';
 import { EAST_REGISTER, ENGLAND_REGISTER, loadHomesAndVacancies, prng } from './england.ts';
-import { allOf, judge, percentile, round, startGatewayProcess, timeMany, type BenchRow } from './harness.ts';
+import { allOf, judge, percentile, round, timeMany, type BenchRow } from './harness.ts';
+import { startGatewayProcess } from '../support/gateway-process.ts';
 
 /**
  * The vacancy search at England scale (issue 3), on the England-scale homes and vacancies of

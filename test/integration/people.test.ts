@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { startGatewayProcess } from '../bench/harness.ts';
+import { startGatewayProcess } from '../support/gateway-process.ts';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';

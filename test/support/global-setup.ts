@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { SERVE_ENV, SERVE_NODE_FLAGS, startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
 
 /**
  * One local stack per test run: DynamoDB Local (in memory, -sharedDb) and the S3 server, with
@@ -8,7 +8,7 @@ import { SERVE_ENV, SERVE_NODE_FLAGS, startLocalStack, type LocalStack } from '.
  * test/support/hub.ts.
  */
 let stack: LocalStack | undefined;
-let gateway: ChildProcess | undefined;
+let gateway: GatewayProcess | undefined;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,22 +19,12 @@ declare module 'vitest' {
 
 export async function setup(project: TestProject): Promise<void> {
   stack = await startLocalStack();
-  const env = { ...process.env, ...stack.env, PORT: '0', LOG_LEVEL: 'SILENT' };
-  gateway = spawn(process.execPath, [...SERVE_NODE_FLAGS, '--import', 'tsx', 'infra/local/serve.ts'], { env: { ...env, ...SERVE_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    gateway!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    gateway!.once('exit', (code) => reject(new Error(`gateway exited ${code}: ${out}`)));
-  });
+  gateway = await startGatewayProcess(stack.env);
   project.provide('hubEnv', stack.env);
-  project.provide('baseUrl', `http://127.0.0.1:${port}`);
+  project.provide('baseUrl', gateway.baseUrl);
 }
 
 export async function teardown(): Promise<void> {
-  gateway?.kill('SIGTERM');
+  await gateway?.stop();
   await stack?.stop();
 }

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { parsePrincipal } from '../../functions/domain/principal.ts';
 import { createApiKey } from '../../functions/store/api-keys.ts';
 import { resetClients } from '../../functions/store/config.ts';
 import { provisionBucket, provisionTable } from '../../infra/local/provision.ts';
-import { SERVE_ENV, SERVE_NODE_FLAGS } from '../../infra/local/stack.ts';
+import { startGatewayProcess } from './gateway-process.ts';
 
 /**
  * A hub of its own on the run's DynamoDB Local and S3 server: its own table and bucket and its
@@ -23,25 +22,15 @@ export interface IsolatedHub {
 export async function startIsolatedHub(name: string): Promise<IsolatedHub> {
   const tableName = `hub-${name}-${Date.now().toString(36)}`;
   const base = inject('hubEnv');
-  const env = { ...process.env, ...base, TABLE_NAME: tableName, BUCKET_NAME: tableName, PORT: '0', LOG_LEVEL: 'SILENT' };
   Object.assign(process.env, { TABLE_NAME: tableName, BUCKET_NAME: tableName });
   resetClients();
   await provisionTable();
   await provisionBucket();
-  const gateway: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, '--import', 'tsx', 'infra/local/serve.ts'], { env: { ...env, ...SERVE_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    gateway.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    gateway.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
-  });
+  const gateway = await startGatewayProcess({ ...base, TABLE_NAME: tableName, BUCKET_NAME: tableName });
   const keys = new Map<string, Promise<string>>();
   const raw = new DynamoDBClient({});
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: gateway.baseUrl,
     key: (p) => {
       if (!keys.has(p)) keys.set(p, createApiKey(parsePrincipal(p)!));
       return keys.get(p)!;
@@ -61,8 +50,6 @@ export async function startIsolatedHub(name: string): Promise<IsolatedHub> {
       } while (start);
       return n;
     },
-    stop: async () => {
-      gateway.kill('SIGTERM');
-    },
+    stop: () => gateway.stop(),
   };
 }
