@@ -183,25 +183,18 @@ export class DynamoDb {
         region = undefined;
         throw e;
       }));
-    const credentials = (): Promise<AwsCredentials> => {
-      this.creds ??= identity.credentials().catch((e: unknown) => {
+    /** Asks the source (the one request in flight is shared; a failure is not kept). */
+    const fetchCredentials = (): Promise<AwsCredentials> =>
+      (this.creds = identity.credentials().catch((e: unknown) => {
         this.creds = undefined;
         throw e;
-      });
-      return this.creds.then(async (c) => {
-        if (stale(c)) {
-          // fetched again once; if the source still gives them within 5 minutes of expiry, they are used as they are (as the SDK does)
-          this.creds = this.held = undefined;
-          const again = await (this.creds = identity.credentials().catch((e: unknown) => {
-            this.creds = undefined;
-            throw e;
-          }));
-          if (!stale(again)) this.held = again;
-          return again;
-        }
-        this.held = c;
-        return c;
-      });
+      }));
+    const credentials = async (): Promise<AwsCredentials> => {
+      let c = await (this.creds ?? fetchCredentials());
+      // within 5 minutes of expiry: asked again once; still so, they are used as they are (as the SDK does)
+      if (stale(c)) c = await fetchCredentials();
+      this.held = stale(c) ? undefined : c;
+      return c;
     };
     this.config = { region: regionOf, credentials };
     // the SDK's default agent: keep-alive, 50 sockets; and no Nagle delay on a request's one write.

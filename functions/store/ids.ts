@@ -9,8 +9,8 @@ import type { AuthoritySlug } from '../domain/reference/authorities.ts';
  */
 export const newId = (now = Date.now()): string => `${now.toString(36).padStart(9, '0')}${random6()}`;
 
-/** 6 random bytes in hex, from a pool filled 4 KB at a time (as node's randomUUID does): one call to the CSPRNG per ~680 ids. */
-const POOL = Buffer.alloc(4098);
+/** 6 random bytes in hex, from a pool of 683 ids' worth (~4 KB) filled at once, as node's randomUUID pools: one call to the CSPRNG per 683 ids. */
+const POOL = Buffer.alloc(6 * 683);
 let used = POOL.length;
 function random6(): string {
   if (used + 6 > POOL.length) {
